@@ -1,0 +1,3 @@
+#!/bin/sh
+# placeholder, replaced by the tracer core work
+echo sample

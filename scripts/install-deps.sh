@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian package the project needs, idempotently, on a fresh Debian 12.
+# Package lists live in scripts/deps/*.txt, one per purpose; pass names to install only some:
+#   scripts/install-deps.sh            everything (build + every test)
+#   scripts/install-deps.sh build      only what building needs
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: run as root (sudo $0)" >&2
+  exit 1
+fi
+lists=()
+if [[ $# -eq 0 ]]; then
+  lists=("$here"/deps/*.txt)
+else
+  for n in "$@"; do lists+=("$here/deps/$n.txt"); done
+fi
+mapfile -t wanted < <(cat "${lists[@]}" | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#wanted[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,5 @@
+#include "trail/version.hpp"
+
+namespace jobtrail {
+std::string_view version() { return JOBTRAIL_VERSION; }
+}  // namespace jobtrail
