@@ -1,0 +1,31 @@
+#pragma once
+// SHA-256 and HMAC-SHA256 through OpenSSL: the only hashing SigV4 needs.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace jobtrail::s3 {
+
+std::string sha256_hex(std::string_view data);
+std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
+std::string to_hex(std::string_view bytes);
+
+// Incremental SHA-256 for payloads streamed from disk.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(std::string_view data);
+  std::string hex_digest();  // finishes; the object is spent afterwards
+ private:
+  void* ctx_;
+};
+
+// hex SHA-256 of bytes [offset, offset+length) of a file; throws std::runtime_error on I/O errors.
+std::string sha256_hex_of_file_range(const std::filesystem::path& file, std::uint64_t offset,
+                                     std::uint64_t length);
+
+}  // namespace jobtrail::s3
