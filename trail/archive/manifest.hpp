@@ -1,0 +1,76 @@
+#pragma once
+// The archive manifest (docs/archive.md): pure data, naming and the hash chain over
+// segment entries. No I/O here, so every rule is unit-tested directly.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace jobtrail::archive {
+
+inline constexpr int format_version = 1;
+inline constexpr std::string_view format_name = "jobtrail-archive";
+inline constexpr std::string_view manifest_name = "manifest.json";
+inline constexpr std::string_view segment_content_type = "application/zstd";
+
+// "events-000042.jsonl.zst"
+std::string segment_name(std::uint64_t index);
+std::optional<std::uint64_t> parse_segment_name(std::string_view name);
+
+// One sealed segment. prev is the entry_hash of the previous entry (genesis for the first);
+// entry_hash covers every other field, so a changed, missing or reordered entry breaks the chain.
+struct SegmentEntry {
+  std::string name;
+  std::uint64_t size = 0;
+  std::string sha256;
+  std::uint64_t events = 0;
+  std::uint64_t first_seq = 0;
+  std::uint64_t last_seq = 0;
+  std::string prev;
+  std::string entry_hash;
+};
+
+std::string genesis_hash();  // 64 zeros: the prev of the first entry
+std::string compute_entry_hash(const SegmentEntry&);
+// Sets e.prev from the last entry (or genesis) and e.entry_hash, then appends.
+void chain_append(std::vector<SegmentEntry>& chain, SegmentEntry e);
+
+nlohmann::json to_json(const SegmentEntry&);
+SegmentEntry segment_entry_from_json(const nlohmann::json&);  // throws on missing fields
+
+using Counts = std::map<std::string, std::uint64_t>;
+
+struct Manifest {
+  std::string archive_id;
+  std::string archive_prefix;
+  std::string writer_version;
+  nlohmann::json meta = nlohmann::json::object();
+  nlohmann::json job_identity;  // null when unknown
+  std::string started_at;
+  std::string ended_at;
+  bool complete = false;
+  std::string incomplete_reason;
+  std::uint64_t events = 0;
+  Counts event_counts;
+  Counts lost;
+  std::uint64_t spool_dropped = 0;  // events refused because the spool was full (also in lost)
+  std::vector<SegmentEntry> segments;
+  std::vector<std::string> not_uploaded;  // sealed segments that were not in the store at finish
+  nlohmann::json resumed = nlohmann::json::array();  // one record per restart that resumed a spool
+};
+
+nlohmann::json to_json(const Manifest&);
+// Throws std::runtime_error naming the offending field; refuses an unknown format version.
+Manifest manifest_from_json(const nlohmann::json&);
+
+// jobs/<owner>/<repo>/<run_id>/<run_attempt>/<job>/<name>.json, or nullopt when the identity
+// lacks a field. Accepts both our names (repository, run_id, run_attempt, job) and the
+// GITHUB_* variable names. Each component is made safe for a key (no '/', no "..").
+std::optional<std::string> index_key(const nlohmann::json& identity, const std::string& name);
+std::string key_component(std::string_view raw);
+
+}  // namespace jobtrail::archive

@@ -1,0 +1,174 @@
+// Writer: job identity + index object, and finish(): seal, upload what is left within the
+// deadline, then manifest.json (written last) saying exactly what did not make it.
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "trail/archive/time_text.hpp"
+#include "trail/archive/writer_impl.hpp"
+#include "trail/version.hpp"
+
+namespace jobtrail::archive {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using clock = std::chrono::steady_clock;
+
+std::string Writer::Impl::index_name() const {
+  if (meta.contains("pod") && meta["pod"].is_object()) {
+    auto uid = meta["pod"].value("uid", "");
+    if (!uid.empty()) return uid;
+  }
+  auto uid = meta.value("pod_uid", "");
+  return uid.empty() ? archive_id : uid;
+}
+
+void Writer::Impl::enqueue_index() {
+  auto key = index_key(identity, index_name());
+  if (!key) {
+    spdlog::warn("job identity lacks repository, run_id or job; no index object is written");
+    return;
+  }
+  UploadItem item;
+  item.kind = UploadItem::Kind::index;
+  item.label = "index";
+  item.key = *key;  // at the store root, next to (not under) the archive prefix
+  item.body = json{{"format", "jobtrail-index"},   {"format_version", format_version},
+                   {"archive_prefix", prefix},     {"archive_id", archive_id},
+                   {"manifest", prefix + std::string(manifest_name)},
+                   {"job_identity", identity},     {"meta", meta},
+                   {"started_at", started_at}}
+                  .dump(2, ' ', false, json::error_handler_t::replace);
+  item.content_type = "application/json";
+  uploader->enqueue(std::move(item));
+}
+
+void Writer::set_job_identity(const json& identity) {
+  auto& m = *impl_;
+  std::lock_guard lock(m.mu);
+  if (!m.identity.is_null()) {
+    if (m.identity != identity) spdlog::warn("a second, different job identity was ignored: the first one stands");
+    return;
+  }
+  m.identity = identity;
+  m.journal->append(json{{"t", "identity"}, {"identity", identity}});
+  m.enqueue_index();  // now, not at finish: the job can be found even if the node dies mid-job
+}
+
+Manifest Writer::Impl::build_manifest(bool complete, const std::string& reason,
+                                      const std::vector<std::string>& missing) const {
+  Manifest man;
+  man.archive_id = archive_id;
+  man.archive_prefix = prefix;
+  man.writer_version = std::string(jobtrail::version());
+  man.meta = meta;
+  man.job_identity = identity;
+  man.started_at = started_at;
+  man.ended_at = now_rfc3339();
+  man.complete = complete;
+  man.incomplete_reason = complete ? "" : reason;
+  man.events = next_seq;
+  man.event_counts = counts;
+  man.lost = lost;
+  man.spool_dropped = dropped_total;
+  man.segments = chain;
+  man.not_uploaded = missing;
+  man.resumed = resumed;
+  return man;
+}
+
+Writer::FinishResult Writer::finish(bool complete, std::string reason, clock::time_point deadline) {
+  auto& m = *impl_;
+  {
+    std::lock_guard lock(m.mu);
+    if (m.finished) return *m.finished;
+    try {
+      m.seal();
+    } catch (const std::exception& e) {
+      m.drop_broken_segment(e);
+    }
+  }
+  // Leave time for the manifest itself: a fifth of what is left, between 0.2 s and 2 s.
+  auto now = clock::now();
+  auto reserve = std::clamp<clock::duration>((deadline - now) / 5, std::chrono::milliseconds(200),
+                                             std::chrono::seconds(2));
+  m.uploader->hurry();
+  m.uploader->wait_idle(deadline - reserve);
+
+  std::vector<std::string> missing_segments;
+  bool index_pending = false;
+  for (auto& item : m.uploader->pending())
+    (item.kind == UploadItem::Kind::segment ? missing_segments.push_back(item.label) : void(index_pending = true));
+
+  FinishResult result{complete, reason, missing_segments};
+  if (!missing_segments.empty()) {
+    result.complete = false;
+    std::string list;
+    for (auto& n : missing_segments) list += (list.empty() ? "" : ", ") + n;
+    std::string why = std::to_string(missing_segments.size()) + " of " + std::to_string(m.chain.size()) +
+                      " segments were not in the store at the flush deadline (" + list + ")";
+    result.reason = result.reason.empty() ? why : result.reason + "; " + why;
+  }
+  if (!result.complete && result.reason.empty()) result.reason = "marked incomplete by the sidecar";
+
+  std::string body;
+  {
+    std::lock_guard lock(m.mu);
+    body = to_json(m.build_manifest(result.complete, result.reason, missing_segments))
+               .dump(1, ' ', false, json::error_handler_t::replace);
+  }
+  // The manifest is written by this thread, retried until the deadline.
+  bool manifest_ok = false;
+  std::string manifest_error;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      m.store->put_new(m.prefix + std::string(manifest_name), body, "application/json");
+      manifest_ok = true;
+      break;
+    } catch (const storage::StoreError& e) {
+      manifest_error = e.code() + ": " + e.what();
+      if (e.code() == "AlreadyExists") break;
+    } catch (const std::exception& e) {
+      manifest_error = e.what();
+    }
+    auto pause = std::chrono::milliseconds(std::min(100 << std::min(attempt, 4), 1000));
+    if (clock::now() + pause >= deadline) break;
+    std::this_thread::sleep_for(pause);
+  }
+  if (!manifest_ok) {
+    auto local = m.dir / std::string(manifest_name);
+    std::error_code ec;
+    fs::remove(local, ec);
+    if (FILE* f = std::fopen(local.c_str(), "w")) {
+      std::fwrite(body.data(), 1, body.size(), f);
+      std::fclose(f);
+    }
+    spdlog::error("manifest.json could not be written to {} ({}); a copy is in {}", m.store->url(), manifest_error,
+                  local.string());
+    result.complete = false;
+    result.not_uploaded.push_back(std::string(manifest_name));
+  }
+  if (index_pending) m.uploader->wait_idle(deadline);
+  for (auto& item : m.uploader->pending())
+    if (item.kind == UploadItem::Kind::index) result.not_uploaded.push_back("index:" + item.key);
+  m.uploader->stop();
+
+  std::lock_guard lock(m.mu);
+  m.journal->append(json{{"t", "finished"}, {"complete", result.complete}});
+  if (result.not_uploaded.empty()) {
+    std::error_code ec;
+    m.journal.reset();
+    fs::remove_all(m.dir, ec);  // everything is in the store: the spool has done its job
+    spdlog::info("archive {}{}: {} events in {} segments, manifest written{}", m.store->url(),
+                 m.prefix.empty() ? "" : "/" + m.prefix, m.next_seq, m.chain.size(),
+                 result.complete ? ", complete" : " (incomplete: " + result.reason + ")");
+  } else {
+    std::string list;
+    for (auto& n : result.not_uploaded) list += (list.empty() ? "" : ", ") + n;
+    spdlog::error("flush deadline: not in the store: {}; kept in spool {}", list, m.dir.string());
+  }
+  m.finished = result;
+  return result;
+}
+
+}  // namespace jobtrail::archive
