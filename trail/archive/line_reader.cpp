@@ -52,6 +52,15 @@ bool LineReader::fill() {
   }
 }
 
+void LineReader::drain() {
+  while (!eof_ && (in_.read(raw_.data(), static_cast<std::streamsize>(raw_.size())) || in_.gcount() > 0)) {
+    sha_.update(raw_.data(), static_cast<std::size_t>(in_.gcount()));
+    raw_bytes_ += static_cast<std::size_t>(in_.gcount());
+  }
+  eof_ = true;
+  raw_pos_ = raw_len_;
+}
+
 bool LineReader::next(std::string& line) {
   while (true) {
     auto nl = text_.find('\n', text_pos_);

@@ -23,6 +23,8 @@ class LineReader {
   // "" when the stream ended cleanly; otherwise what went wrong (corrupt data, truncated
   // frame, a last line without '\n').
   const std::string& error() const { return error_; }
+  // Hashes the rest of the input without decoding it (after stopping early).
+  void drain();
   std::uint64_t compressed_bytes() const { return raw_bytes_; }
   std::string sha256_hex() { return sha_.hex(); }  // of the compressed bytes; call after the end
 

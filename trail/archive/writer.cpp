@@ -77,13 +77,13 @@ void Writer::Impl::resume(SpoolState st) {
     archive_id = st.archive.value("archive_id", "");
     started_at = st.archive.value("started_at", "");
   }
+  next_index = st.next_index();  // before the chain moves out of st
   chain = std::move(st.chain);
   counts = std::move(st.event_counts);
   lost = std::move(st.lost);
   dropped_total = st.spool_dropped;
   resumed = std::move(st.resumed);
   next_seq = chain.empty() ? 0 : chain.back().last_seq + 1;
-  next_index = st.next_index();
   counters.events = next_seq;
   counters.segments_resumed = st.pending.size();
   if (!st.pending.empty() || st.salvaged_events > 0) {
