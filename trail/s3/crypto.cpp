@@ -54,21 +54,38 @@ std::string Sha256::hex_digest() {
   return to_hex(std::string_view(reinterpret_cast<char*>(out), len));
 }
 
-std::string sha256_hex_of_file_range(const std::filesystem::path& file, std::uint64_t offset,
-                                     std::uint64_t length) {
+std::string md5_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_md5(), nullptr);
+  return to_hex(std::string_view(reinterpret_cast<char*>(md), len));
+}
+
+RangeDigests digests_of_file_range(const std::filesystem::path& file, std::uint64_t offset,
+                                   std::uint64_t length) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open " + file.string() + ": " + std::strerror(errno));
   in.seekg(static_cast<std::streamoff>(offset));
-  Sha256 h;
+  Sha256 sha;
+  EVP_MD_CTX* md5 = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(md5, EVP_md5(), nullptr);
   std::vector<char> buf(1 << 16);
   while (length > 0) {
     auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(length, buf.size()));
     in.read(buf.data(), want);
-    if (in.gcount() != want) throw std::runtime_error("short read from " + file.string());
-    h.update(std::string_view(buf.data(), static_cast<std::size_t>(want)));
+    if (in.gcount() != want) {
+      EVP_MD_CTX_free(md5);
+      throw std::runtime_error("short read from " + file.string());
+    }
+    sha.update(std::string_view(buf.data(), static_cast<std::size_t>(want)));
+    EVP_DigestUpdate(md5, buf.data(), static_cast<std::size_t>(want));
     length -= static_cast<std::uint64_t>(want);
   }
-  return h.hex_digest();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(md5, md, &len);
+  EVP_MD_CTX_free(md5);
+  return {sha.hex_digest(), to_hex(std::string_view(reinterpret_cast<char*>(md), len))};
 }
 
 }  // namespace jobtrail::s3

@@ -24,8 +24,15 @@ class Sha256 {
   void* ctx_;
 };
 
-// hex SHA-256 of bytes [offset, offset+length) of a file; throws std::runtime_error on I/O errors.
-std::string sha256_hex_of_file_range(const std::filesystem::path& file, std::uint64_t offset,
-                                     std::uint64_t length);
+std::string md5_hex(std::string_view data);  // for comparing with S3 ETags only
+
+// SHA-256 (signed as x-amz-content-sha256) and MD5 (the ETag S3 will report) of the bytes
+// [offset, offset+length) of a file, in one read; throws std::runtime_error on I/O errors.
+struct RangeDigests {
+  std::string sha256_hex;
+  std::string md5_hex;
+};
+RangeDigests digests_of_file_range(const std::filesystem::path& file, std::uint64_t offset,
+                                   std::uint64_t length);
 
 }  // namespace jobtrail::s3

@@ -1,0 +1,37 @@
+#pragma once
+// What an S3 (or STS) error reply means: its code and message from the XML body, whether
+// trying again can help, and how long to wait before the next try. Pure functions.
+#include <chrono>
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace jobtrail::s3 {
+
+struct ErrorReply {
+  std::string code;        // "NoSuchKey", "SignatureDoesNotMatch", ... ("" when the body has none)
+  std::string message;     // may be empty (RGW often sends <Message/>)
+  std::string request_id;
+};
+
+// Parses <Error><Code/><Message/><RequestId/></Error> (S3) and
+// <ErrorResponse><Error>...</Error><RequestId/></ErrorResponse> (STS). Never throws.
+ErrorReply parse_error_reply(std::string_view xml);
+
+// A code for replies without an XML body (HEAD, proxies): from the status alone.
+std::string code_for_status(unsigned status);
+
+// Retry on connection errors (status 0), timeouts, 5xx, 429 and the throttling/timeout codes.
+bool retryable(unsigned status, std::string_view code);
+
+// Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^attempt)].
+struct Backoff {
+  std::chrono::milliseconds base{200};
+  std::chrono::milliseconds cap{5000};
+  std::chrono::milliseconds delay(unsigned attempt, std::mt19937_64& rng) const;
+};
+
+// "403 SignatureDoesNotMatch: The request signature we calculated does not match ... (request id X)"
+std::string describe(unsigned status, const ErrorReply& e);
+
+}  // namespace jobtrail::s3
