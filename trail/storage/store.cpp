@@ -12,7 +12,8 @@
 // The S3 back-end registers itself through one function, declared by the s3 engineer in
 // trail/s3/s3_store.hpp:
 //   namespace jobtrail::s3 { std::shared_ptr<storage::Store> open_s3_store(const storage::StoreOptions&); }
-// Until that header exists, s3:// URLs fail with a clear message.
+// Until that header exists, s3:// URLs fail with a clear message. (Build caches do not see a
+// header appear for __has_include: a build made before it existed needs this file rebuilt.)
 #if __has_include("trail/s3/s3_store.hpp")
 #include "trail/s3/s3_store.hpp"
 #define JOBTRAIL_HAVE_S3_STORE 1
