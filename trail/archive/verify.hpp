@@ -25,6 +25,8 @@ enum class ProblemKind {
   count_mismatch,        // events per segment/type differ from the manifest (tampered)
   decode_error,          // a segment does not decompress, or a line is not JSON (tampered)
   unlisted_segment,      // a segment object the manifest does not list (incomplete)
+  writer_restarted,      // the writer restarted mid-job and resumed its spool: events of the
+                         // time it was down are not in the trail (incomplete)
   lost_events,           // the manifest records lost events (lost)
 };
 

@@ -21,6 +21,7 @@ std::string_view to_string(ProblemKind k) {
     case ProblemKind::count_mismatch: return "count_mismatch";
     case ProblemKind::decode_error: return "decode_error";
     case ProblemKind::unlisted_segment: return "unlisted_segment";
+    case ProblemKind::writer_restarted: return "writer_restarted";
     case ProblemKind::lost_events: return "lost_events";
   }
   return "unknown";
@@ -42,7 +43,8 @@ Verdict verdict_of(ProblemKind k) {
     case ProblemKind::manifest_missing:
     case ProblemKind::incomplete:
     case ProblemKind::segment_not_uploaded:
-    case ProblemKind::unlisted_segment: return Verdict::incomplete;
+    case ProblemKind::unlisted_segment:
+    case ProblemKind::writer_restarted: return Verdict::incomplete;
     default: return Verdict::tampered;
   }
 }
@@ -118,6 +120,10 @@ std::vector<Problem> check_manifest(const Manifest& m) {
   if (!m.complete)
     out.push_back({ProblemKind::incomplete, "",
                    "archive is marked incomplete: " + (m.incomplete_reason.empty() ? std::string("no reason given") : m.incomplete_reason)});
+  if (m.resumed.is_array() && !m.resumed.empty())
+    out.push_back({ProblemKind::writer_restarted, "",
+                   "the writer restarted " + std::to_string(m.resumed.size()) +
+                       " time(s) and resumed its spool; events while it was down are not in the trail"});
   std::uint64_t lost = 0;
   std::string detail;
   for (auto& [t, n] : m.lost)

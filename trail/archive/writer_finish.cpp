@@ -46,6 +46,10 @@ void Writer::Impl::enqueue_index() {
 void Writer::set_job_identity(const json& identity) {
   auto& m = *impl_;
   std::lock_guard lock(m.mu);
+  if (m.finished) {
+    spdlog::warn("job identity arrived after the archive was finished; not recorded");
+    return;
+  }
   if (!m.identity.is_null()) {
     if (m.identity != identity) spdlog::warn("a second, different job identity was ignored: the first one stands");
     return;
