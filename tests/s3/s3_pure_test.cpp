@@ -14,7 +14,7 @@
 
 using namespace jobtrail::s3;
 
-TEST_CASE("uri: keys are encoded once, '/' kept in paths, RFC 3986 unreserved kept") {
+TEST_CASE("uri: keys are encoded once / slash kept in paths / RFC 3986 unreserved kept") {
   CHECK(uri_encode("pods/my ns/a b", true) == "pods/my%20ns/a%20b");
   CHECK(uri_encode("a+b", true) == "a%2Bb");  // '+' is not a space in S3 paths
   CHECK(uri_encode("~user-1_2.x", true) == "~user-1_2.x");
@@ -28,7 +28,7 @@ TEST_CASE("uri: keys are encoded once, '/' kept in paths, RFC 3986 unreserved ke
   CHECK(uri_decode(uri_encode("x y/\xe1\x88\xb4+~", true)) == "x y/\xe1\x88\xb4+~");
 }
 
-TEST_CASE("sigv4: S3 paths are not normalised, other services' are") {
+TEST_CASE("sigv4: S3 paths are not normalised / other services are") {
   CHECK(canonical_uri("/bucket/a//b/./c/../d", false) == "/bucket/a//b/./c/../d");
   CHECK(canonical_uri("/a//b/./c/../d", true) == "/a/b/d");
   CHECK(canonical_uri("", false) == "/");
@@ -37,7 +37,7 @@ TEST_CASE("sigv4: S3 paths are not normalised, other services' are") {
   CHECK(canonical_query({{"uploads", ""}}) == "uploads=");
 }
 
-TEST_CASE("endpoint: s3 URLs, endpoints, path-style and virtual-hosted addressing") {
+TEST_CASE("endpoint: s3 URLs / endpoints / path-style and virtual-hosted addressing") {
   auto u = parse_s3_url("s3://bucket/some/prefix/");
   CHECK(u.bucket == "bucket");
   CHECK(u.prefix == "some/prefix/");
@@ -111,7 +111,7 @@ TEST_CASE("errors: what is retried and what is reported at once") {
   CHECK_FALSE(retryable(400, "InvalidArgument"));
 }
 
-TEST_CASE("errors: backoff grows exponentially, is capped and jittered") {
+TEST_CASE("errors: backoff grows exponentially / is capped and jittered") {
   Backoff b{std::chrono::milliseconds(100), std::chrono::milliseconds(3000)};
   std::mt19937_64 rng(42);
   for (unsigned attempt = 0; attempt < 12; ++attempt) {
@@ -128,7 +128,7 @@ TEST_CASE("errors: backoff grows exponentially, is capped and jittered") {
   }
 }
 
-TEST_CASE("xml: ListObjectsV2 pages, multipart ids and the complete body") {
+TEST_CASE("xml: ListObjectsV2 pages / multipart ids and the complete body") {
   auto page = parse_list_objects_v2(
       "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>b</Name><Prefix>p/</Prefix>"
       "<KeyCount>2</KeyCount><MaxKeys>2</MaxKeys><IsTruncated>true</IsTruncated>"
@@ -156,7 +156,7 @@ TEST_CASE("xml: ListObjectsV2 pages, multipart ids and the complete body") {
         "96e024ba2074fe77e8e965ba43a704be-2");
 }
 
-TEST_CASE("credentials: environment, shared file profiles, STS replies") {
+TEST_CASE("credentials: environment / shared file profiles / STS replies") {
   std::map<std::string, std::string> vars{{"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "SK"}};
   Getenv env = [&](const char* n) -> std::optional<std::string> {
     auto it = vars.find(n);

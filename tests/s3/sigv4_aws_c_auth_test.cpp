@@ -31,7 +31,7 @@ SigningParams params_from(const nlohmann::json& ctx) {
 }
 }  // namespace
 
-TEST_CASE("sigv4: every case of the aws-c-auth suite, header and query signed") {
+TEST_CASE("sigv4: every case of the aws-c-auth suite / header and query signed") {
   fs::path root = vectors::shared_dir() / "aws-c-auth" / "tests" / "aws-signing-test-suite" / "v4";
   REQUIRE(fs::is_directory(root));
   int cases = 0;

@@ -63,7 +63,7 @@ const std::string& markdown() {
 }
 }  // namespace
 
-TEST_CASE("sigv4: S3 examples 1-4, requests as sent") {
+TEST_CASE("sigv4: S3 examples 1-4 / requests as sent") {
   int n = 0;
   for (const auto& s : sections(markdown())) {
     if (s.text.find("Request as sent:") == std::string::npos) continue;
@@ -87,7 +87,7 @@ TEST_CASE("sigv4: S3 examples 1-4, requests as sent") {
   CHECK(n == 4);
 }
 
-TEST_CASE("sigv4: S3 example 5, presigned URL") {
+TEST_CASE("sigv4: S3 example 5 / presigned URL") {
   auto all = sections(markdown());
   const auto& s = all.at(4);
   REQUIRE(s.title.find("Presigned URL") != std::string::npos);
@@ -101,7 +101,7 @@ TEST_CASE("sigv4: S3 example 5, presigned URL") {
   CHECK(url == block_after(s.text, "Resulting URL:"));
 }
 
-TEST_CASE("sigv4: S3 example 6, chunked upload seed and chunk chain") {
+TEST_CASE("sigv4: S3 example 6 / chunked upload seed and chunk chain") {
   const auto s = sections(markdown()).at(5);
   REQUIRE(s.title.find("Chunked upload") != std::string::npos);
   // The seed request, rebuilt from its canonical form: path-style, headers as listed.
@@ -135,7 +135,7 @@ TEST_CASE("sigv4: S3 example 6, chunked upload seed and chunk chain") {
   }
 }
 
-TEST_CASE("sigv4: S3 example 7, POST policy; example 8 and the S3 signing key") {
+TEST_CASE("sigv4: S3 example 7 / POST policy - example 8 and the S3 signing key") {
   auto all = sections(markdown());
   const auto& s7 = all.at(6);
   REQUIRE(s7.title.find("POST") != std::string::npos);

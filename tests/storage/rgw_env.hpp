@@ -18,9 +18,15 @@
 
 namespace rgw {
 
+// The fixture's state folder (RGW_STATE overrides, for running a binary by hand against another RGW).
+inline std::string state_dir() {
+  const char* d = std::getenv("RGW_STATE");
+  return d ? d : RGW_STATE_DIR;
+}
+inline std::string rgw_sh() { return RGW_SH_PATH; }
+
 inline std::map<std::string, std::string> env_file() {
-  const char* dir = std::getenv("RGW_STATE");
-  REQUIRE_MESSAGE(dir, "RGW_STATE not set: run through ctest (fixture rgw)");
+  const std::string dir = state_dir();
   std::ifstream in(std::string(dir) + "/env");
   REQUIRE_MESSAGE(in, "no " << dir << "/env: did the rgw fixture start?");
   std::map<std::string, std::string> out;

@@ -45,7 +45,7 @@ void check_exactly(const std::string& bucket, const std::map<std::string, std::s
 }
 }  // namespace
 
-TEST_CASE("s3 faults: uploads arrive whole through resets, 500s, SlowDown, stalls and lost replies") {
+TEST_CASE("s3 faults: uploads arrive whole through resets / 500s / SlowDown / stalls and lost replies") {
   std::string stats = rgw::temp_dir() + "/proxy-stats.json";
   rgw::FaultProxy proxy({"--upstream", upstream_of(rgw::endpoint()), "--rate", "0.3", "--seed", "7", "--stall",
                          "3", "--stats", stats});
@@ -89,9 +89,7 @@ TEST_CASE("s3 faults: uploads arrive whole through resets, 500s, SlowDown, stall
 }
 
 TEST_CASE("s3 faults: a 30 s RGW outage during a stream of uploads loses and duplicates nothing") {
-  const char* rgw_sh = std::getenv("RGW_SH");
-  const char* state = std::getenv("RGW_STATE");
-  REQUIRE(rgw_sh);
+  const std::string rgw_sh = rgw::rgw_sh(), state = rgw::state_dir();
   auto o = rgw::options_for(rgw::endpoint());
   o.timeouts.connect = std::chrono::milliseconds(1000);
   o.timeouts.io = std::chrono::milliseconds(3000);
@@ -127,10 +125,10 @@ TEST_CASE("s3 faults: a 30 s RGW outage during a stream of uploads loses and dup
     }
   });
   std::this_thread::sleep_for(std::chrono::seconds(3));
-  auto [st1, o1] = rgw::sh(std::string(rgw_sh) + " stop-rgw " + state + " 2>&1");
+  auto [st1, o1] = rgw::sh(rgw_sh + " stop-rgw " + state + " 2>&1");
   CHECK(st1 == 0);
   std::this_thread::sleep_for(std::chrono::seconds(30));
-  auto [st2, o2] = rgw::sh(std::string(rgw_sh) + " start-rgw " + state + " 2>&1");
+  auto [st2, o2] = rgw::sh(rgw_sh + " start-rgw " + state + " 2>&1");
   INFO(o2);
   CHECK(st2 == 0);
   std::this_thread::sleep_for(std::chrono::seconds(3));

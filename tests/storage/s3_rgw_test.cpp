@@ -22,7 +22,7 @@ void write_file(const fs::path& p, const std::string& data) {
 }
 }  // namespace
 
-TEST_CASE("s3 rgw: put, get, list round trip; awscli sees the same bytes") {
+TEST_CASE("s3 rgw: put / get / list round trip - awscli sees the same bytes") {
   auto c = rgw::client();
   std::string bucket = rgw::unique_bucket("rt");
   c->create_bucket(bucket);
@@ -48,7 +48,7 @@ TEST_CASE("s3 rgw: put, get, list round trip; awscli sees the same bytes") {
   fs::remove_all(dir);
 }
 
-TEST_CASE("s3 rgw: keys with spaces, unicode, plus, tilde and more round-trip and list exactly") {
+TEST_CASE("s3 rgw: keys with spaces / unicode / plus / tilde and more round-trip and list exactly") {
   auto c = rgw::client();
   std::string bucket = rgw::unique_bucket("keys");
   c->create_bucket(bucket);
@@ -100,7 +100,7 @@ TEST_CASE("s3 rgw: list pages through more than 1000 objects") {
   CHECK(c->counters().requests.load() >= static_cast<std::uint64_t>(n + 3));
 }
 
-TEST_CASE("s3 rgw: streamed file upload, multipart above the threshold, streamed download") {
+TEST_CASE("s3 rgw: streamed file upload / multipart above the threshold / streamed download") {
   auto o = rgw::options_for(rgw::endpoint());
   o.part_size = 5ull << 20;
   o.multipart_threshold = 6ull << 20;
@@ -157,7 +157,7 @@ TEST_CASE("s3 rgw: wrong credentials give one clear error with the S3 code") {
   CHECK_THROWS_WITH_AS(bad_key->get_object(bucket, "k"), doctest::Contains("InvalidAccessKeyId"), StoreError);
 }
 
-TEST_CASE("s3 rgw: S3Store through open_store: prefix, put_new, get, list, missing key") {
+TEST_CASE("s3 rgw: S3Store through open_store: prefix / put_new / get / list / missing key") {
   auto e = rgw::env_file();
   std::string bucket = rgw::unique_bucket("store");
   rgw::client()->create_bucket(bucket);

@@ -32,9 +32,9 @@ std::optional<Credentials> credentials_from_env(const Getenv& env) {
 
 namespace {
 std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r");
+  auto b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return "";
-  auto e = s.find_last_not_of(" \t\r");
+  auto e = s.find_last_not_of(" \t\r\n");
   return std::string(s.substr(b, e - b + 1));
 }
 }  // namespace

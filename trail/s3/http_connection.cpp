@@ -1,5 +1,7 @@
 #include "trail/s3/http_connection.hpp"
 
+#include <openssl/x509v3.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -102,10 +104,24 @@ struct HttpConnection::Impl {
     if (secure) {
       if (!SSL_set_tlsext_host_name(secure->native_handle(), endpoint.host.c_str()))
         fail("TLS SNI", error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
-      secure->set_verify_callback(asio::ssl::host_name_verification(endpoint.host));
+      // OpenSSL's own host/IP check, so a mismatch shows as X509_V_ERR_HOSTNAME_MISMATCH / IP_ADDRESS_MISMATCH.
+      error_code not_ip;
+      asio::ip::make_address(endpoint.host, not_ip);
+      int ok = not_ip ? SSL_set1_host(secure->native_handle(), endpoint.host.c_str())
+                      : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(secure->native_handle()), endpoint.host.c_str());
+      if (!ok) fail("TLS host check setup for", error_code(asio::error::invalid_argument));
       lowest().expires_after(timeouts.connect);
       ec = run([&](auto h) { secure->async_handshake(asio::ssl::stream_base::client, h); });
-      if (ec) fail("TLS handshake with", ec);
+      if (ec) {
+        long verify = SSL_get_verify_result(secure->native_handle());
+        if (verify != X509_V_OK) {
+          close();
+          throw TlsVerifyError("TLS certificate of " + endpoint.host + ":" + endpoint.port + " refused: " +
+                               X509_verify_cert_error_string(verify) +
+                               " (trust its CA with --ca-bundle FILE)");
+        }
+        fail("TLS handshake with", ec);
+      }
     }
     open = true;
   }

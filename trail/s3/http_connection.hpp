@@ -61,6 +61,12 @@ class TransportError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The server's certificate was refused (unknown CA, wrong host name, expired). Retrying cannot help.
+class TlsVerifyError : public TransportError {
+ public:
+  using TransportError::TransportError;
+};
+
 class HttpConnection {
  public:
   HttpConnection(Endpoint endpoint, std::shared_ptr<boost::asio::ssl::context> tls, Timeouts timeouts);

@@ -97,6 +97,9 @@ S3Client::Result S3Client::execute(const Call& call) {
       code = e.code.empty() ? code_for_status(status) : e.code;
       what = describe(status, e);
       if (code == "ExpiredToken" || code == "InvalidToken") credentials_->invalidate();
+    } catch (const TlsVerifyError& e) {
+      counters_.failures++;
+      throw StoreError("TlsError", describe_call(call) + ": " + e.what(), false);
     } catch (const TransportError& e) {
       code = "NetworkError";
       what = e.what();
