@@ -62,7 +62,7 @@ std::string md5_hex(std::string_view data) {
 }
 
 RangeDigests digests_of_file_range(const std::filesystem::path& file, std::uint64_t offset,
-                                   std::uint64_t length) {
+                                   std::uint64_t length, bool with_md5) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open " + file.string() + ": " + std::strerror(errno));
   in.seekg(static_cast<std::streamoff>(offset));
@@ -78,14 +78,14 @@ RangeDigests digests_of_file_range(const std::filesystem::path& file, std::uint6
       throw std::runtime_error("short read from " + file.string());
     }
     sha.update(std::string_view(buf.data(), static_cast<std::size_t>(want)));
-    EVP_DigestUpdate(md5, buf.data(), static_cast<std::size_t>(want));
+    if (with_md5) EVP_DigestUpdate(md5, buf.data(), static_cast<std::size_t>(want));
     length -= static_cast<std::uint64_t>(want);
   }
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(md5, md, &len);
   EVP_MD_CTX_free(md5);
-  return {sha.hex_digest(), to_hex(std::string_view(reinterpret_cast<char*>(md), len))};
+  return {sha.hex_digest(), with_md5 ? to_hex(std::string_view(reinterpret_cast<char*>(md), len)) : ""};
 }
 
 }  // namespace jobtrail::s3

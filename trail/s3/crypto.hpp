@@ -33,6 +33,6 @@ struct RangeDigests {
   std::string md5_hex;
 };
 RangeDigests digests_of_file_range(const std::filesystem::path& file, std::uint64_t offset,
-                                   std::uint64_t length);
+                                   std::uint64_t length, bool with_md5 = true);
 
 }  // namespace jobtrail::s3

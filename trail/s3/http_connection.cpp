@@ -123,6 +123,9 @@ struct HttpConnection::Impl {
         fail("TLS handshake with", ec);
       }
     }
+    // Beast reads at most the buffer's free capacity per read_some: reserve room for big reads,
+    // else a body arrives in ~1 KiB pieces (4x slower on loopback).
+    buffer.reserve(256 << 10);
     open = true;
   }
 

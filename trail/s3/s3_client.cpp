@@ -164,7 +164,7 @@ void S3Client::put_file(const std::string& bucket, const std::string& key, const
     put_multipart(bucket, key, file, size, content_type, if_none_match);
     return;
   }
-  RangeDigests d = digests_of_file_range(file, 0, size);
+  RangeDigests d = digests_of_file_range(file, 0, size, false);  // MD5 only if a retry meets 412
   Call c{"PUT", bucket, key, {}, {{"Content-Type", std::string(content_type)}}, {}, d.sha256_hex};
   if (if_none_match) c.headers.emplace_back("If-None-Match", "*");
   c.body.file = file;
@@ -172,7 +172,9 @@ void S3Client::put_file(const std::string& bucket, const std::string& key, const
   try {
     execute(c);
   } catch (const StoreError& e) {
-    if (e.code() == "AlreadyExists" && if_none_match && same_object_exists(bucket, key, d.md5_hex)) return;
+    if (e.code() == "AlreadyExists" && if_none_match &&
+        same_object_exists(bucket, key, digests_of_file_range(file, 0, size).md5_hex))
+      return;
     throw;
   }
 }
