@@ -1,0 +1,58 @@
+#pragma once
+// The interface one tracer family implements (process, file, net, dns, priv), so families
+// plug into the sidecar without touching the core loop (sidecar/pipeline.cpp).
+//
+// Lifecycle, driven by the core in this order, all on the main thread:
+//   open_and_load(ctx)  open the skeleton, set rodata, bpf_map__reuse_fd() the shared maps
+//                       (jt_scope, jt_exec_ref) from ctx, load. Throw std::runtime_error with
+//                       ONE line on failure (start-up fails loudly).
+//   attach()            attach every program; throw with one line on failure.
+//   ring_buffer_fd()    the BPF_MAP_TYPE_RINGBUF fd the core polls (-1 if the family has none).
+//   decode(data, size)  one raw record -> JSON event (without "seq", "time" and the exec-table
+//                       process fields: the core adds them). Must check `size` against every
+//                       struct before reading; return std::nullopt for records it does not know
+//                       (the core counts them as bad records).
+//   read_losses()       per event type, the TOTAL failed reserves so far (summed over CPUs);
+//                       the core computes deltas and writes `lost` events.
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace jobtrail::sidecar {
+
+enum class FilesMode { folded, all, off };
+
+struct TracerContext {
+  int target_cgroup_fd = -1;    // opened cgroup dir of the pod (jt_scope index 0)
+  int excluded_cgroup_fd = -1;  // the sidecar's own container cgroup, -1 if none (index 1)
+  int scope_map_fd = -1;        // jt_scope of the process object: reuse it (already filled)
+  int exec_ref_map_fd = -1;     // jt_exec_ref of the process object: reuse it
+  FilesMode files = FilesMode::folded;
+};
+
+class Tracer {
+ public:
+  virtual ~Tracer() = default;
+  virtual std::string name() const = 0;  // "process", "file", "net", ... (logs, metrics)
+  virtual void open_and_load(const TracerContext& ctx) = 0;
+  virtual void attach() = 0;
+  virtual int ring_buffer_fd() const = 0;
+  virtual std::optional<nlohmann::json> decode(const void* data, std::size_t size) = 0;
+  // event type name ("process_exec", ...) -> total lost so far
+  virtual std::map<std::string, std::uint64_t> read_losses() = 0;
+};
+
+// Families register a factory here (one line in sidecar/tracers.cpp).
+using TracerFactory = std::unique_ptr<Tracer> (*)();
+
+// Sums a BPF_MAP_TYPE_PERCPU_ARRAY of __u64 indexed by event type (bpf/lib/loss.bpf.h);
+// returns index -> total for non-zero entries. Helper for read_losses().
+std::map<std::uint32_t, std::uint64_t> read_percpu_loss_map(int map_fd);
+
+}  // namespace jobtrail::sidecar

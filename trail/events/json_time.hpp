@@ -1,0 +1,9 @@
+#pragma once
+// RFC 3339 UTC timestamps with nanoseconds, the `time` of every event.
+#include <cstdint>
+#include <string>
+
+namespace jobtrail::events {
+// 1764374341123456789 -> "2025-11-28T23:59:01.123456789Z"
+std::string rfc3339_ns(std::int64_t unix_ns);
+}  // namespace jobtrail::events
