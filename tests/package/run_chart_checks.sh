@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Chart checks without helm (none on these machines): values.yaml against values.schema.json
+# with ajv (pinned, npm ci), yamllint on the non-template YAML, and check_chart.py on the
+# templates; plus mutations showing each kind of check can fail.
+set -euo pipefail
+src=${JOBTRAIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+here=$src/tests/package
+chart=$src/charts/jobtrail
+work=$(mktemp -d /tmp/jobtrail-chart-checks.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+echo "== yamllint (Chart.yaml, values.yaml)"
+yamllint -s -d '{extends: default, rules: {line-length: {max: 120}, document-start: disable}}' \
+  "$chart/Chart.yaml" "$chart/values.yaml"
+
+echo "== ajv: values.yaml and variants against values.schema.json"
+cp "$here/package.json" "$here/package-lock.json" "$work/"
+(cd "$work" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+yaml2json() { python3 -c 'import json,sys,yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)' ; }
+yaml2json < "$chart/values.yaml" > "$work/values.json"
+# variants: (python expression editing v) -> expectation
+variant() {   # NAME EXPR
+  python3 - "$work/values.json" "$work/$1.json" "$2" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1])); exec(sys.argv[3]); json.dump(v, open(sys.argv[2], "w"))
+PY
+}
+variant with-bucket 'v["storage"]["bucket"] = "ci-trails"'
+variant cert-manager 'v["tls"]["certManager"].update(enabled=True, issuerRef={"name": "ca", "kind": "ClusterIssuer"})'
+variant web-identity 'v["storage"]["credentials"].update(mode="webIdentity", namespaces=["arc-runners"]); v["storage"]["credentials"]["webIdentity"]["roleArn"] = "arn:aws:iam::123456789012:role/jobtrail"'
+variant typo-top 'v["webhok"] = {}'
+variant typo-nested 'v["webhook"]["failurPolicy"] = "Fail"'
+variant typo-deep 'v["storage"]["credentials"]["secret"]["acessKeyId"] = "x"'
+variant bad-enum 'v["webhook"]["failurePolicy"] = "Deny"'
+variant bad-timeout 'v["webhook"]["timeoutSeconds"] = 31'
+variant bad-mode 'v["sidecar"]["mode"] = "sidecar"'
+variant bad-bucket 'v["storage"]["bucket"] = "Bad_Bucket"'
+variant bad-namespace 'v["storage"]["credentials"]["namespaces"] = ["Runners"]'
+NODE_PATH=$work/node_modules node "$here/validate_values.js" "$chart/values.schema.json" \
+  expect=valid "$work/values.json" expect=valid "$work/with-bucket.json" \
+  expect=valid "$work/cert-manager.json" expect=valid "$work/web-identity.json" \
+  expect=invalid "$work/typo-top.json" expect=invalid "$work/typo-nested.json" \
+  expect=invalid "$work/typo-deep.json" expect=invalid "$work/bad-enum.json" \
+  expect=invalid "$work/bad-timeout.json" expect=invalid "$work/bad-mode.json" \
+  expect=invalid "$work/bad-bucket.json" expect=invalid "$work/bad-namespace.json"
+
+echo "== additionalProperties: false on every object schema"
+python3 - "$chart/values.schema.json" <<'PY'
+import json, sys
+bad = []
+def walk(n, path):
+    if isinstance(n, dict):
+        if n.get("type") == "object" and "additionalProperties" not in n:
+            bad.append(path or "/")
+        if n.get("type") == "object" and n.get("additionalProperties") is True:
+            bad.append(path)
+        for k, v in n.items(): walk(v, f"{path}/{k}")
+    elif isinstance(n, list):
+        for i, v in enumerate(n): walk(v, f"{path}/{i}")
+walk(json.load(open(sys.argv[1])), "")
+print("object schemas without additionalProperties:", bad or "none")
+sys.exit(1 if bad else 0)
+PY
+
+echo "== template structure (check_chart.py)"
+python3 "$here/check_chart.py" "$chart" "$src"
+
+echo "== the checker fails on broken charts"
+mutate() {   # NAME FILE PYTHON-REPLACEMENT(old, new)
+  rm -rf "$work/m"; cp -r "$chart" "$work/m"
+  python3 - "$work/m/$2" "$3" "$4" <<'PY'
+import sys
+p, old, new = sys.argv[1:]
+s = open(p).read(); assert old in s, f"mutation target not found: {old!r}"
+open(p, "w").write(s.replace(old, new, 1))
+PY
+  if python3 "$here/check_chart.py" "$work/m" "$src" > "$work/m.out" 2>&1; then
+    echo "FAIL: mutation '$1' was not detected"; cat "$work/m.out"; exit 1
+  fi
+  echo "ok   mutation '$1' detected: $(grep -m1 FAIL "$work/m.out")"
+}
+mutate own-namespace-selected templates/webhook-mutatingwebhookconfiguration.yaml 'operator: NotIn' 'operator: In'
+mutate label-not-required templates/webhook-mutatingwebhookconfiguration.yaml 'values: [enabled]' 'values: [yes]'
+mutate hard-coded-name templates/webhook-service.yaml 'name: {{ include "jobtrail.webhook.name" . }}' 'name: jobtrail-webhook'
+mutate values-typo templates/webhook-deployment.yaml '.Values.webhook.replicas' '.Values.webhook.replica'
+mutate unbalanced templates/webhook-pdb.yaml '{{- end }}' ''
+mutate writable-root templates/webhook-deployment.yaml 'readOnlyRootFilesystem: true' 'readOnlyRootFilesystem: false'
+mutate broken-yaml templates/webhook-service.yaml '    - name: https' '    - name: https: x'
+mutate uncommented-key values.yaml '  replicas: 2
+' '  replicas: 2
+  replicaz: 3
+'
+echo "chart checks passed"
