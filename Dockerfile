@@ -9,20 +9,11 @@ COPY scripts/install-deps.sh /src/scripts/install-deps.sh
 COPY scripts/deps/build.txt /src/scripts/deps/build.txt
 RUN /src/scripts/install-deps.sh build && rm -rf /var/lib/apt/lists/*
 COPY . /src
-# vmlinux.h is generated from kernel BTF (types only; CO-RE relocates at load time, so any
-# recent kernel's BTF serves every node). The builder's /sys/kernel/btf/vmlinux is used when
-# the build sandbox shows it (podman --isolation=chroot does); otherwise put a BTF file at
-# ./vmlinux.btf in the build context (scripts/build-image.sh --btf FILE does that).
-RUN set -eu; \
-    btf=/sys/kernel/btf/vmlinux; \
-    if [ -f /src/vmlinux.btf ]; then btf=/src/vmlinux.btf; fi; \
-    if [ ! -r "$btf" ]; then echo "no kernel BTF: pass scripts/build-image.sh --btf FILE" >&2; exit 1; fi; \
-    cmake -S /src -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DJOBTRAIL_VMLINUX_BTF="$btf"; \
-    cmake --build /build -j"$(nproc)" --target jobtrail-sidecar jobtrail-webhook jobtrail; \
-    install -D -s -m 0755 -t /out/usr/local/bin \
-      /build/sidecar/jobtrail-sidecar /build/webhook/jobtrail-webhook /build/cli/jobtrail; \
-    /src/scripts/image/runtime-packages.sh /out/usr/local/bin/* > /out/runtime-packages.txt; \
-    cat /out/runtime-packages.txt
+# The build step lives in a script so tests/package can run the very same commands in a clean
+# folder (CI cannot afford a full image build). vmlinux.h comes from the builder's
+# /sys/kernel/btf/vmlinux when the build sandbox shows it (podman --isolation=chroot does), else
+# from ./vmlinux.btf in the context (scripts/build-image.sh --btf FILE puts it there).
+RUN /src/scripts/image/build-binaries.sh /src /build /out
 
 # ---- runtime stage: only the shared libraries the binaries link, CA certificates, no compilers ----
 FROM ${DEBIAN_IMAGE}

@@ -18,24 +18,25 @@ cp "$here/package.json" "$here/package-lock.json" "$work/"
 (cd "$work" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 yaml2json() { python3 -c 'import json,sys,yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)' ; }
 yaml2json < "$chart/values.yaml" > "$work/values.json"
-# variants: (python expression editing v) -> expectation
-variant() {   # NAME EXPR
-  python3 - "$work/values.json" "$work/$1.json" "$2" <<'PY'
+# variants of values.yaml that must pass or must fail (one python run writes them all)
+python3 - "$work" <<'PY'
 import json, sys
-v = json.load(open(sys.argv[1])); exec(sys.argv[3]); json.dump(v, open(sys.argv[2], "w"))
+work = sys.argv[1]
+def variant(name, edit):
+    v = json.load(open(f"{work}/values.json")); edit(v); json.dump(v, open(f"{work}/{name}.json", "w"))
+variant("with-bucket", lambda v: v["storage"].update(bucket="ci-trails"))
+variant("cert-manager", lambda v: v["tls"]["certManager"].update(enabled=True, issuerRef={"name": "ca", "kind": "ClusterIssuer"}))
+variant("web-identity", lambda v: (v["storage"]["credentials"].update(mode="webIdentity", namespaces=["arc-runners"]),
+        v["storage"]["credentials"]["webIdentity"].update(roleArn="arn:aws:iam::123456789012:role/jobtrail")))
+variant("typo-top", lambda v: v.update(webhok={}))
+variant("typo-nested", lambda v: v["webhook"].update(failurPolicy="Fail"))
+variant("typo-deep", lambda v: v["storage"]["credentials"]["secret"].update(acessKeyId="x"))
+variant("bad-enum", lambda v: v["webhook"].update(failurePolicy="Deny"))
+variant("bad-timeout", lambda v: v["webhook"].update(timeoutSeconds=31))
+variant("bad-mode", lambda v: v["sidecar"].update(mode="sidecar"))
+variant("bad-bucket", lambda v: v["storage"].update(bucket="Bad_Bucket"))
+variant("bad-namespace", lambda v: v["storage"]["credentials"].update(namespaces=["Runners"]))
 PY
-}
-variant with-bucket 'v["storage"]["bucket"] = "ci-trails"'
-variant cert-manager 'v["tls"]["certManager"].update(enabled=True, issuerRef={"name": "ca", "kind": "ClusterIssuer"})'
-variant web-identity 'v["storage"]["credentials"].update(mode="webIdentity", namespaces=["arc-runners"]); v["storage"]["credentials"]["webIdentity"]["roleArn"] = "arn:aws:iam::123456789012:role/jobtrail"'
-variant typo-top 'v["webhok"] = {}'
-variant typo-nested 'v["webhook"]["failurPolicy"] = "Fail"'
-variant typo-deep 'v["storage"]["credentials"]["secret"]["acessKeyId"] = "x"'
-variant bad-enum 'v["webhook"]["failurePolicy"] = "Deny"'
-variant bad-timeout 'v["webhook"]["timeoutSeconds"] = 31'
-variant bad-mode 'v["sidecar"]["mode"] = "sidecar"'
-variant bad-bucket 'v["storage"]["bucket"] = "Bad_Bucket"'
-variant bad-namespace 'v["storage"]["credentials"]["namespaces"] = ["Runners"]'
 NODE_PATH=$work/node_modules node "$here/validate_values.js" "$chart/values.schema.json" \
   expect=valid "$work/values.json" expect=valid "$work/with-bucket.json" \
   expect=valid "$work/cert-manager.json" expect=valid "$work/web-identity.json" \
@@ -86,8 +87,10 @@ mutate values-typo templates/webhook-deployment.yaml '.Values.webhook.replicas' 
 mutate unbalanced templates/webhook-pdb.yaml '{{- end }}' ''
 mutate writable-root templates/webhook-deployment.yaml 'readOnlyRootFilesystem: true' 'readOnlyRootFilesystem: false'
 mutate broken-yaml templates/webhook-service.yaml '    - name: https' '    - name: https: x'
-mutate uncommented-key values.yaml '  replicas: 2
+mutate unread-value values.yaml '  replicas: 2
 ' '  replicas: 2
   replicaz: 3
 '
+mutate uncommented-key values.yaml '  # -- Webhook replicas. Two, spread over nodes, so a node drain never leaves pods uninjected.
+' ''
 echo "chart checks passed"
