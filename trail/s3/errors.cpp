@@ -39,7 +39,7 @@ bool retryable(unsigned status, std::string_view code) {
   if (status == 0 || status == 408 || status == 429 || status >= 500) return true;
   static constexpr std::string_view transient[] = {
       "SlowDown", "RequestTimeout", "Throttling", "ThrottlingException", "RequestThrottled",
-      "InternalError", "ServiceUnavailable", "ExpiredToken", "RequestTimeTooSkewed"};
+      "InternalError", "ServiceUnavailable", "ExpiredToken"};
   return std::find(std::begin(transient), std::end(transient), code) != std::end(transient);
 }
 

@@ -206,6 +206,11 @@ struct HttpConnection::Impl {
       while (!body.is_done()) {
         lowest().expires_after(timeouts.io);
         ec = run([&](auto h) { http::async_read_some(stream, buffer, body, h); });
+        if (ec == http::error::body_limit) {  // not a network fault: retrying would not help
+          close();
+          throw std::runtime_error("reply body larger than " + std::to_string(memory_limit) +
+                                   " bytes: download it to a file instead");
+        }
         if (ec) fail("read reply from", ec);
       }
       keep_alive = body.get().keep_alive();

@@ -31,7 +31,8 @@ S3Client::S3Client(ClientOptions options, std::shared_ptr<CredentialsProvider> c
 
 S3Client::~S3Client() = default;
 
-std::unique_ptr<HttpConnection> S3Client::acquire(const Endpoint& where) {
+std::unique_ptr<HttpConnection> S3Client::acquire(const Endpoint& where, bool& reused) {
+  reused = true;
   {
     std::lock_guard lock(mu_);
     for (auto it = idle_.begin(); it != idle_.end(); ++it) {
@@ -43,6 +44,7 @@ std::unique_ptr<HttpConnection> S3Client::acquire(const Endpoint& where) {
       }
     }
   }
+  reused = false;
   return std::make_unique<HttpConnection>(where, tls_, options_.timeouts);
 }
 
@@ -67,6 +69,7 @@ S3Client::Result S3Client::execute(const Call& call) {
   if (!call.query.empty()) target += "?" + canonical_query(call.query);
 
   Result result;
+  bool stale_retry_left = true;
   for (unsigned attempt = 0;; ++attempt) {
     result.attempts = attempt + 1;
     counters_.requests++;
@@ -83,8 +86,18 @@ S3Client::Result S3Client::execute(const Call& call) {
       sp.amz_date = amz_date_now();
       sign_headers(parts, payload_hash, sp);
       HttpRequest req{call.method, target, std::move(parts.headers), call.body};
-      auto conn = acquire(where.connect);
-      HttpResponse res = conn->send(req, call.to_file);
+      bool reused = false;
+      auto conn = acquire(where.connect, reused);
+      HttpResponse res;
+      try {
+        res = conn->send(req, call.to_file);
+      } catch (const TransportError&) {
+        // A kept-alive connection the server closed while idle: try once more at once on a new one.
+        if (!reused || !stale_retry_left) throw;
+        stale_retry_left = false;
+        conn = acquire(where.connect, reused);
+        res = conn->send(req, call.to_file);
+      }
       release(std::move(conn));
       counters_.bytes_sent += call.body.size();
       counters_.bytes_received += res.body.size();
@@ -111,6 +124,9 @@ S3Client::Result S3Client::execute(const Call& call) {
         counters_.failures++;
         throw;
       }
+    } catch (const std::runtime_error& e) {  // local: unreadable file, reply too big for memory
+      counters_.failures++;
+      throw StoreError("IOError", describe_call(call) + ": " + e.what(), false);
     }
     const bool again = retryable(status, code);
     if (!again || attempt + 1 >= options_.max_attempts) {

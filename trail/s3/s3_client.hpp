@@ -77,7 +77,7 @@ class S3Client {
   Result execute(const Call& call);
 
  private:
-  std::unique_ptr<HttpConnection> acquire(const Endpoint& where);
+  std::unique_ptr<HttpConnection> acquire(const Endpoint& where, bool& reused);
   void release(std::unique_ptr<HttpConnection> conn);
   std::string describe_call(const Call& call) const;
   void put_multipart(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
