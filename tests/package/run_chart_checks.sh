@@ -66,6 +66,34 @@ PY
 echo "== template structure (check_chart.py)"
 python3 "$here/check_chart.py" "$chart" "$src"
 
+echo "== webhook config rendered by the chart has the keys docs/webhook.md documents"
+if [[ -f $src/docs/webhook.md ]]; then
+  python3 "$here/render_webhook_config.py" "$chart" --set storage.bucket=ci-trails > "$work/config.json"
+  python3 "$here/render_webhook_config.py" "$chart" --set storage.bucket=ci-trails \
+    --set storage.credentials.mode=webIdentity --set storage.credentials.webIdentity.roleArn=arn:aws:iam::1:role/x \
+    > "$work/config-wi.json"
+  python3 - "$src/docs/webhook.md" "$work/config.json" "$work/config-wi.json" <<'PY'
+import json, re, sys
+doc = open(sys.argv[1]).read()
+block = re.search(r"## Configuration file.*?```json\n(.*?)```", doc, re.S).group(1)
+example = json.loads(re.sub(r"(?<=\s)//[^\n]*", "", block))
+def keys(d, p=""):
+    out = set()
+    for k, v in d.items():
+        out.add(p + k)
+        if isinstance(v, dict) and k not in ("resources",):
+            out |= keys(v, p + k + ".")
+    return out
+documented = keys(example)
+rendered = keys(json.load(open(sys.argv[2]))) | keys(json.load(open(sys.argv[3])))
+print("rendered keys not documented:", sorted(rendered - documented) or "none")
+print("documented keys the chart never renders:", sorted(documented - rendered) or "none")
+sys.exit(1 if rendered != documented else 0)
+PY
+else
+  echo "FAIL: docs/webhook.md is missing"; exit 1
+fi
+
 echo "== the checker fails on broken charts"
 mutate() {   # NAME FILE PYTHON-REPLACEMENT(old, new)
   rm -rf "$work/m"; cp -r "$chart" "$work/m"

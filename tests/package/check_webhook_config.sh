@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The webhook accepts the config the chart renders: render_webhook_config.py turns values
+# (defaults and variants) into config.json exactly as templates/webhook-configmap.yaml does, and
+# the real jobtrail-webhook is started on loopback with each; /readyz answers 200 only once a
+# certificate and a valid config are loaded (docs/webhook.md). A config with an unknown key must
+# keep it unready, showing the check can fail. Exit 77 (skipped) while the webhook is a placeholder.
+set -euo pipefail
+src=${JOBTRAIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+bin=${JOBTRAIL_BINARY_DIR:-$src/build}/webhook/jobtrail-webhook
+here=$src/tests/package
+work=$(mktemp -d /tmp/jobtrail-webhook-config.XXXXXX)
+pid=""
+cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+[[ -x $bin ]] || { echo "FAIL: no webhook binary at $bin"; exit 1; }
+if grep -q 'not built yet' <<<"$("$bin" 2>&1 || true)"; then
+  echo "SKIP: $bin is still the skeleton's placeholder"; exit 77
+fi
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
+
+ready_with() {   # CONFIG -> 0 if the webhook becomes ready within 10 s
+  local port=$(( 20000 + RANDOM % 20000 ))
+  "$bin" --listen "127.0.0.1:$port" --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" \
+    --config "$1" --log-level warn > "$1.log" 2>&1 &
+  pid=$!
+  local ok=1
+  for _ in $(seq 50); do
+    if curl -sf --cacert "$work/tls.crt" "https://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ok=0; break; fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""
+  return $ok
+}
+
+render() { python3 "$here/render_webhook_config.py" "$src/charts/jobtrail" "$@"; }
+declare -A variants=(
+  [defaults]="--set storage.bucket=ci-trails"
+  [web-identity]="--set storage.bucket=ci-trails --set storage.credentials.mode=webIdentity --set storage.credentials.webIdentity.roleArn=arn:aws:iam::123456789012:role/jobtrail"
+  [container-caps]="--set storage.bucket=ci-trails --set sidecar.mode=container --set sidecar.privileged=false --set storage.endpoint=http://127.0.0.1:7480 --set storage.pathStyle=true --set storage.prefix="
+)
+for name in defaults web-identity container-caps; do
+  # shellcheck disable=SC2086
+  render ${variants[$name]} > "$work/$name.json"
+  if ready_with "$work/$name.json"; then
+    echo "ok   webhook ready with the chart's config ($name)"
+  else
+    echo "FAIL: webhook not ready with the chart's config ($name):"; cat "$work/$name.json" "$work/$name.json.log"; exit 1
+  fi
+done
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["sidecar"]["imagePullPolcy"]="Always"; json.dump(c,open(sys.argv[2],"w"))' \
+  "$work/defaults.json" "$work/typo.json"
+if ready_with "$work/typo.json"; then
+  echo "FAIL: webhook became ready with an unknown config key (the check cannot fail)"; exit 1
+fi
+echo "ok   webhook stays unready with an unknown key: $(head -1 "$work/typo.json.log")"
