@@ -1,19 +1,34 @@
 #!/usr/bin/env python3
 """Independent check of an archive that awscli downloaded (no jobtrail code involved):
-  check_archive.py DIR ARCHIVE_PREFIX EXPECTED_EVENTS [INDEX_KEY]
+  check_archive.py DIR ARCHIVE_PREFIX EXPECTED_EVENTS|manifest [INDEX_KEY|auto] [--marker TEXT]
 DIR is what `aws s3 cp --recursive s3://BUCKET/PREFIX/ DIR` produced. Checks: the manifest is
 complete; each listed segment exists with the listed size and SHA-256; the hash chain links;
 decompressed (zstd CLI) every event seq 0..N-1 appears exactly once; no unlisted segment; the
-index object (if given) names this archive and its manifest. Prints one line per failure."""
+index object (if given; "auto": derived from the manifest's job identity, if any) names this
+archive and its manifest; with --marker, exactly one process_exec has TEXT among its args.
+Prints one line per failure."""
 import hashlib, json, os, subprocess, sys
 
 
 def main():
-    d, prefix, expected = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    index_key = sys.argv[4] if len(sys.argv) > 4 else ""
+    args = sys.argv[1:]
+    marker = ""
+    if "--marker" in args:
+        i = args.index("--marker")
+        marker = args[i + 1]
+        del args[i:i + 2]
+    d, prefix = args[0], args[1]
+    index_key = args[3] if len(args) > 3 else ""
     bad = []
     adir = os.path.join(d, prefix)
     man = json.load(open(os.path.join(adir, "manifest.json")))
+    expected = man.get("events", -1) if args[2] == "manifest" else int(args[2])
+    if index_key == "auto":
+        ident = man.get("job_identity") or {}
+        index_key = ""
+        if ident.get("repository") and ident.get("run_id") and ident.get("job"):
+            index_key = f"jobs/{ident['repository']}/{ident['run_id']}/{ident.get('run_attempt', '1')}/{ident['job']}/{man['meta']['pod']['uid']}.json"
+    marked = 0
     if man.get("complete") is not True:
         bad.append(f"manifest not complete: {man.get('incomplete_reason')}")
     prev = "0" * 64
@@ -37,7 +52,10 @@ def main():
         if len(lines) != s["events"]:
             bad.append(f"{s['name']}: {len(lines)} events, manifest says {s['events']}")
         for line in lines:
-            seq = json.loads(line)["seq"]
+            ev = json.loads(line)
+            seq = ev["seq"]
+            if marker and ev.get("type") == "process_exec" and marker in ev.get("process", {}).get("args", []):
+                marked += 1
             seqs[seq] = seqs.get(seq, 0) + 1
     dup = [k for k, v in seqs.items() if v > 1]
     missing = [i for i in range(expected) if i not in seqs]
@@ -45,6 +63,8 @@ def main():
     if missing: bad.append(f"{len(missing)} seq values missing (first {missing[:5]})")
     if len(seqs) != expected: bad.append(f"{len(seqs)} distinct events, expected {expected}")
     if man.get("events") != expected: bad.append(f"manifest events {man.get('events')} != {expected}")
+    if marker and marked != 1:
+        bad.append(f"{marked} process_exec events carry the marker {marker}, expected exactly 1")
     for f in os.listdir(adir):
         if f.startswith("events-") and f not in listed:
             bad.append(f"{f}: segment not listed in the manifest")
