@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End to end: the real jobtrail-sidecar (`run`, as in a pod) traces a job in a sibling cgroup
+# and streams its archive into the fixture's RGW; after SIGTERM it must exit 0 with the archive
+# complete. Then Debian's awscli downloads it and check_archive.py (no jobtrail code) checks
+# every event is there exactly once, sizes/hashes match the manifest, the chain links, the
+# job's marker exec appears once, and the index object resolves (when the identity is known).
+# Needs root, cgroup v2 and eBPF. Env: RGW_STATE (fixture), JOBTRAIL_BINARY_DIR, JOBTRAIL_SOURCE_DIR.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+sidecar=$JOBTRAIL_BINARY_DIR/sidecar/jobtrail-sidecar
+set -a; . "$RGW_STATE/env"; set +a
+aws=/usr/bin/aws; [[ -x $aws ]] || aws=aws
+awsr() { AWS_EC2_METADATA_DISABLED=true "$aws" --endpoint-url "$S3_ENDPOINT" "$@"; }
+
+root=/sys/fs/cgroup/unified; [[ -f $root/cgroup.controllers ]] || root=/sys/fs/cgroup
+tmp=$(mktemp -d /tmp/s3-e2e.XXXXXX)
+cg=$root/s3-e2e-$$
+bucket=e2e-$$
+uid=uid-e2e-$$
+marker=jobtrail-e2e-marker-$$
+sc_pid=
+cleanup() {
+  [[ -n $sc_pid ]] && kill "$sc_pid" 2>/dev/null || true
+  rmdir "$cg" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+mkdir "$cg"
+awsr s3 mb "s3://$bucket" >/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+JOBTRAIL_POD_NAMESPACE=ci JOBTRAIL_POD_NAME=runner-e2e JOBTRAIL_POD_UID=$uid JOBTRAIL_NODE_NAME=node-1 \
+  "$sidecar" run --cgroup "$cg" --storage "s3://$bucket/trails" --s3-endpoint "$S3_ENDPOINT" --s3-path-style \
+  --spool "$tmp/spool" --http-listen "127.0.0.1:$port" --segment-max-age 1 --output json \
+  >"$tmp/stream.jsonl" 2>"$tmp/sidecar.log" &
+sc_pid=$!
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+  kill -0 "$sc_pid" 2>/dev/null || { cat "$tmp/sidecar.log" >&2; echo "sidecar died at start-up" >&2; exit 1; }
+  sleep 0.2
+done
+curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$tmp/sidecar.log" >&2; echo "sidecar never ready" >&2; exit 1; }
+
+# The job: joins the cgroup, runs a few hundred processes and one marked echo.
+bash -c "echo \$\$ > $cg/cgroup.procs; for i in \$(seq 300); do /bin/true; done; /bin/echo $marker >/dev/null; sleep 1.5"
+
+kill -TERM "$sc_pid"
+status=0; wait "$sc_pid" || status=$?
+sc_pid=
+if [[ $status -ne 0 ]]; then cat "$tmp/sidecar.log" >&2; echo "sidecar exited $status after SIGTERM" >&2; exit 1; fi
+
+prefix=pods/ci/runner-e2e/$uid/
+awsr s3 cp --recursive --only-show-errors "s3://$bucket/trails/" "$tmp/down"
+python3 "$here/check_archive.py" "$tmp/down" "$prefix" manifest auto --marker "$marker"
+events=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['events'])" "$tmp/down/${prefix}manifest.json")
+[[ $events -ge 300 ]] || { echo "only $events events for 300+ processes" >&2; exit 1; }
+echo "e2e: $events events from the sidecar in RGW, checked with awscli"
