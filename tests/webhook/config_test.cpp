@@ -1,0 +1,42 @@
+#include <doctest/doctest.h>
+
+#include "config.hpp"
+
+using namespace jobtrail::webhook;
+
+TEST_CASE("config: minimal file gets the documented defaults") {
+  const auto c = parse_config_text(R"({"sidecar":{"image":"img:1"},"storage":{"url":"s3://b/p"}})");
+  CHECK(c.sidecar.mode == "native");
+  CHECK(c.sidecar.privileged);
+  CHECK(c.sidecar.http_port == 9477);
+  CHECK(c.sidecar.flush_deadline_seconds == 25);
+  CHECK_FALSE(c.deny_on_error);
+  CHECK(c.storage.secret_name == "jobtrail-storage");
+}
+
+TEST_CASE("config: bad files are rejected with a reason") {
+  CHECK_THROWS_WITH_AS(parse_config_text("{"), "config is not valid JSON", ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config_text(R"({"storage":{"url":"s3://b"}})"), "sidecar.image is required", ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config_text(R"({"sidecar":{"image":"i","imagee":1},"storage":{"url":"x"}})"),
+                       "unknown key sidecar.imagee", ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config_text(R"({"sidecar":{"image":"i","mode":"x"},"storage":{"url":"x"}})"),
+                       "sidecar.mode has an invalid value \"x\"", ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config_text(R"({"sidecar":{"image":"i","httpPort":"80"},"storage":{"url":"x"}})"),
+                       "sidecar.httpPort has the wrong type", ConfigError);
+  CHECK_THROWS_AS(parse_config_text(R"({"onError":"maybe","sidecar":{"image":"i"},"storage":{"url":"x"}})"), ConfigError);
+}
+
+TEST_CASE("config: the chart's values render to a file we accept") {
+  // Same shape as charts/jobtrail/templates/webhook-configmap.yaml renders with the default values.
+  const auto c = parse_config_text(R"({"onError":"deny","sidecar":{"image":"r/jobtrail:0.1.0","imagePullPolicy":"IfNotPresent",
+    "mode":"container","privileged":false,"capabilities":["BPF","PERFMON"],"resources":{"limits":{"memory":"256Mi"}},
+    "spoolSizeLimit":"2Gi","hostCgroupRoot":"/sys/fs/cgroup","flushDeadlineSeconds":40,"files":"all",
+    "segmentMaxBytes":8388608,"segmentMaxAgeSeconds":10,"logLevel":"info","httpPort":9477},
+    "storage":{"url":"s3://b/jobtrail","endpoint":"","region":"us-east-1","pathStyle":true,"caBundleConfigMap":"",
+    "credentials":{"mode":"webIdentity","roleArn":"arn:aws:iam::1:role/r","audience":"sts.amazonaws.com"}}})");
+  CHECK(c.deny_on_error);
+  CHECK(c.sidecar.mode == "container");
+  CHECK(c.sidecar.capabilities.size() == 2);
+  CHECK(c.storage.credentials_mode == "webIdentity");
+  CHECK(c.storage.path_style);
+}

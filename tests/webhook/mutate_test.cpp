@@ -1,0 +1,318 @@
+// mutate() on the shared runner pods; patches applied by `kubectl patch --local` (Kubernetes' own code).
+#include <doctest/doctest.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "mutate.hpp"
+
+using namespace jobtrail::webhook;
+using nlohmann::json;
+
+namespace {
+const std::string kShared = std::string(JOBTRAIL_SOURCE_DIR) + "/../shared/testdata/k8s/";
+
+json load(const std::string& name) {
+  std::ifstream in(kShared + name);
+  REQUIRE_MESSAGE(in, "missing test data " << name);
+  return json::parse(in);
+}
+
+Config test_config() {
+  return parse_config_text(R"({"sidecar":{"image":"registry.example/jobtrail:0.1.0"},"storage":{"url":"s3://trails/jobtrail"}})");
+}
+
+json review_for(const json& pod, const std::string& uid = "uid-1") {
+  return {{"apiVersion", "admission.k8s.io/v1"},
+          {"kind", "AdmissionReview"},
+          {"request",
+           {{"uid", uid},
+            {"kind", {{"group", ""}, {"version", "v1"}, {"kind", "Pod"}}},
+            {"resource", {{"group", ""}, {"version", "v1"}, {"resource", "pods"}}},
+            {"namespace", pod["metadata"].value("namespace", "default")},
+            {"operation", "CREATE"},
+            {"object", pod},
+            {"dryRun", false}}}};
+}
+
+std::string base64_decode(const std::string& in) {
+  std::string out(in.size(), '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
+  REQUIRE(n >= 0);
+  while (!in.empty() && in.back() == '=' && n > 0 && out[static_cast<std::size_t>(n) - 1] == '\0') --n;  // padding
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Applies the patch with Kubernetes' own JSONPatch code.
+json kubectl_apply(const json& pod, const json& patch) {
+  char path[] = "/tmp/jobtrail-webhook-pod-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  const std::string body = pod.dump();
+  REQUIRE(write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size()));
+  close(fd);
+  const std::string cmd = "kubectl patch --local -f " + std::string(path) + " --type=json -p " + shell_quote(patch.dump()) +
+                          " -o json 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::string out;
+  char buf[65536];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  const int rc = pclose(p);
+  unlink(path);
+  REQUIRE_MESSAGE(rc == 0, "kubectl patch failed: " << out);
+  return json::parse(out);
+}
+
+// The pod with everything we add taken out again: must equal the pod before.
+json without_ours(json pod, const json& before) {
+  auto& spec = pod["spec"];
+  for (const char* list : {"initContainers", "containers"}) {
+    if (!spec.contains(list)) continue;
+    json kept = json::array();
+    for (auto& c : spec[list])
+      if (c["name"] != kSidecarName) kept.push_back(c);
+    spec[list] = kept;
+    if (kept.empty() && !before["spec"].contains(list)) spec.erase(list);
+  }
+  json vols = json::array();
+  for (auto& v : spec["volumes"])
+    if (v["name"].get<std::string>().rfind("jobtrail-", 0) != 0) vols.push_back(v);
+  spec["volumes"] = vols;
+  if (vols.empty() && !before["spec"].contains("volumes")) spec.erase("volumes");
+  auto& ann = pod["metadata"]["annotations"];
+  ann.erase("jobtrail.io/status");
+  ann.erase("jobtrail.io/version");
+  if (ann.empty() && !before["metadata"].contains("annotations")) pod["metadata"].erase("annotations");
+  if (before["spec"].contains("terminationGracePeriodSeconds"))
+    spec["terminationGracePeriodSeconds"] = before["spec"]["terminationGracePeriodSeconds"];
+  else
+    spec.erase("terminationGracePeriodSeconds");
+  return pod;
+}
+
+const json* find_env(const json& container, const std::string& name) {
+  for (const auto& e : container["env"])
+    if (e["name"] == name) return &e;
+  return nullptr;
+}
+
+json inject_and_check(const json& pod) {
+  const Config config = test_config();
+  const auto result = mutate(review_for(pod), config);
+  REQUIRE(result.outcome == "injected");
+  const auto& response = result.review["response"];
+  CHECK(response["uid"] == "uid-1");
+  CHECK(response["allowed"] == true);
+  CHECK(response["patchType"] == "JSONPatch");
+  CHECK(json::parse(base64_decode(response["patch"].get<std::string>())) == result.patch);
+  for (const auto& w : response.value("warnings", json::array())) CHECK(w.get<std::string>().size() <= 120);
+
+  const json patched = kubectl_apply(pod, result.patch);
+  const auto& sidecar = patched["spec"]["initContainers"][0];
+  CHECK(sidecar["name"] == kSidecarName);
+  CHECK(sidecar["restartPolicy"] == "Always");
+  CHECK(sidecar["startupProbe"]["httpGet"]["path"] == "/readyz");
+  CHECK(sidecar["startupProbe"]["httpGet"]["port"] == 9477);
+  CHECK(sidecar["securityContext"]["privileged"] == true);
+  CHECK(sidecar["image"] == "registry.example/jobtrail:0.1.0");
+  for (const char* env : {"JOBTRAIL_POD_NAME", "JOBTRAIL_POD_NAMESPACE", "JOBTRAIL_POD_UID", "JOBTRAIL_NODE_NAME",
+                          "JOBTRAIL_PRIVILEGED_CONTAINERS", "JOBTRAIL_HOST_NAMESPACE_CONTAINERS", "AWS_ACCESS_KEY_ID"})
+    CHECK_MESSAGE(find_env(sidecar, env) != nullptr, env);
+  std::set<std::string> volumes;
+  for (const auto& v : patched["spec"]["volumes"]) volumes.insert(v["name"].get<std::string>());
+  CHECK(volumes.count("jobtrail-host-cgroup"));
+  CHECK(volumes.count("jobtrail-spool"));
+  CHECK(volumes.count("jobtrail-podinfo"));
+  CHECK(patched["metadata"]["annotations"]["jobtrail.io/status"] == "injected");
+  CHECK(patched["spec"]["terminationGracePeriodSeconds"].get<int>() >= 30);
+  CHECK(without_ours(patched, pod) == pod);
+
+  // Second pass (reinvocationPolicy: IfNeeded): nothing more to do.
+  const auto again = mutate(review_for(patched), config);
+  CHECK(again.outcome == "skipped");
+  CHECK(again.skip_reason == "already_injected");
+  CHECK_FALSE(again.review["response"].contains("patch"));
+  return patched;
+}
+}  // namespace
+
+TEST_CASE("mutate: ARC default runner pod") { inject_and_check(load("arc-runner-default.json")); }
+
+TEST_CASE("mutate: ARC dind runner pod keeps its own native sidecar after ours") {
+  const json pod = load("arc-runner-dind.json");
+  const json patched = inject_and_check(pod);
+  REQUIRE(patched["spec"]["initContainers"].size() == pod["spec"]["initContainers"].size() + 1);
+  CHECK(patched["spec"]["initContainers"][1] == pod["spec"]["initContainers"][0]);
+  const json* priv = find_env(patched["spec"]["initContainers"][0], "JOBTRAIL_PRIVILEGED_CONTAINERS");
+  REQUIRE(priv);
+  CHECK((*priv)["value"].get<std::string>().find("dind") != std::string::npos);
+}
+
+TEST_CASE("mutate: ARC kubernetes-mode runner pod and its workflow pod") {
+  const json runner = load("arc-runner-kubernetes-mode.json");
+  const json patched = inject_and_check(runner);
+  CHECK(find_env(patched["spec"]["initContainers"][0], "JOBTRAIL_RUNNER_POD") == nullptr);
+  // The container hooks label the workflow pods they create with runner-pod=<runner pod name>.
+  json workflow = {{"apiVersion", "v1"}, {"kind", "Pod"},
+                   {"metadata", {{"name", runner["metadata"]["name"].get<std::string>() + "-workflow"},
+                                 {"namespace", "arc-runners"},
+                                 {"labels", {{"runner-pod", runner["metadata"]["name"]}}}}},
+                   {"spec", {{"restartPolicy", "Never"}, {"containers", {{{"name", "job"}, {"image", "ubuntu:22.04"}}}}}}};
+  const json wpatched = inject_and_check(workflow);
+  const json* rp = find_env(wpatched["spec"]["initContainers"][0], "JOBTRAIL_RUNNER_POD");
+  REQUIRE(rp);
+  CHECK((*rp)["value"] == runner["metadata"]["name"]);
+}
+
+TEST_CASE("mutate: legacy runner pod (partial)") { inject_and_check(load("arc-legacy-runner-partial.json")); }
+
+TEST_CASE("mutate: the shared AdmissionReview requests") {
+  const Config config = test_config();
+  const json req = load("admissionreview-request-default.json");
+  const auto r = mutate(req, config);
+  CHECK(r.outcome == "injected");
+  CHECK(r.review["response"]["uid"] == req["request"]["uid"]);
+  CHECK(r.review["apiVersion"] == "admission.k8s.io/v1");
+
+  const json dry = load("admissionreview-request-dind-dryrun.json");
+  REQUIRE(dry["request"]["dryRun"] == true);
+  const auto d = mutate(dry, config);
+  CHECK(d.outcome == "injected");  // a dry run is answered exactly like the real request
+  const auto d_real = [&] { json x = dry; x["request"]["dryRun"] = false; return mutate(x, config); }();
+  CHECK(d.patch == d_real.patch);
+
+  const json scale = load("admissionreview-request-k8s-docs.json");
+  const auto s = mutate(scale, config);
+  CHECK(s.outcome == "skipped");
+  CHECK(s.skip_reason == "not_pod");
+  CHECK(s.review["response"]["allowed"] == true);
+  CHECK_FALSE(s.review["response"].contains("patch"));
+  CHECK(s.review["response"]["uid"] == scale["request"]["uid"]);
+}
+
+TEST_CASE("mutate: bare pod without initContainers, volumes or annotations; generateName") {
+  json pod = {{"apiVersion", "v1"}, {"kind", "Pod"},
+              {"metadata", {{"generateName", "runner-"}, {"namespace", "ci"}}},
+              {"spec", {{"containers", {{{"name", "c"}, {"image", "busybox"}}}}}}};
+  const json patched = inject_and_check(pod);
+  CHECK(patched["metadata"]["generateName"] == "runner-");
+  CHECK_FALSE(patched["metadata"].contains("name"));
+}
+
+TEST_CASE("mutate: annotation keys with / and ~ and a kube-api-access volume already present") {
+  json pod = load("arc-runner-default.json");
+  pod["metadata"]["annotations"]["example.com/a~b"] = "x";
+  pod["spec"]["volumes"].push_back({{"name", "kube-api-access-abcde"}, {"projected", {{"sources", json::array()}}}});
+  const json patched = inject_and_check(pod);
+  CHECK(patched["metadata"]["annotations"]["example.com/a~b"] == "x");
+  CHECK(escape_json_pointer("example.com/a~b") == "example.com~1a~0b");
+  CHECK(escape_json_pointer("~/~") == "~0~1~0");
+  const auto r = mutate(review_for(pod), test_config());
+  bool saw_escaped = false;
+  for (const auto& op : r.patch) saw_escaped |= op["path"] == "/metadata/annotations/jobtrail.io~1status";
+  CHECK(saw_escaped);
+}
+
+TEST_CASE("mutate: opt-out and other values of the inject annotation") {
+  json pod = load("arc-runner-default.json");
+  pod["metadata"]["annotations"]["jobtrail.io/inject"] = "false";
+  auto r = mutate(review_for(pod), test_config());
+  CHECK(r.skip_reason == "opted_out");
+  CHECK_FALSE(r.review["response"].contains("patch"));
+  pod["metadata"]["annotations"]["jobtrail.io/inject"] = "no";
+  r = mutate(review_for(pod), test_config());
+  CHECK(r.outcome == "injected");
+  REQUIRE(r.review["response"]["warnings"].size() == 1);
+}
+
+TEST_CASE("mutate: grace period raised with a warning") {
+  json pod = load("arc-runner-default.json");
+  pod["spec"]["terminationGracePeriodSeconds"] = 10;
+  const auto r = mutate(review_for(pod), test_config());
+  const json patched = kubectl_apply(pod, r.patch);
+  CHECK(patched["spec"]["terminationGracePeriodSeconds"] == 30);  // flush deadline 25 + 5
+  bool warned = false;
+  for (const auto& w : r.review["response"]["warnings"]) {
+    CHECK(w.get<std::string>().size() <= 120);
+    warned |= w.get<std::string>().find("terminationGracePeriodSeconds") != std::string::npos;
+  }
+  CHECK(warned);
+}
+
+TEST_CASE("mutate: conflicting container name: allowed with warning, or refused with 400 under onError deny") {
+  json pod = load("arc-runner-default.json");
+  pod["spec"]["containers"].push_back({{"name", kSidecarName}, {"image", "someone/else:1"}});
+  Config config = test_config();
+  auto r = mutate(review_for(pod), config);
+  CHECK(r.outcome == "error_allowed");
+  CHECK(r.review["response"]["allowed"] == true);
+  CHECK_FALSE(r.review["response"].contains("patch"));
+  CHECK(r.review["response"]["warnings"][0].get<std::string>().find("NOT traced") != std::string::npos);
+  config.deny_on_error = true;
+  r = mutate(review_for(pod), config);
+  CHECK(r.outcome == "refused");
+  CHECK(r.review["response"]["allowed"] == false);
+  CHECK(r.review["response"]["status"]["code"] == 400);
+}
+
+TEST_CASE("mutate: container mode and capability list") {
+  Config config = test_config();
+  config.sidecar.mode = "container";
+  config.sidecar.privileged = false;
+  const json pod = load("arc-runner-default.json");
+  const auto r = mutate(review_for(pod), config);
+  const json patched = kubectl_apply(pod, r.patch);
+  const auto& last = patched["spec"]["containers"].back();
+  CHECK(last["name"] == kSidecarName);
+  CHECK_FALSE(last.contains("restartPolicy"));
+  CHECK(last["securityContext"]["privileged"] == false);
+  CHECK(last["securityContext"]["capabilities"]["add"].size() == config.sidecar.capabilities.size());
+  bool exit_when_idle = false;
+  for (const auto& a : last["args"]) exit_when_idle |= a == "--exit-when-idle";
+  CHECK(exit_when_idle);
+  CHECK(without_ours(patched, pod) == pod);
+}
+
+TEST_CASE("mutate: host namespaces reported per container") {
+  json pod = load("arc-runner-default.json");
+  pod["spec"]["hostNetwork"] = true;
+  pod["spec"]["hostPID"] = true;
+  const auto r = mutate(review_for(pod), test_config());
+  const json* env = find_env(r.patch[0]["value"][0], "JOBTRAIL_HOST_NAMESPACE_CONTAINERS");
+  REQUIRE(env);
+  CHECK((*env)["value"] == "runner:net+pid");
+}
+
+TEST_CASE("mutate: malformed reviews are refused with a reason") {
+  const Config c = test_config();
+  const json pod = load("arc-runner-default.json");
+  CHECK_THROWS_AS(mutate(json::array(), c), ReviewError);
+  json v1beta1 = review_for(pod);
+  v1beta1["apiVersion"] = "admission.k8s.io/v1beta1";
+  CHECK_THROWS_WITH_AS(mutate(v1beta1, c), "not an admission.k8s.io/v1 AdmissionReview", ReviewError);
+  json no_uid = review_for(pod);
+  no_uid["request"].erase("uid");
+  CHECK_THROWS_WITH_AS(mutate(no_uid, c), "request.uid is missing", ReviewError);
+  json no_object = review_for(pod);
+  no_object["request"].erase("object");
+  CHECK_THROWS_AS(mutate(no_object, c), ReviewError);
+}
+
+TEST_CASE("short_warning keeps warnings within 120 characters") {
+  CHECK(short_warning(std::string(500, 'x')).size() == 120);
+  CHECK(short_warning("a\nb") == "a b");
+  CHECK(short_warning("ok") == "ok");
+}

@@ -1,0 +1,103 @@
+#include "config.hpp"
+
+#include <set>
+
+namespace jobtrail::webhook {
+namespace {
+
+using nlohmann::json;
+
+void reject_unknown(const json& obj, const std::string& where, std::set<std::string> known) {
+  if (!obj.is_object()) throw ConfigError(where + " must be an object");
+  for (const auto& [key, _] : obj.items())
+    if (!known.count(key)) throw ConfigError("unknown key " + where + "." + key);
+}
+
+template <typename T>
+void take(const json& obj, const char* key, T& out, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return;
+  try {
+    out = it->get<T>();
+  } catch (const json::exception&) {
+    throw ConfigError(where + "." + key + " has the wrong type");
+  }
+}
+
+void require_one_of(const std::string& value, std::set<std::string> allowed, const std::string& what) {
+  if (!allowed.count(value)) throw ConfigError(what + " has an invalid value \"" + value + "\"");
+}
+
+}  // namespace
+
+Config parse_config(const json& doc) {
+  reject_unknown(doc, "config", {"onError", "sidecar", "storage"});
+  Config c;
+  std::string on_error = "allow";
+  take(doc, "onError", on_error, "config");
+  require_one_of(on_error, {"allow", "deny"}, "onError");
+  c.deny_on_error = on_error == "deny";
+
+  const json sidecar = doc.value("sidecar", json::object());
+  reject_unknown(sidecar, "sidecar",
+                 {"image", "imagePullPolicy", "mode", "privileged", "capabilities", "resources",
+                  "spoolSizeLimit", "hostCgroupRoot", "flushDeadlineSeconds", "files", "segmentMaxBytes",
+                  "segmentMaxAgeSeconds", "logLevel", "httpPort"});
+  auto& s = c.sidecar;
+  take(sidecar, "image", s.image, "sidecar");
+  take(sidecar, "imagePullPolicy", s.image_pull_policy, "sidecar");
+  take(sidecar, "mode", s.mode, "sidecar");
+  take(sidecar, "privileged", s.privileged, "sidecar");
+  take(sidecar, "capabilities", s.capabilities, "sidecar");
+  take(sidecar, "resources", s.resources, "sidecar");
+  take(sidecar, "spoolSizeLimit", s.spool_size_limit, "sidecar");
+  take(sidecar, "hostCgroupRoot", s.host_cgroup_root, "sidecar");
+  take(sidecar, "flushDeadlineSeconds", s.flush_deadline_seconds, "sidecar");
+  take(sidecar, "files", s.files, "sidecar");
+  take(sidecar, "segmentMaxBytes", s.segment_max_bytes, "sidecar");
+  take(sidecar, "segmentMaxAgeSeconds", s.segment_max_age_seconds, "sidecar");
+  take(sidecar, "logLevel", s.log_level, "sidecar");
+  take(sidecar, "httpPort", s.http_port, "sidecar");
+  if (s.image.empty()) throw ConfigError("sidecar.image is required");
+  require_one_of(s.mode, {"native", "container"}, "sidecar.mode");
+  require_one_of(s.files, {"folded", "all", "off"}, "sidecar.files");
+  require_one_of(s.image_pull_policy, {"Always", "IfNotPresent", "Never"}, "sidecar.imagePullPolicy");
+  if (!s.resources.is_object()) throw ConfigError("sidecar.resources must be an object");
+  if (s.http_port < 1 || s.http_port > 65535) throw ConfigError("sidecar.httpPort out of range");
+  if (s.flush_deadline_seconds < 1 || s.flush_deadline_seconds > 3600)
+    throw ConfigError("sidecar.flushDeadlineSeconds out of range (1..3600)");
+  if (s.segment_max_age_seconds < 1) throw ConfigError("sidecar.segmentMaxAgeSeconds must be >= 1");
+  if (s.host_cgroup_root.empty() || s.host_cgroup_root[0] != '/')
+    throw ConfigError("sidecar.hostCgroupRoot must be an absolute path");
+
+  const json storage = doc.value("storage", json::object());
+  reject_unknown(storage, "storage",
+                 {"url", "endpoint", "region", "pathStyle", "caBundleConfigMap", "credentials"});
+  auto& st = c.storage;
+  take(storage, "url", st.url, "storage");
+  take(storage, "endpoint", st.endpoint, "storage");
+  take(storage, "region", st.region, "storage");
+  take(storage, "pathStyle", st.path_style, "storage");
+  take(storage, "caBundleConfigMap", st.ca_bundle_config_map, "storage");
+  if (st.url.empty()) throw ConfigError("storage.url is required");
+  const json creds = storage.value("credentials", json::object());
+  reject_unknown(creds, "storage.credentials", {"mode", "secretName", "roleArn", "audience"});
+  take(creds, "mode", st.credentials_mode, "storage.credentials");
+  take(creds, "secretName", st.secret_name, "storage.credentials");
+  take(creds, "roleArn", st.role_arn, "storage.credentials");
+  take(creds, "audience", st.audience, "storage.credentials");
+  require_one_of(st.credentials_mode, {"secret", "webIdentity"}, "storage.credentials.mode");
+  if (st.credentials_mode == "secret" && st.secret_name.empty())
+    throw ConfigError("storage.credentials.secretName is required in secret mode");
+  if (st.credentials_mode == "webIdentity" && st.role_arn.empty())
+    throw ConfigError("storage.credentials.roleArn is required in webIdentity mode");
+  return c;
+}
+
+Config parse_config_text(const std::string& text) {
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded()) throw ConfigError("config is not valid JSON");
+  return parse_config(doc);
+}
+
+}  // namespace jobtrail::webhook

@@ -1,0 +1,53 @@
+// The webhook's configuration file (docs/webhook.md): what to inject and how.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace jobtrail::webhook {
+
+class ConfigError : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct SidecarConfig {
+  std::string image;
+  std::string image_pull_policy = "IfNotPresent";
+  std::string mode = "native";  // native | container
+  bool privileged = true;
+  std::vector<std::string> capabilities{"BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE"};
+  nlohmann::json resources = nlohmann::json::object();
+  std::string spool_size_limit = "2Gi";
+  std::string host_cgroup_root = "/sys/fs/cgroup";
+  int flush_deadline_seconds = 25;
+  std::string files = "folded";
+  std::uint64_t segment_max_bytes = 8u << 20;
+  int segment_max_age_seconds = 10;
+  std::string log_level = "info";
+  int http_port = 9477;
+};
+
+struct StorageConfig {
+  std::string url;
+  std::string endpoint;
+  std::string region = "us-east-1";
+  bool path_style = false;
+  std::string ca_bundle_config_map;
+  std::string credentials_mode = "secret";  // secret | webIdentity
+  std::string secret_name = "jobtrail-storage";
+  std::string role_arn;
+  std::string audience = "sts.amazonaws.com";
+};
+
+struct Config {
+  bool deny_on_error = false;  // onError: deny
+  SidecarConfig sidecar;
+  StorageConfig storage;
+};
+
+// Throws ConfigError with a one-line reason; unknown keys are errors (a typo must not change injection).
+Config parse_config(const nlohmann::json& doc);
+Config parse_config_text(const std::string& text);
+
+}  // namespace jobtrail::webhook

@@ -1,0 +1,204 @@
+#include "mutate.hpp"
+
+#include <openssl/evp.h>
+
+#include "sidecar_spec.hpp"
+
+namespace jobtrail::webhook {
+namespace {
+using nlohmann::json;
+
+constexpr const char* kStatusAnnotation = "jobtrail.io/status";
+constexpr const char* kVersionAnnotation = "jobtrail.io/version";
+constexpr const char* kInjectAnnotation = "jobtrail.io/inject";
+constexpr int kGraceMarginSeconds = 5;
+constexpr int kKubernetesDefaultGrace = 30;
+
+std::string base64(const std::string& in) {
+  std::string out(4 * ((in.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string image_repository(const std::string& image) {
+  auto at = image.find('@');
+  std::string s = image.substr(0, at);
+  auto slash = s.rfind('/');
+  auto colon = s.rfind(':');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) s.resize(colon);
+  return s;
+}
+
+const json& member_or_null(const json& obj, const char* key) {
+  static const json null_value;
+  if (!obj.is_object()) return null_value;
+  auto it = obj.find(key);
+  return it == obj.end() ? null_value : *it;
+}
+
+// Why this pod cannot be injected, or "" when it can; sets already_injected when ours is present.
+std::string find_conflict(const json& spec, const Config& config, bool& already_injected) {
+  for (const char* list : {"initContainers", "containers"}) {
+    const json& items = member_or_null(spec, list);
+    if (!items.is_array()) continue;
+    for (const auto& c : items) {
+      if (member_or_null(c, "name") != kSidecarName) continue;
+      const json& image = member_or_null(c, "image");
+      if (image.is_string() && image_repository(image.get<std::string>()) == image_repository(config.sidecar.image)) {
+        already_injected = true;
+        return "";
+      }
+      return std::string("container name ") + kSidecarName + " already used by another image";
+    }
+  }
+  const json& volumes = member_or_null(spec, "volumes");
+  if (volumes.is_array()) {
+    for (const auto& v : volumes) {
+      const json& name = member_or_null(v, "name");
+      if (name.is_string() && name.get<std::string>().rfind("jobtrail-", 0) == 0)
+        return "volume name " + name.get<std::string>() + " already used";
+    }
+  }
+  return "";
+}
+
+json response_base(const json& uid) {
+  return {{"apiVersion", "admission.k8s.io/v1"},
+          {"kind", "AdmissionReview"},
+          {"response", {{"uid", uid}, {"allowed", true}}}};
+}
+
+MutateResult skipped(const json& uid, std::string reason, json warnings) {
+  MutateResult r{response_base(uid), "skipped", std::move(reason), json::array()};
+  if (!warnings.empty()) r.review["response"]["warnings"] = warnings;
+  return r;
+}
+
+}  // namespace
+
+std::string escape_json_pointer(const std::string& token) {
+  std::string out;
+  out.reserve(token.size());
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+std::string short_warning(std::string text) {
+  constexpr std::size_t kMax = 120;
+  if (text.size() > kMax) {
+    text.resize(kMax - 3);
+    // Do not cut a UTF-8 sequence in half.
+    while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
+    if (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80)) text.pop_back();
+    text += "...";
+  }
+  for (char& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  return text;
+}
+
+MutateResult mutate(const json& review, const Config& config) {
+  if (!review.is_object()) throw ReviewError("body is not a JSON object");
+  if (member_or_null(review, "apiVersion") != "admission.k8s.io/v1" || member_or_null(review, "kind") != "AdmissionReview")
+    throw ReviewError("not an admission.k8s.io/v1 AdmissionReview");
+  const json& request = member_or_null(review, "request");
+  if (!request.is_object()) throw ReviewError("AdmissionReview has no request");
+  const json& uid = member_or_null(request, "uid");
+  if (!uid.is_string() || uid.get<std::string>().empty()) throw ReviewError("request.uid is missing");
+
+  const json& kind = member_or_null(request, "kind");
+  const json& resource = member_or_null(request, "resource");
+  const bool is_pod = member_or_null(kind, "kind") == "Pod" && member_or_null(kind, "group") == "" &&
+                      member_or_null(resource, "resource") == "pods" &&
+                      member_or_null(request, "subResource").is_null();
+  if (!is_pod) return skipped(uid, "not_pod", json::array());
+  if (member_or_null(request, "operation") != "CREATE") return skipped(uid, "not_create", json::array());
+
+  const json& pod = member_or_null(request, "object");
+  const json& spec = member_or_null(pod, "spec");
+  if (!pod.is_object() || !spec.is_object()) throw ReviewError("request.object is not a Pod with a spec");
+  const json& metadata = member_or_null(pod, "metadata");
+  const json& annotations = member_or_null(metadata, "annotations");
+
+  json warnings = json::array();
+  const json& inject = member_or_null(annotations, kInjectAnnotation);
+  if (inject == "false") return skipped(uid, "opted_out", warnings);
+  if (!inject.is_null())
+    warnings.push_back(short_warning("jobtrail: ignoring jobtrail.io/inject value other than \"false\"; injecting"));
+  if (member_or_null(annotations, kStatusAnnotation) == "injected") return skipped(uid, "already_injected", warnings);
+
+  bool already_injected = false;
+  const std::string conflict = find_conflict(spec, config, already_injected);
+  if (already_injected) return skipped(uid, "already_injected", warnings);
+  if (!conflict.empty()) {
+    MutateResult r{response_base(uid), "", "conflict", json::array()};
+    if (config.deny_on_error) {
+      r.outcome = "refused";
+      r.review["response"]["allowed"] = false;
+      // 400: actions-runner-controller retries it; 403/422 would fail the runner for good.
+      r.review["response"]["status"] = {{"code", 400}, {"message", "jobtrail: cannot inject sidecar: " + conflict}};
+    } else {
+      r.outcome = "error_allowed";
+      warnings.push_back(short_warning("jobtrail: pod NOT traced: " + conflict));
+      r.review["response"]["warnings"] = warnings;
+    }
+    return r;
+  }
+
+  const PodFacts facts = pod_facts(pod);
+  json patch = json::array();
+  const json container = sidecar_container(config, facts);
+  if (config.sidecar.mode == "native") {
+    if (member_or_null(spec, "initContainers").is_array())
+      patch.push_back({{"op", "add"}, {"path", "/spec/initContainers/0"}, {"value", container}});
+    else
+      patch.push_back({{"op", "add"}, {"path", "/spec/initContainers"}, {"value", json::array({container})}});
+  } else {
+    if (member_or_null(spec, "containers").is_array())
+      patch.push_back({{"op", "add"}, {"path", "/spec/containers/-"}, {"value", container}});
+    else
+      patch.push_back({{"op", "add"}, {"path", "/spec/containers"}, {"value", json::array({container})}});
+  }
+
+  const json volumes = sidecar_volumes(config);
+  if (member_or_null(spec, "volumes").is_array()) {
+    for (const auto& v : volumes) patch.push_back({{"op", "add"}, {"path", "/spec/volumes/-"}, {"value", v}});
+  } else {
+    patch.push_back({{"op", "add"}, {"path", "/spec/volumes"}, {"value", volumes}});
+  }
+
+  // The sidecar needs its flush deadline after SIGTERM to upload the last segment and the manifest.
+  const int needed = config.sidecar.flush_deadline_seconds + kGraceMarginSeconds;
+  const json& grace = member_or_null(spec, "terminationGracePeriodSeconds");
+  const long long current = grace.is_number_integer() ? grace.get<long long>() : kKubernetesDefaultGrace;
+  if (current < needed) {
+    patch.push_back({{"op", "add"}, {"path", "/spec/terminationGracePeriodSeconds"}, {"value", needed}});
+    warnings.push_back(short_warning("jobtrail: terminationGracePeriodSeconds raised from " + std::to_string(current) +
+                                     " to " + std::to_string(needed) + " so the trail can be flushed"));
+  }
+
+  if (!metadata.is_object()) {
+    patch.push_back({{"op", "add"}, {"path", "/metadata"}, {"value", json::object()}});
+  }
+  const json ours = {{kStatusAnnotation, "injected"}, {kVersionAnnotation, JOBTRAIL_VERSION}};
+  if (annotations.is_object()) {
+    for (const auto& [key, value] : ours.items())
+      patch.push_back({{"op", "add"}, {"path", "/metadata/annotations/" + escape_json_pointer(key)}, {"value", value}});
+  } else {
+    patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", ours}});
+  }
+
+  MutateResult r{response_base(uid), "injected", "", patch};
+  r.review["response"]["patchType"] = "JSONPatch";
+  r.review["response"]["patch"] = base64(patch.dump());
+  if (!warnings.empty()) r.review["response"]["warnings"] = warnings;
+  return r;
+}
+
+}  // namespace jobtrail::webhook

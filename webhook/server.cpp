@@ -1,0 +1,195 @@
+#include "server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "handler.hpp"
+
+namespace jobtrail::webhook {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+// Errors that are the normal end of a connection, not worth a log line.
+void fail(beast::error_code ec, const char* what) {
+  if (ec == asio::error::operation_aborted || ec == ssl::error::stream_truncated || ec == http::error::end_of_stream ||
+      ec == asio::error::eof || ec == beast::error::timeout || ec == asio::error::connection_reset)
+    return;
+  spdlog::debug("webhook: {}: {}", what, ec.message());
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<LiveState> state, ServerLimits limits)
+      : tls_(state->tls()),
+        stream_(beast::tcp_stream(std::move(socket)), *tls_),
+        deadline_(stream_.get_executor()),
+        state_(std::move(state)),
+        limits_(limits) {}
+
+  void run() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::on_run, shared_from_this()));
+  }
+
+ private:
+  void on_run() {
+    beast::get_lowest_layer(stream_).expires_after(limits_.handshake_timeout);
+    stream_.async_handshake(ssl::stream_base::server,
+                            beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
+  }
+
+  void on_handshake(beast::error_code ec) {
+    if (ec) return fail(ec, "handshake");
+    do_read();
+  }
+
+  void do_read() {
+    parser_.emplace();
+    parser_->body_limit(limits_.body_limit);
+    timed_out_ = false;
+    // Waiting for the first byte of a keep-alive request may take idle_timeout; the request as a
+    // whole (headers + body) must arrive within request_timeout, else 408.
+    beast::get_lowest_layer(stream_).expires_after(limits_.idle_timeout + limits_.request_timeout);
+    deadline_.expires_after(limits_.request_timeout);
+    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
+    });
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    deadline_.cancel();
+    if (timed_out_ && (ec == asio::error::operation_aborted || !ec)) {
+      // A request that started but did not finish in time (slowloris): say so and close.
+      if (buffer_.size() == 0 && !parser_->got_some()) return do_close();
+      return send_error(http::status::request_timeout, "request not received within the time limit", false);
+    }
+    if (ec == http::error::body_limit) return send_error(http::status::payload_too_large, "body exceeds 3 MiB", false);
+    if (ec == http::error::end_of_stream) return do_close();
+    if (ec) {
+      if (parser_->got_some() && ec.category() == beast::error_code(http::error::body_limit).category()) {
+        return send_error(http::status::bad_request, "malformed HTTP request: " + ec.message(), false);
+      }
+      return fail(ec, "read");
+    }
+    const auto& req = parser_->get();
+    HttpRequest in{std::string(req.method_string()), std::string(req.target()),
+                   std::string(req[http::field::content_type]), req.body()};
+    HttpResponse out = handle_request(in, state_->config(), state_->metrics);
+    send(static_cast<http::status>(out.status), std::move(out.content_type), std::move(out.body), req.keep_alive());
+  }
+
+  void send_error(http::status status, std::string reason, bool keep_alive) {
+    state_->metrics.count_request("http_" + std::to_string(static_cast<int>(status)), 0);
+    send(status, "text/plain", std::move(reason) + "\n", keep_alive);
+  }
+
+  void send(http::status status, std::string content_type, std::string body, bool keep_alive) {
+    auto res = std::make_shared<http::response<http::string_body>>(status, 11);
+    res->set(http::field::server, "jobtrail-webhook");
+    res->set(http::field::content_type, content_type);
+    res->keep_alive(keep_alive);
+    res->body() = std::move(body);
+    res->prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(limits_.request_timeout);
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+                        if (ec) return fail(ec, "write");
+                        if (!keep_alive) return self->do_close();
+                        self->do_read();
+                      });
+  }
+
+  void do_close() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+
+  std::shared_ptr<ssl::context> tls_;  // keeps the certificate this connection started with alive
+  ssl::stream<beast::tcp_stream> stream_;
+  asio::steady_timer deadline_;
+  std::shared_ptr<LiveState> state_;
+  ServerLimits limits_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool timed_out_ = false;
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(asio::io_context& ioc, const tcp::endpoint& endpoint, std::shared_ptr<LiveState> state, ServerLimits limits)
+      : ioc_(ioc), acceptor_(asio::make_strand(ioc)), backoff_(acceptor_.get_executor()),
+        state_(std::move(state)), limits_(limits) {
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+  }
+  unsigned short port() const { return acceptor_.local_endpoint().port(); }
+  void do_accept() {
+    acceptor_.async_accept(asio::make_strand(ioc_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  }
+
+ private:
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (ec) {
+      // Out of file descriptors and the like: wait instead of spinning on accept.
+      spdlog::warn("webhook: accept: {}; retrying in 100 ms", ec.message());
+      backoff_.expires_after(std::chrono::milliseconds(100));
+      backoff_.async_wait([self = shared_from_this()](beast::error_code) { self->do_accept(); });
+      return;
+    }
+    std::make_shared<Session>(std::move(socket), state_, limits_)->run();
+    do_accept();
+  }
+
+  asio::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer backoff_;
+  std::shared_ptr<LiveState> state_;
+  ServerLimits limits_;
+};
+
+}  // namespace
+
+std::shared_ptr<ssl::context> load_tls_context(const std::string& cert_file, const std::string& key_file) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(cert_file, ec);
+  if (ec) throw std::runtime_error("cannot load certificate " + cert_file + ": " + ec.message());
+  ctx->use_private_key_file(key_file, ssl::context::pem, ec);
+  if (ec) throw std::runtime_error("cannot load key " + key_file + ": " + ec.message());
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+    throw std::runtime_error("key " + key_file + " does not match certificate " + cert_file);
+  return ctx;
+}
+
+unsigned short start_listener(asio::io_context& ioc, const tcp::endpoint& endpoint, std::shared_ptr<LiveState> state,
+                              ServerLimits limits) {
+  auto listener = std::make_shared<Listener>(ioc, endpoint, std::move(state), limits);
+  listener->do_accept();
+  return listener->port();
+}
+
+}  // namespace jobtrail::webhook

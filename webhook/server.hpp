@@ -1,0 +1,44 @@
+// HTTPS server: Boost.Beast, one session per connection on its own strand, a timeout on every operation.
+#pragma once
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+#include "config.hpp"
+#include "metrics.hpp"
+
+namespace jobtrail::webhook {
+
+struct ServerLimits {
+  std::size_t body_limit = 3u << 20;                 // 413 beyond
+  std::chrono::milliseconds request_timeout{10'000};  // whole request; 408 after
+  std::chrono::milliseconds handshake_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{30'000};     // keep-alive between requests
+};
+
+// What sessions read at the start of each connection/request; swapped by the reloader.
+class LiveState {
+ public:
+  std::shared_ptr<boost::asio::ssl::context> tls() const { std::lock_guard l(m_); return tls_; }
+  std::shared_ptr<const Config> config() const { std::lock_guard l(m_); return config_; }
+  void set_tls(std::shared_ptr<boost::asio::ssl::context> c) { std::lock_guard l(m_); tls_ = std::move(c); }
+  void set_config(std::shared_ptr<const Config> c) { std::lock_guard l(m_); config_ = std::move(c); }
+  Metrics metrics;
+
+ private:
+  mutable std::mutex m_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::shared_ptr<const Config> config_;
+};
+
+// Throws std::runtime_error with a one-line reason when the files do not load.
+std::shared_ptr<boost::asio::ssl::context> load_tls_context(const std::string& cert_file, const std::string& key_file);
+
+// Starts accepting on endpoint; returns the bound port (useful with port 0).
+unsigned short start_listener(boost::asio::io_context&, const boost::asio::ip::tcp::endpoint&,
+                              std::shared_ptr<LiveState>, ServerLimits);
+
+}  // namespace jobtrail::webhook

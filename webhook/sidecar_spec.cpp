@@ -1,0 +1,139 @@
+#include "sidecar_spec.hpp"
+
+namespace jobtrail::webhook {
+namespace {
+using nlohmann::json;
+
+json field_env(const char* name, const char* path) {
+  return {{"name", name}, {"valueFrom", {{"fieldRef", {{"fieldPath", path}}}}}};
+}
+json value_env(const char* name, const std::string& value) { return {{"name", name}, {"value", value}}; }
+
+void append_joined(std::string& list, const std::string& item) {
+  if (!list.empty()) list += ',';
+  list += item;
+}
+}  // namespace
+
+PodFacts pod_facts(const json& pod) {
+  PodFacts facts;
+  const json spec = pod.value("spec", json::object());
+  // Host namespaces are pod-wide: every container of the pod shares them.
+  std::string host;
+  auto flag = [&](const char* key, const char* short_name) {
+    if (spec.value(key, false)) host += host.empty() ? short_name : std::string("+") + short_name;
+  };
+  flag("hostNetwork", "net");
+  flag("hostPID", "pid");
+  flag("hostIPC", "ipc");
+  for (const char* list : {"initContainers", "containers"}) {
+    auto it = spec.find(list);
+    if (it == spec.end() || !it->is_array()) continue;
+    for (const auto& c : *it) {
+      if (!c.is_object()) continue;
+      const std::string name = c.value("name", "");
+      const auto sc = c.find("securityContext");
+      if (sc != c.end() && sc->is_object() && sc->value("privileged", false)) append_joined(facts.privileged_containers, name);
+      if (!host.empty()) append_joined(facts.host_namespace_containers, name + ":" + host);
+    }
+  }
+  // actions/runner-container-hooks labels the workflow pods it creates with runner-pod=<runner pod name>.
+  const json labels = pod.value("metadata", json::object()).value("labels", json::object());
+  if (labels.is_object()) {
+    auto it = labels.find("runner-pod");
+    if (it != labels.end() && it->is_string()) facts.runner_pod = it->get<std::string>();
+  }
+  return facts;
+}
+
+json sidecar_container(const Config& config, const PodFacts& facts) {
+  const auto& s = config.sidecar;
+  const auto& st = config.storage;
+  json args = {"run",
+               "--host-cgroup-root", "/host/sys/fs/cgroup",
+               "--storage", st.url,
+               "--s3-region", st.region,
+               "--spool", "/var/spool/jobtrail",
+               "--segment-max-bytes", std::to_string(s.segment_max_bytes),
+               "--segment-max-age", std::to_string(s.segment_max_age_seconds),
+               "--flush-deadline", std::to_string(s.flush_deadline_seconds),
+               "--files", s.files,
+               "--http-listen", "0.0.0.0:" + std::to_string(s.http_port),
+               "--log-level", s.log_level};
+  if (!st.endpoint.empty()) args.insert(args.end(), {"--s3-endpoint", st.endpoint});
+  if (st.path_style) args.push_back("--s3-path-style");
+  if (!st.ca_bundle_config_map.empty()) args.insert(args.end(), {"--ca-bundle", "/etc/jobtrail/ca/ca.crt"});
+  if (s.mode == "container") args.push_back("--exit-when-idle");
+
+  json env = json::array({field_env("JOBTRAIL_POD_NAME", "metadata.name"),
+                          field_env("JOBTRAIL_POD_NAMESPACE", "metadata.namespace"),
+                          field_env("JOBTRAIL_POD_UID", "metadata.uid"),
+                          field_env("JOBTRAIL_NODE_NAME", "spec.nodeName"),
+                          value_env("JOBTRAIL_PRIVILEGED_CONTAINERS", facts.privileged_containers),
+                          value_env("JOBTRAIL_HOST_NAMESPACE_CONTAINERS", facts.host_namespace_containers)});
+  if (!facts.runner_pod.empty()) env.push_back(value_env("JOBTRAIL_RUNNER_POD", facts.runner_pod));
+
+  json mounts = json::array({
+      {{"name", kVolumeHostCgroup}, {"mountPath", "/host/sys/fs/cgroup"}, {"readOnly", true}},
+      {{"name", kVolumeSpool}, {"mountPath", "/var/spool/jobtrail"}},
+      {{"name", kVolumePodinfo}, {"mountPath", "/etc/jobtrail/podinfo"}, {"readOnly", true}}});
+  if (!st.ca_bundle_config_map.empty())
+    mounts.push_back({{"name", kVolumeCa}, {"mountPath", "/etc/jobtrail/ca"}, {"readOnly", true}});
+
+  if (st.credentials_mode == "secret") {
+    for (const char* key : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"})
+      env.push_back({{"name", key}, {"valueFrom", {{"secretKeyRef", {{"name", st.secret_name}, {"key", key}}}}}});
+  } else {
+    env.push_back(value_env("AWS_ROLE_ARN", st.role_arn));
+    env.push_back(value_env("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/jobtrail/token/token"));
+    mounts.push_back({{"name", kVolumeToken}, {"mountPath", "/var/run/secrets/jobtrail/token"}, {"readOnly", true}});
+  }
+
+  json security;
+  if (s.privileged) {
+    security = {{"privileged", true}, {"runAsUser", 0}};
+  } else {
+    security = {{"privileged", false}, {"runAsUser", 0}, {"allowPrivilegeEscalation", false},
+                {"capabilities", {{"drop", {"ALL"}}, {"add", s.capabilities}}}};
+  }
+
+  json container = {{"name", kSidecarName},
+                    {"image", s.image},
+                    {"imagePullPolicy", s.image_pull_policy},
+                    {"args", args},
+                    {"env", env},
+                    {"ports", {{{"name", "jobtrail-http"}, {"containerPort", s.http_port}, {"protocol", "TCP"}}}},
+                    {"volumeMounts", mounts},
+                    {"securityContext", security},
+                    {"resources", s.resources}};
+  if (s.mode == "native") {
+    container["restartPolicy"] = "Always";
+    // Passes only once every BPF program is attached: no process of the pod starts untraced.
+    container["startupProbe"] = {{"httpGet", {{"path", "/readyz"}, {"port", s.http_port}}},
+                                 {"periodSeconds", 1},
+                                 {"failureThreshold", 120}};
+  }
+  return container;
+}
+
+json sidecar_volumes(const Config& config) {
+  const auto& st = config.storage;
+  json volumes = json::array({
+      {{"name", kVolumeHostCgroup}, {"hostPath", {{"path", config.sidecar.host_cgroup_root}, {"type", "Directory"}}}},
+      {{"name", kVolumeSpool}, {"emptyDir", {{"sizeLimit", config.sidecar.spool_size_limit}}}},
+      {{"name", kVolumePodinfo},
+       {"downwardAPI",
+        {{"items", {{{"path", "labels"}, {"fieldRef", {{"fieldPath", "metadata.labels"}}}},
+                    {{"path", "annotations"}, {"fieldRef", {{"fieldPath", "metadata.annotations"}}}}}}}}}});
+  if (!st.ca_bundle_config_map.empty())
+    volumes.push_back({{"name", kVolumeCa}, {"configMap", {{"name", st.ca_bundle_config_map}}}});
+  if (st.credentials_mode == "webIdentity")
+    volumes.push_back(
+        {{"name", kVolumeToken},
+         {"projected",
+          {{"sources", {{{"serviceAccountToken",
+                          {{"audience", st.audience}, {"expirationSeconds", 3600}, {"path", "token"}}}}}}}}});
+  return volumes;
+}
+
+}  // namespace jobtrail::webhook
