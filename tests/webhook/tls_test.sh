@@ -2,7 +2,7 @@
 # The real HTTPS server on loopback: certificate verified by a client, malformed inputs, config and
 # certificate rotation under load. Usage: tls_test.sh path/to/jobtrail-webhook
 set -euo pipefail
-bin=$1
+bin=$(realpath "$1")
 shared=${SHARED_DIR:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
 k8s=$shared/testdata/k8s
 work=$(mktemp -d /tmp/jobtrail-webhook-tls.XXXXXX)
@@ -52,7 +52,8 @@ import json, sys, base64
 req = json.load(open(sys.argv[1])); res = json.load(open("body"))["response"]
 assert res["uid"] == req["request"]["uid"] and res["allowed"] is True and res["patchType"] == "JSONPatch"
 ops = json.loads(base64.b64decode(res["patch"]))
-assert ops[0]["path"] == "/spec/initContainers/0" and ops[0]["value"]["name"] == "jobtrail-sidecar", ops[0]
+first = ops[0]["value"][0] if ops[0]["path"] == "/spec/initContainers" else ops[0]["value"]
+assert ops[0]["path"].startswith("/spec/initContainers") and first["name"] == "jobtrail-sidecar", ops[0]["path"]
 PY
 post 200 "$k8s/admissionreview-request-k8s-docs.json"
 grep -q '"allowed":true' body && ! grep -q patch body || fail "non-Pod review was mutated"
@@ -116,12 +117,14 @@ while time.time() < end:
         if r.status == 200: ok += 1
         else: bad += 1
         seen.add(conn.sock.getpeercert()["issuer"][0][0][1])
+        if ok == 20: open("load.started", "w").close()
     except Exception as e:
         bad += 1; print("error", e); conn = None
 print(ok, bad, sorted(seen))
 PY
 loader=$!
-sleep 1
+for _ in $(seq 100); do [[ -f load.started ]] && break; sleep 0.1; done
+sleep 0.3
 cp two.key tls.key.new; cp two.crt tls.crt.new; mv tls.crt.new tls.crt; mv tls.key.new tls.key
 wait $loader || fail "load client crashed"
 read -r ok bad _ < <(tail -1 load.out)
@@ -131,7 +134,7 @@ grep -q "two test CA" load.out || fail "new certificate never served"
 grep -q "one test CA" load.out || fail "old certificate never served"
 CA=two-ca.crt expect 200 "$url/healthz"
 
-expect 200 "$url/metrics"
+CA=two-ca.crt expect 200 "$url/metrics"
 grep -q 'jobtrail_webhook_requests_total{outcome="injected"}' body || fail "metrics: injected"
 grep -q 'jobtrail_webhook_skips_total{reason="not_pod"} 1' body || fail "metrics: skip reason"
 grep -q 'jobtrail_webhook_request_duration_seconds_count' body || fail "metrics: histogram"
