@@ -1,3 +1,12 @@
 #!/bin/sh
-# placeholder, replaced by the tracer core work
-echo sample
+# The "dodgy user" session of the seed blog post, as a sample job for `jobtrail-sidecar record`
+# (scripts/demo.sh). Harmless: mount fails without a device, curl only talks to 127.0.0.1:1.
+whoami
+ls -la / > /dev/null
+mount /dev/sda2 /mnt 2>/dev/null || echo "mount failed (as expected)"
+if command -v curl >/dev/null 2>&1; then
+  curl -k -s --max-time 2 https://127.0.0.1:1/ || echo "curl failed (as expected)"
+fi
+false || echo "a failing command"
+echo "dodgy" | tr a-z A-Z | wc -c
+exit 0

@@ -1,2 +1,192 @@
-#include <cstdio>
-int main() { std::puts("jobtrail-sidecar: not built yet"); return 1; }
+// jobtrail-sidecar: `run` (in a pod) and `record` (locally, around one command).
+// Start-up errors print one line and exit 1; after start-up the sidecar always exits 0
+// (`run`) or with the command's status (`record`), see docs/sidecar.md.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "sidecar/cgroup.hpp"
+#include "sidecar/options.hpp"
+#include "sidecar/session.hpp"
+
+namespace fs = std::filesystem;
+using namespace jobtrail::sidecar;
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+void add_common_flags(CLI::App& app, Options& o) {
+  app.add_option("--cgroup", o.cgroup, "cgroup v2 directory to trace (default: discover own pod's cgroup)");
+  app.add_option("--host-cgroup-root", o.host_cgroup_root,
+                 "host cgroup2 mount (default /host/sys/fs/cgroup, else /sys/fs/cgroup/unified or /sys/fs/cgroup)");
+  jobtrail::storage::add_store_flags(app, o.store);
+  app.add_option("--spool", o.spool, "spool folder for segments until uploaded")->capture_default_str();
+  app.add_option("--segment-max-bytes", o.segment_max_bytes, "rotate segments at this size")->capture_default_str();
+  app.add_option("--segment-max-age", o.segment_max_age_s, "rotate segments after SECONDS")->capture_default_str();
+  app.add_option("--flush-deadline", o.flush_deadline_s, "SECONDS to finish the archive after SIGTERM")
+      ->capture_default_str();
+  app.add_option("--files", o.files, "file events: folded|all|off")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, FilesMode>{{"folded", FilesMode::folded}, {"all", FilesMode::all}, {"off", FilesMode::off}}))
+      ->default_str("folded");
+  app.add_option("--output", o.output, "live stream on stdout: compact|json")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, OutputMode>{{"compact", OutputMode::compact}, {"json", OutputMode::json}}))
+      ->default_str("compact");
+  app.add_option("--http-listen", o.http_listen, "ADDR:PORT of /readyz /healthz /metrics")->capture_default_str();
+  app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->capture_default_str();
+}
+
+nlohmann::json pod_meta() {
+  return {{"pod",
+           {{"name", env_or("JOBTRAIL_POD_NAME", "")}, {"namespace", env_or("JOBTRAIL_POD_NAMESPACE", "")},
+            {"uid", env_or("JOBTRAIL_POD_UID", "")}, {"node", env_or("JOBTRAIL_NODE_NAME", "")},
+            {"runner_pod", env_or("JOBTRAIL_RUNNER_POD", "")}}},
+          {"sidecar_version", JOBTRAIL_VERSION}};
+}
+
+int do_run(Options& o) {
+  auto root = find_cgroup2_root(o.host_cgroup_root);
+  SessionSpec spec;
+  if (!o.cgroup.empty()) {
+    spec.target = o.cgroup;
+    try {  // exclude ourselves if we live inside the target
+      auto own = own_cgroup_dir(root);
+      if (own.string().rfind(spec.target.string(), 0) == 0 && own != spec.target) spec.excluded = own;
+    } catch (const std::exception&) {
+    }
+  } else {
+    auto pc = discover_pod_cgroup(root);
+    spec.target = pc.pod;
+    spec.excluded = pc.container;
+  }
+  if (o.store.url.empty()) o.store.url = "file:///var/lib/jobtrail/archives";
+  spec.store = jobtrail::storage::open_store(o.store);
+  const std::string ns = env_or("JOBTRAIL_POD_NAMESPACE", "default"), pod = env_or("JOBTRAIL_POD_NAME", "unknown");
+  const std::string uid = env_or("JOBTRAIL_POD_UID", std::to_string(cgroup_id_of(spec.target)));
+  spec.archive_prefix = "pods/" + ns + "/" + pod + "/" + uid + "/";
+  spec.spool = fs::path(o.spool) / uid;
+  fs::create_directories(spec.spool);
+  spec.meta = pod_meta();
+  spec.pod = {ns, pod};
+  Session session(o, spec);
+  const fs::path target = spec.target, excluded = spec.excluded;
+  const bool idle_exit = o.exit_when_idle;
+  int idle_checks = 0;
+  try {
+    session.run([&] {
+    if (!idle_exit || ++idle_checks % 10) return false;
+    return !cgroup_populated(target, excluded);
+    });
+  } catch (const std::exception& e) {
+    spdlog::error("after start-up: {} (exiting 0: a failing sidecar would fail the job)", e.what());
+  }
+  return 0;  // never non-zero after start-up
+}
+
+int do_record(Options& o) {
+  auto root = find_cgroup2_root(o.host_cgroup_root);
+  SessionSpec spec;
+  fs::path parent = o.cgroup.empty() ? root : fs::path(o.cgroup);
+  spec.target = make_cgroup(parent, "jobtrail-record-" + std::to_string(getpid()));
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove(dir, ec);
+    }
+  } cleanup{spec.target};
+  fs::create_directories(o.out_dir);
+  o.store.url = o.out_dir;
+  spec.store = jobtrail::storage::open_store(o.store);
+  spec.spool = fs::path(o.spool) / ("record-" + std::to_string(getpid()));
+  if (o.spool == "/var/spool/jobtrail") spec.spool = fs::temp_directory_path() / ("jobtrail-spool-" + std::to_string(getpid()));
+  fs::create_directories(spec.spool);
+  spec.meta = pod_meta();
+  spec.meta["record"] = {{"command", o.command}};
+  spec.pod = {"", "record"};
+  Session session(o, spec);
+
+  int go[2];
+  if (pipe2(go, O_CLOEXEC)) throw std::runtime_error("pipe failed");
+  pid_t child = fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) {
+    char c;
+    ::close(go[1]);
+    if (read(go[0], &c, 1) != 1) _exit(127);
+    std::vector<char*> argv;
+    for (auto& a : o.command) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    signal(SIGPIPE, SIG_DFL);
+    execvp(argv[0], argv.data());
+    std::fprintf(stderr, "jobtrail-sidecar: cannot run %s: %s\n", argv[0], std::strerror(errno));
+    _exit(127);
+  }
+  ::close(go[0]);
+  {
+    std::ofstream procs(spec.target / "cgroup.procs");
+    procs << child << std::flush;
+    if (!procs) spdlog::error("cannot move the command into {}", spec.target.string());
+  }
+  if (write(go[1], "g", 1) != 1) spdlog::error("cannot start the command");
+  ::close(go[1]);
+  int status = 0;
+  bool reaped = false;
+  const fs::path target = spec.target;
+  session.run([&] {
+    if (!reaped && waitpid(child, &status, WNOHANG) == child) reaped = true;
+    return reaped && !cgroup_populated(target);
+  });
+  if (!reaped) {  // stopped by a signal: pass it on, then collect the status
+    kill(child, SIGTERM);
+    waitpid(child, &status, 0);
+  }
+  std::error_code ec;
+  fs::remove_all(spec.spool, ec);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"jobtrail-sidecar: per-job audit trail of one pod's processes, traced with eBPF"};
+  app.require_subcommand(1);
+  Options o;
+  auto* run = app.add_subcommand("run", "trace this pod (native sidecar) until SIGTERM");
+  add_common_flags(*run, o);
+  run->add_flag("--exit-when-idle", o.exit_when_idle, "exit 0 once the pod's other processes are all gone");
+  auto* record = app.add_subcommand("record", "run CMD in a fresh cgroup, trace it, exit with its status");
+  add_common_flags(*record, o);
+  record->add_option("--out", o.out_dir, "archive folder")->required();
+  record->add_option("command", o.command, "CMD [ARGS...] (after --)")->required();
+  CLI11_PARSE(app, argc, argv);
+
+  auto logger = spdlog::stderr_color_mt("jobtrail");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  install_signal_handlers();
+  try {
+    return run->parsed() ? do_run(o) : do_record(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "jobtrail-sidecar: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,32 @@
+#pragma once
+// Settings of one sidecar run, filled from the command line (sidecar/main.cpp, CONTRACTS D).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sidecar/tracer.hpp"
+#include "trail/storage/store.hpp"
+
+namespace jobtrail::sidecar {
+
+enum class OutputMode { compact, json };
+
+struct Options {
+  std::string cgroup;            // cgroup v2 dir to trace; "" = discover (run) / fresh (record)
+  std::string host_cgroup_root;  // host cgroup2 mount; "" = first that exists of the defaults
+  storage::StoreOptions store;
+  std::string spool = "/var/spool/jobtrail";
+  std::uint64_t segment_max_bytes = 8 << 20;
+  double segment_max_age_s = 10;
+  double flush_deadline_s = 25;
+  FilesMode files = FilesMode::folded;
+  OutputMode output = OutputMode::compact;
+  std::string http_listen = "0.0.0.0:9477";
+  bool exit_when_idle = false;
+  std::string log_level = "info";
+  // record mode
+  std::string out_dir;
+  std::vector<std::string> command;
+};
+
+}  // namespace jobtrail::sidecar

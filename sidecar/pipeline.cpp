@@ -1,0 +1,165 @@
+#include "sidecar/pipeline.hpp"
+
+#include <bpf/libbpf.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "trail/events/json_time.hpp"
+
+namespace jobtrail::sidecar {
+
+namespace {
+std::int64_t clock_ns(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+const char* kIdentityVars[] = {"GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB",
+                               "GITHUB_WORKFLOW",   "GITHUB_WORKFLOW_REF", "GITHUB_SHA", "GITHUB_REF",
+                               "RUNNER_NAME"};
+std::string basename_of(const std::string& p) {
+  auto s = p.rfind('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+}  // namespace
+
+Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, archive::Writer& writer, OutputMode output,
+                   events::PodRef pod)
+    : tracers_(tracers), writer_(writer), output_(output), pod_(std::move(pod)) {
+  mono_to_real_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+  ctx_.reserve(tracers_.size());
+  for (auto& t : tracers_) {
+    int fd = t->ring_buffer_fd();
+    if (fd < 0) continue;
+    ctx_.emplace_back(this, t.get());
+    if (!rb_) {
+      rb_ = ring_buffer__new(fd, &Pipeline::on_record, &ctx_.back(), nullptr);
+      if (!rb_) throw std::runtime_error("cannot create ring buffer reader for " + t->name());
+    } else if (ring_buffer__add(rb_, fd, &Pipeline::on_record, &ctx_.back())) {
+      throw std::runtime_error("cannot add ring buffer of " + t->name());
+    }
+  }
+}
+
+Pipeline::~Pipeline() {
+  if (rb_) ring_buffer__free(rb_);
+}
+
+int Pipeline::on_record(void* ctx, void* data, std::size_t size) {
+  auto* c = static_cast<std::pair<Pipeline*, Tracer*>*>(ctx);
+  c->first->handle(*c->second, data, size);
+  return 0;
+}
+
+int Pipeline::poll(int timeout_ms) {
+  int n = rb_ ? ring_buffer__poll(rb_, timeout_ms) : 0;
+  if (!out_.empty()) {
+    std::fwrite(out_.data(), 1, out_.size(), stdout);
+    std::fflush(stdout);
+    out_.clear();
+  }
+  return n < 0 ? 0 : n;
+}
+
+void Pipeline::drain() {
+  if (rb_) ring_buffer__consume(rb_);
+  poll(0);
+  poll_losses();
+}
+
+void Pipeline::poll_losses() {
+  for (auto& t : tracers_) {
+    for (auto& [type, total] : t->read_losses()) {
+      auto& seen = lost_seen_[type];
+      if (total <= seen) continue;
+      nlohmann::json ev = {{"type", "lost"}, {"lost_type", type}, {"count", total - seen},
+                           {"time", events::rfc3339_ns(clock_ns(CLOCK_REALTIME))}};
+      writer_.add_lost(type, total - seen);
+      seen = total;
+      emit(ev);
+    }
+  }
+}
+
+void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
+  auto ev = t.decode(data, size);
+  if (!ev) {
+    ++bad_records_;
+    return;
+  }
+  auto& e = *ev;
+  if (auto k = e.find("ktime_ns"); k != e.end()) {
+    e["time"] = events::rfc3339_ns(k->get<std::int64_t>() + mono_to_real_ns_);
+    e.erase(k);
+  }
+  auto& p = e["process"];
+  const std::uint64_t exec_id = p.value("exec_id", std::uint64_t{0});
+  const std::string type = e.value("type", std::string());
+  if (type == "process_exec") {
+    table_.add(exec_id, {{"binary", p["binary"]}, {"args", p["args"]}, {"args_truncated", p["args_truncated"]},
+                         {"cwd", p["cwd"]}, {"pid", p["pid"]}, {"uid", p["uid"]}, {"gid", p["gid"]},
+                         {"ns_pid", p["ns_pid"]}, {"parent_exec_id", p["parent_exec_id"]}});
+    if (e.contains("env")) check_identity(e);
+  } else if (const auto* known = table_.find(exec_id)) {
+    const auto pid = p.value("pid", 0u);
+    for (auto& [k, v] : known->items())
+      if (!p.contains(k)) p[k] = v;
+    if (type == "process_exit" && pid == (*known)["pid"].get<unsigned>()) table_.retire(exec_id);
+  }
+  emit(e);
+}
+
+void Pipeline::check_identity(const nlohmann::json& exec) {
+  const auto& env = exec["env"];
+  nlohmann::json job = nlohmann::json::object();
+  for (const char* k : kIdentityVars)
+    if (env.contains(k)) job[k] = env[k];
+  if (job.empty()) return;
+  const auto parent_id = exec["process"].value("parent_exec_id", std::uint64_t{0});
+  const auto* parent = table_.find(parent_id);
+  const bool from_worker = parent && basename_of((*parent).value("binary", std::string())) == "Runner.Worker";
+  if (identity_.is_null()) {
+    if (!from_worker) return;  // only the runner's own step processes reveal the identity
+    identity_ = job;
+    nlohmann::json ev = {{"type", "job_identity"}, {"time", exec["time"]}, {"job", job},
+                         {"revealed_by", exec["process"]["exec_id"]}, {"process", exec["process"]}};
+    writer_.set_job_identity(job);
+    emit(ev);
+    return;
+  }
+  for (auto& [k, v] : job.items()) {
+    if (identity_.contains(k) && identity_[k] == v) continue;
+    nlohmann::json ev = {{"type", "job_identity"}, {"time", exec["time"]}, {"mismatch", true}, {"job", job},
+                         {"revealed_by", exec["process"]["exec_id"]}, {"process", exec["process"]}};
+    emit(ev);  // a deeper process saw other values: recorded, never adopted
+    return;
+  }
+}
+
+void Pipeline::emit(nlohmann::json& event) {
+  try {
+    if (writer_.append(event) == archive::Writer::dropped) spdlog::debug("event dropped: spool full");
+  } catch (const nlohmann::json::type_error&) {
+    // invalid UTF-8 (argv bytes are arbitrary): keep the event, replacing bad bytes with U+FFFD
+    event = nlohmann::json::parse(event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    event["invalid_utf8"] = true;
+    writer_.append(event);
+  }
+  ++events_;
+  if (output_ == OutputMode::json)
+    out_ += event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  else
+    out_ += events::format_compact(event, pod_);
+  out_ += '\n';
+  if (out_.size() > (1 << 16)) {
+    std::fwrite(out_.data(), 1, out_.size(), stdout);
+    out_.clear();
+  }
+}
+
+}  // namespace jobtrail::sidecar

@@ -1,0 +1,51 @@
+#pragma once
+// The core loop: polls every tracer's ring buffer, decodes, enriches with the exec table,
+// writes the live stream and the archive, polls losses, and derives the job identity.
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "sidecar/exec_table.hpp"
+#include "sidecar/options.hpp"
+#include "sidecar/tracer.hpp"
+#include "trail/archive/writer.hpp"
+#include "trail/events/compact.hpp"
+
+struct ring_buffer;
+
+namespace jobtrail::sidecar {
+
+class Pipeline {
+ public:
+  Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, archive::Writer& writer, OutputMode output,
+           events::PodRef pod);
+  ~Pipeline();
+  // Polls once (up to timeout_ms); returns records handled.
+  int poll(int timeout_ms);
+  // Drains everything the kernel has produced so far and writes final loss records.
+  void drain();
+  void poll_losses();
+  std::uint64_t events() const { return events_; }
+  std::uint64_t bad_records() const { return bad_records_; }
+
+ private:
+  static int on_record(void* ctx, void* data, std::size_t size);
+  void handle(Tracer& t, const void* data, std::size_t size);
+  void emit(nlohmann::json& event);
+  void check_identity(const nlohmann::json& exec);
+
+  std::vector<std::unique_ptr<Tracer>>& tracers_;
+  archive::Writer& writer_;
+  OutputMode output_;
+  events::PodRef pod_;
+  ring_buffer* rb_ = nullptr;
+  std::vector<std::pair<Pipeline*, Tracer*>> ctx_;
+  ExecTable table_;
+  std::int64_t mono_to_real_ns_ = 0;
+  std::map<std::string, std::uint64_t> lost_seen_;
+  nlohmann::json identity_;  // null until found
+  std::uint64_t events_ = 0, bad_records_ = 0;
+  std::string out_;  // stdout buffer, flushed per poll
+};
+
+}  // namespace jobtrail::sidecar

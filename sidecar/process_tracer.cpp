@@ -1,0 +1,92 @@
+#include "sidecar/process_tracer.hpp"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "bpf/events/common.h"
+#include "process.skel.h"
+#include "trail/events/process_decode.hpp"
+
+namespace jobtrail::sidecar {
+
+struct ProcessTracer::Impl {
+  process* skel = nullptr;
+  ~Impl() {
+    if (skel) process__destroy(skel);
+  }
+};
+
+ProcessTracer::ProcessTracer() : impl_(std::make_unique<Impl>()) {}
+ProcessTracer::~ProcessTracer() = default;
+
+namespace {
+std::string errno_text(int err) {
+  err = err < 0 ? -err : err;
+  if (err == EPERM || err == EACCES) return "permission denied (needs root or CAP_BPF+CAP_PERFMON+CAP_SYS_RESOURCE)";
+  return std::strerror(err);
+}
+}  // namespace
+
+void ProcessTracer::open_and_load(const TracerContext& ctx) {
+  impl_->skel = process__open();
+  if (!impl_->skel) throw std::runtime_error("process tracer: cannot open BPF object: " + errno_text(errno));
+  int err = process__load(impl_->skel);
+  if (err) throw std::runtime_error("process tracer: BPF load failed: " + errno_text(err));
+  const int scope = bpf_map__fd(impl_->skel->maps.jt_scope);
+  std::uint32_t key = 0;
+  if (bpf_map_update_elem(scope, &key, &ctx.target_cgroup_fd, BPF_ANY))
+    throw std::runtime_error("process tracer: cannot set target cgroup: " + errno_text(errno));
+  if (ctx.excluded_cgroup_fd >= 0) {
+    key = 1;
+    if (bpf_map_update_elem(scope, &key, &ctx.excluded_cgroup_fd, BPF_ANY))
+      throw std::runtime_error("process tracer: cannot set excluded cgroup: " + errno_text(errno));
+  }
+}
+
+void ProcessTracer::attach() {
+  int err = process__attach(impl_->skel);
+  if (err)
+    throw std::runtime_error("process tracer: cannot attach sched tracepoints: " + errno_text(err));
+}
+
+int ProcessTracer::ring_buffer_fd() const { return bpf_map__fd(impl_->skel->maps.rb); }
+int ProcessTracer::scope_map_fd() const { return bpf_map__fd(impl_->skel->maps.jt_scope); }
+int ProcessTracer::exec_ref_map_fd() const { return bpf_map__fd(impl_->skel->maps.jt_exec_ref); }
+
+std::optional<nlohmann::json> ProcessTracer::decode(const void* data, std::size_t size) {
+  std::string why;
+  auto j = events::decode_process_record(data, size, &why);
+  if (!j) spdlog::warn("process tracer: bad record: {}", why);
+  return j;
+}
+
+std::map<std::uint32_t, std::uint64_t> read_percpu_loss_map(int map_fd) {
+  std::map<std::uint32_t, std::uint64_t> out;
+  const int ncpu = libbpf_num_possible_cpus();
+  if (ncpu <= 0) return out;
+  std::vector<std::uint64_t> values(static_cast<std::size_t>(ncpu));
+  for (std::uint32_t type = 0; type <= JT_EV_TYPE_MAX; ++type) {
+    if (bpf_map_lookup_elem(map_fd, &type, values.data())) continue;
+    std::uint64_t sum = 0;
+    for (auto v : values) sum += v;
+    if (sum) out[type] = sum;
+  }
+  return out;
+}
+
+std::map<std::string, std::uint64_t> ProcessTracer::read_losses() {
+  std::map<std::string, std::uint64_t> out;
+  for (auto [type, n] : read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)))
+    out[type == JT_EV_PROCESS_EXEC ? "process_exec" : type == JT_EV_PROCESS_EXIT ? "process_exit" : "process_other"] += n;
+  return out;
+}
+
+}  // namespace jobtrail::sidecar

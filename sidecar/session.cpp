@@ -1,0 +1,129 @@
+#include "sidecar/session.hpp"
+
+#include <bpf/libbpf.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdarg>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "sidecar/cgroup.hpp"
+#include "sidecar/pipeline.hpp"
+#include "sidecar/process_tracer.hpp"
+
+namespace jobtrail::sidecar {
+
+std::atomic<bool> g_stop{false};
+std::atomic<bool> g_ready{false};
+
+namespace {
+void on_signal(int) { g_stop = true; }
+
+int libbpf_to_spdlog(enum libbpf_print_level level, const char* fmt, va_list args) {
+  char buf[1024];
+  int n = std::vsnprintf(buf, sizeof buf, fmt, args);
+  std::string_view line(buf, n > 0 ? std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buf - 1) : 0);
+  while (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  if (level == LIBBPF_WARN) spdlog::debug("libbpf: {}", line);  // start-up errors get one line from us
+  else spdlog::trace("libbpf: {}", line);
+  return 0;
+}
+
+int open_dir(const std::filesystem::path& p) {
+  int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot open cgroup " + p.string());
+  return fd;
+}
+}  // namespace
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+struct Session::Impl {
+  Options opts;
+  SessionSpec spec;
+  int target_fd = -1, excluded_fd = -1;
+  std::vector<std::unique_ptr<Tracer>> tracers;
+  std::unique_ptr<archive::Writer> writer;
+  std::unique_ptr<Pipeline> pipeline;
+  ~Impl() {
+    pipeline.reset();
+    tracers.clear();
+    if (target_fd >= 0) ::close(target_fd);
+    if (excluded_fd >= 0) ::close(excluded_fd);
+  }
+};
+
+Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique<Impl>()) {
+  auto& s = *impl_;
+  s.opts = opts;
+  s.spec = std::move(spec);
+  libbpf_set_print(libbpf_to_spdlog);
+  if (geteuid() != 0) throw std::runtime_error("jobtrail-sidecar needs root (or CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
+  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+    throw std::runtime_error("kernel BTF missing (/sys/kernel/btf/vmlinux): a kernel with CONFIG_DEBUG_INFO_BTF=y is required");
+  if (!ensure_tracefs()) spdlog::warn("tracefs is not mounted and could not be mounted (raw tracepoints still work)");
+  s.target_fd = open_dir(s.spec.target);
+  if (!s.spec.excluded.empty()) s.excluded_fd = open_dir(s.spec.excluded);
+
+  auto proc = std::make_unique<ProcessTracer>();
+  TracerContext ctx;
+  ctx.target_cgroup_fd = s.target_fd;
+  ctx.excluded_cgroup_fd = s.excluded_fd;
+  ctx.files = opts.files;
+  proc->open_and_load(ctx);
+  ctx.scope_map_fd = proc->scope_map_fd();
+  ctx.exec_ref_map_fd = proc->exec_ref_map_fd();
+  s.tracers.push_back(std::move(proc));
+  // Other families (file, net, dns, priv) are created here with the same ctx.
+
+  archive::WriterOptions wo;
+  wo.spool_dir = s.spec.spool;
+  wo.segment_max_bytes = opts.segment_max_bytes;
+  wo.segment_max_age = std::chrono::milliseconds(static_cast<long>(opts.segment_max_age_s * 1000));
+  s.writer = std::make_unique<archive::Writer>(wo, s.spec.store, s.spec.archive_prefix, s.spec.meta);
+  s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.writer, opts.output, s.spec.pod);
+  for (auto& t : s.tracers) t->attach();
+  g_ready = true;
+  spdlog::info("tracing cgroup {} (excluded: {}), archive {}{}", s.spec.target.string(),
+               s.spec.excluded.empty() ? "none" : s.spec.excluded.string(), s.spec.store->url(),
+               s.spec.archive_prefix.empty() ? "" : "/" + s.spec.archive_prefix);
+}
+
+Session::~Session() = default;
+
+bool Session::run(const std::function<bool()>& should_stop) {
+  auto& s = *impl_;
+  auto last_loss = std::chrono::steady_clock::now();
+  while (!g_stop && !should_stop()) {
+    s.pipeline->poll(100);
+    auto now = std::chrono::steady_clock::now();
+    s.writer->tick(now);
+    if (now - last_loss > std::chrono::seconds(1)) {
+      s.pipeline->poll_losses();
+      last_loss = now;
+    }
+  }
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<long>(s.opts.flush_deadline_s * 1000));
+  s.pipeline->drain();
+  const bool stopped_by_signal = g_stop.load();
+  auto r = s.writer->finish(true, stopped_by_signal ? "stopped by signal" : "traced workload ended", deadline);
+  if (!r.complete) {
+    spdlog::warn("archive incomplete: {}", r.reason);
+    for (auto& n : r.not_uploaded) spdlog::warn("not uploaded: {}", n);
+  }
+  spdlog::info("{} events, {} bad records", s.pipeline->events(), s.pipeline->bad_records());
+  return r.complete;
+}
+
+}  // namespace jobtrail::sidecar

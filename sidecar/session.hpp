@@ -1,0 +1,40 @@
+#pragma once
+// One tracing session: load + attach the tracers on a target cgroup, open the archive,
+// run the pipeline until told to stop, then drain and finish within the deadline.
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "sidecar/options.hpp"
+#include "trail/events/compact.hpp"
+
+namespace jobtrail::sidecar {
+
+extern std::atomic<bool> g_stop;   // set by SIGTERM/SIGINT
+extern std::atomic<bool> g_ready;  // every BPF program attached (/readyz)
+void install_signal_handlers();
+
+struct SessionSpec {
+  std::filesystem::path target;    // cgroup traced (subtree)
+  std::filesystem::path excluded;  // cgroup excluded ("" none)
+  std::shared_ptr<storage::Store> store;
+  std::string archive_prefix;
+  std::filesystem::path spool;
+  nlohmann::json meta;
+  events::PodRef pod;
+};
+
+class Session {
+ public:
+  Session(const Options& opts, SessionSpec spec);  // start-up: throws one-line errors
+  ~Session();
+  // Polls until should_stop() or g_stop; then drains and finishes. Returns true if complete.
+  bool run(const std::function<bool()>& should_stop);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jobtrail::sidecar
