@@ -110,9 +110,11 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
 
   /* binary: the resolved path of the file being executed (symlinks and relative paths resolved) */
   struct path root;
-  bpf_core_read(&root, sizeof(root), &task->fs->root);
+  struct fs_struct *fsp = BPF_CORE_READ(task, fs);
+  bpf_core_read(&root, sizeof(root), &fsp->root);
   struct path fpath;
-  bpf_core_read(&fpath, sizeof(fpath), &bprm->file->f_path);
+  struct file *exe = BPF_CORE_READ(bprm, file);
+  bpf_core_read(&fpath, sizeof(fpath), &exe->f_path);
   int trunc = 0;
   __u32 start = jt_path_walk(&fpath, &root, s->path, &trunc);
   __u32 off = put_path(s, 0, start);
@@ -121,7 +123,7 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
     e->flags |= JT_EXEC_BINARY_TRUNCATED;
 
   struct path pwd;
-  bpf_core_read(&pwd, sizeof(pwd), &task->fs->pwd);
+  bpf_core_read(&pwd, sizeof(pwd), &fsp->pwd);
   trunc = 0;
   start = jt_path_walk(&pwd, &root, s->path, &trunc);
   __u32 n = put_path(s, off, start);
@@ -156,12 +158,17 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
     e->flags |= JT_EXEC_ARGS_TRUNCATED;
   }
   off &= 0x3fff;
-  if (alen && bpf_probe_read_user(s->data + off, alen & (2 * JT_ARGS_MAX - 1) , (void *)arg_start) != 0) {
-    alen = 0;
+  __u64 sz = alen;
+  asm volatile("%0 &= 0x1ffff" : "+r"(sz)); /* keep the bound visible to the verifier */
+  if (sz > JT_ARGS_MAX)
+    sz = JT_ARGS_MAX;
+  if (sz && bpf_probe_read_user(s->data + off, sz, (void *)arg_start) != 0) {
+    sz = 0;
     e->flags |= JT_EXEC_ARGS_UNREADABLE;
   }
-  e->args_len = alen;
-  __u32 total = off + alen;
+  e->args_len = sz;
+  __u64 total = off + sz;
+  asm volatile("%0 &= 0x1ffff" : "+r"(total));
   if (total > JT_DATA_SIZE)
     total = JT_DATA_SIZE;
   e->hdr.size = sizeof(*e) + total;

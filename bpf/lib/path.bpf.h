@@ -4,7 +4,7 @@
 #ifndef JOBTRAIL_PATH_BPF_H
 #define JOBTRAIL_PATH_BPF_H
 
-#define JT_PATH_DEPTH 16
+#define JT_PATH_DEPTH 8
 #define JT_NAME_MAX 255
 
 /* buf must have JT_PATH_MAX + JT_NAME_MAX + 1 bytes. *truncated set when the walk gave up. */
