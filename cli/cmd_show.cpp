@@ -1,0 +1,94 @@
+// `jobtrail show`: events in the sidecar's compact form (or as stored JSON), filtered; --tree.
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "cli/errors.hpp"
+#include "cli/show_filter.hpp"
+#include "trail/events/compact.hpp"
+#include "trail/summary/fields.hpp"
+#include "trail/summary/process_tree.hpp"
+
+namespace jobtrail::cli {
+
+using nlohmann::json;
+
+events::PodRef pod_ref(archive::Reader& reader) {
+  events::PodRef ref;
+  try {
+    if (auto& m = reader.manifest()) {
+      auto pod = m->meta.value("pod", json::object());
+      ref.namespace_name = summary::str_field(pod, "namespace");
+      ref.pod_name = summary::str_field(pod, "name");
+    }
+  } catch (const std::exception&) {  // a bad manifest is verify's business; show the events
+  }
+  return ref;
+}
+
+int reader_status(const archive::Reader& reader) {
+  for (auto& p : reader.problems()) std::cerr << "jobtrail: damaged archive: " << p << "\n";
+  return reader.problems().empty() ? exit_ok : exit_tampered;
+}
+
+namespace {
+
+void print_tree(const summary::ProcessTree& tree, const std::vector<std::size_t>& roots) {
+  // Iterative depth-first walk: trails can be deep (shell loops), the stack must not be.
+  std::vector<std::pair<std::size_t, int>> stack;
+  for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.emplace_back(*it, 0);
+  auto& nodes = tree.nodes();
+  while (!stack.empty()) {
+    auto [i, depth] = stack.back();
+    stack.pop_back();
+    std::cout << std::string(static_cast<std::size_t>(depth) * 2, ' ') << summary::node_label(nodes[i]) << "\n";
+    auto& kids = nodes[i].children;
+    for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.emplace_back(*it, depth + 1);
+  }
+  if (tree.dropped()) std::cout << "(" << tree.dropped() << " more processes not shown: tree limit reached)\n";
+}
+
+}  // namespace
+
+int run_show(const ArchiveArgs& a, const ShowOptions& o) {
+  ShowFilter f;
+  f.types = o.types;
+  f.binaries = o.binaries;
+  f.pids.insert(o.pids.begin(), o.pids.end());
+  f.exec_roots.insert(o.exec_ids.begin(), o.exec_ids.end());
+  f.grep = o.grep;
+  if (!o.since.empty()) f.since_ns = parse_when(o.since, "--since");
+  if (!o.until.empty()) f.until_ns = parse_when(o.until, "--until");
+  auto loc = locate(a);
+  archive::Reader reader(loc.where);
+  try {
+    if (o.tree) {
+      summary::ProcessTree tree;
+      reader.for_each_event([&](const json& ev) {
+        if (f.exec_roots.empty() || f.match(ev, {})) tree.add(ev);
+        return true;
+      });
+      tree.finish();
+      print_tree(tree, tree.roots());
+      return reader_status(reader);
+    }
+    auto pod = pod_ref(reader);
+    std::ios::sync_with_stdio(false);
+    reader.for_each_line([&](std::string_view line) {
+      json ev = json::parse(line, nullptr, false);
+      if (ev.is_discarded()) {
+        std::cerr << "jobtrail: skipped a line that is not JSON\n";
+        return true;
+      }
+      if (!f.match(ev, line)) return true;
+      if (o.json) std::cout << line << '\n';
+      else std::cout << events::format_compact(ev, pod) << '\n';
+      return static_cast<bool>(std::cout);  // stop on a closed pipe (| head)
+    });
+    std::cout.flush();
+    return reader_status(reader);
+  } catch (const storage::StoreError& e) {
+    throw explain(e, loc.url);
+  }
+}
+
+}  // namespace jobtrail::cli

@@ -1,0 +1,35 @@
+#pragma once
+// Arguments shared by the commands that read one archive, and small helpers.
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "cli/locate.hpp"
+
+namespace jobtrail::cli {
+
+struct ArchiveArgs {
+  std::string where;
+  JobQuery query;
+  storage::StoreOptions store;
+};
+
+void add_archive_args(CLI::App* sub, ArchiveArgs& a);
+Located locate(const ArchiveArgs& a);
+
+// "2026-11-29" or RFC 3339 -> ns since the epoch; throws CliError(usage).
+std::int64_t parse_when(const std::string& text, const char* flag);
+
+int run_ls(const std::string& url, const JobQuery& q, const std::string& since, bool json, const storage::StoreOptions& so);
+int run_verify(const ArchiveArgs& a, bool json);
+int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs);
+struct ShowOptions {
+  bool json = false, tree = false;
+  std::vector<std::string> types, binaries, exec_ids;
+  std::vector<std::int64_t> pids;
+  std::string since, until, grep;
+};
+int run_show(const ArchiveArgs& a, const ShowOptions& o);
+int run_summary(const ArchiveArgs& a, bool json);
+
+}  // namespace jobtrail::cli

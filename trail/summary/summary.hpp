@@ -1,0 +1,53 @@
+#pragma once
+// The job summary as a pure streaming fold over a trail's events: feed the manifest (if any)
+// and every event in order, then take result(). No I/O, bounded memory (every table has a
+// cap; what exceeds it is counted in "truncated", never dropped silently). Used by
+// `jobtrail summary` and the HTML report, and usable by the sidecar to write a summary object.
+//
+// result() (JSON, documented in docs/cli.md):
+//   identity, pod, archive{complete, incomplete_reason, archive_id}, start, end, duration_s,
+//   events, counts{type:n}, processes{execs, exits, failed}, top_binaries[{binary, execs}],
+//   network[{address, port, protocol, names[], connections, bytes_sent, bytes_received, binaries[]}],
+//   dns{queries, names}, workspace, files_written_outside_workspace[{path, writes, binaries[]}],
+//   privilege[{time, type, binary, pid, exec_id, detail}], findings[{id, severity, title, time, exec_ids[], binary}],
+//   lost{type:n}, lost_total, truncated{table:n}
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "trail/archive/manifest.hpp"
+
+namespace jobtrail::summary {
+
+struct Limits {
+  std::size_t top_binaries = 15;
+  std::size_t max_table = 20'000;  // distinct binaries / destinations / paths / names kept
+  std::size_t max_list = 2'000;    // privilege events and findings listed (all are counted)
+};
+
+// Default workspace of actions-runner-controller runners, when the identity does not say.
+inline constexpr const char* default_workspace = "/home/runner/_work";
+
+class Builder {
+ public:
+  explicit Builder(Limits = {});
+  ~Builder();
+  Builder(Builder&&) noexcept;
+  Builder& operator=(Builder&&) noexcept;
+
+  void add_manifest(const archive::Manifest&);
+  void add(const nlohmann::json& event);
+  nlohmann::json result() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+// The summary as text for a terminal.
+std::string format_text(const nlohmann::json& summary);
+
+}  // namespace jobtrail::summary

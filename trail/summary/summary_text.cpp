@@ -1,0 +1,80 @@
+// The summary as text for a terminal: short sections, most important first.
+#include <cstdio>
+#include <sstream>
+
+#include "trail/summary/summary.hpp"
+
+namespace jobtrail::summary {
+
+namespace {
+std::string s(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "-";
+  return v.dump();
+}
+std::string human_bytes(std::uint64_t b) {
+  char buf[32];
+  if (b < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+  else if (b < 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", b / 1024.0);
+  else std::snprintf(buf, sizeof buf, "%.1f MiB", b / 1048576.0);
+  return buf;
+}
+std::string join(const nlohmann::json& arr, const char* sep = ", ") {
+  std::string out;
+  for (auto& x : arr) out += (out.empty() ? "" : sep) + s(x);
+  return out;
+}
+}  // namespace
+
+std::string format_text(const nlohmann::json& r) {
+  std::ostringstream o;
+  auto& id = r["identity"];
+  o << "Job\n";
+  if (id.is_object() && !id.empty()) {
+    for (auto& [k, v] : id.items()) o << "  " << k << ": " << s(v) << "\n";
+  } else {
+    o << "  identity unknown (no exec under Runner.Worker seen)\n";
+  }
+  if (r["pod"].is_object())
+    if (auto p = r["pod"].find("pod"); p != r["pod"].end() && p->is_object())
+      o << "  pod: " << s(p->value("namespace", nlohmann::json())) << "/" << s(p->value("name", nlohmann::json())) << "\n";
+  char dur[64];
+  std::snprintf(dur, sizeof dur, "%.3f s", r.value("duration_s", 0.0));
+  o << "  start: " << s(r["start"]) << "  end: " << s(r["end"]) << "  duration: " << dur << "\n";
+  auto& a = r["archive"];
+  o << "  archive: " << (a.value("complete", false) ? "complete" : "INCOMPLETE");
+  if (!a.value("complete", false)) o << " (" << a.value("incomplete_reason", std::string()) << ")";
+  o << "\n\nEvents: " << r["events"].get<std::uint64_t>() << "\n";
+  for (auto& [t, n] : r["counts"].items()) o << "  " << t << ": " << n.get<std::uint64_t>() << "\n";
+  auto& p = r["processes"];
+  o << "\nProcesses: " << p["execs"] << " execs, " << p["exits"] << " exits, " << p["failed"]
+    << " failed (non-zero exit or signal)\nTop binaries:\n";
+  for (auto& b : r["top_binaries"]) o << "  " << b["execs"] << "  " << s(b["binary"]) << "\n";
+  o << "\nNetwork destinations: " << r["network"].size() << "\n";
+  for (auto& d : r["network"]) {
+    o << "  " << s(d["address"]) << ":" << d["port"] << "/" << (d["protocol"] == "" ? "?" : s(d["protocol"]));
+    if (!d["names"].empty()) o << " (" << join(d["names"]) << ")";
+    o << "  " << d["connections"] << " conn, sent " << human_bytes(d["bytes_sent"]) << ", received "
+      << human_bytes(d["bytes_received"]) << "  by " << join(d["binaries"]) << "\n";
+  }
+  o << "\nFiles written outside the workspace (" << s(r["workspace"]) << "): " << r["files_written_outside_workspace"].size() << "\n";
+  for (auto& f : r["files_written_outside_workspace"])
+    o << "  " << s(f["path"]) << "  " << f["writes"] << "x by " << join(f["binaries"]) << "\n";
+  o << "\nPrivilege events: " << r["privilege_total"] << "\n";
+  for (auto& e : r["privilege"])
+    o << "  " << s(e["time"]) << " " << s(e["type"]) << " " << s(e["binary"]) << " pid " << e["pid"] << " "
+      << (e["detail"].is_null() ? "" : e["detail"].dump()) << "\n";
+  o << "\nFindings: " << r["findings_total"] << "\n";
+  for (auto& f : r["findings"])
+    o << "  [" << s(f["severity"]) << "] " << s(f["id"]) << ": " << s(f["title"]) << "  (exec " << join(f["exec_ids"])
+      << ")\n";
+  o << "\nLost events: " << r["lost_total"] << "\n";
+  for (auto& [t, n] : r["lost"].items()) o << "  " << t << ": " << n << "\n";
+  if (!r["truncated"].empty()) {
+    o << "\nTables cut at their limit (entries not shown):\n";
+    for (auto& [t, n] : r["truncated"].items()) o << "  " << t << ": " << n << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace jobtrail::summary
