@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "mutate.hpp"
+#include "sidecar_spec.hpp"
 
 using namespace jobtrail::webhook;
 using nlohmann::json;
