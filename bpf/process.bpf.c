@@ -28,9 +28,8 @@ struct {
 struct exec_scratch {
   struct process_exec_event e;
   char data[JT_DATA_SIZE];
-  char path[JT_PATH_MAX + JT_NAME_MAX + 1];
-  char envtmp[JT_ENV_VALUE_MAX];
-  char env[JT_ENV_MAX + 2 * JT_ENV_VALUE_MAX];
+  struct jt_path_state path;
+  struct jt_env_state env;
 };
 
 struct {
@@ -54,13 +53,13 @@ static __always_inline void fill_header(struct event_header *h, __u16 type, __u6
   h->cgroup_id = bpf_get_current_cgroup_id();
 }
 
-/* Copies path text from s->path[start..] into data at off; returns bytes copied (with NUL). */
+/* Copies path text from s->path.buf[start..] into data at off; returns bytes copied (with NUL). */
 static __always_inline __u32 put_path(struct exec_scratch *s, __u32 off, __u32 start)
 {
   __u32 len = JT_PATH_MAX - start;
   if (len > JT_PATH_MAX)
     return 0;
-  bpf_probe_read_kernel(s->data + (off & 0x3fff), len & (2 * JT_PATH_MAX - 1), s->path + (start & (JT_PATH_MAX - 1)));
+  bpf_probe_read_kernel(s->data + (off & 0x3fff), len & (2 * JT_PATH_MAX - 1), s->path.buf + (start & (JT_PATH_MAX - 1)));
   return len;
 }
 
@@ -116,7 +115,7 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
   struct file *exe = BPF_CORE_READ(bprm, file);
   bpf_core_read(&fpath, sizeof(fpath), &exe->f_path);
   int trunc = 0;
-  __u32 start = jt_path_walk(&fpath, &root, s->path, &trunc);
+  __u32 start = jt_path_walk(&fpath, &root, &s->path, &trunc);
   __u32 off = put_path(s, 0, start);
   e->binary_len = off;
   if (trunc)
@@ -125,7 +124,7 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
   struct path pwd;
   bpf_core_read(&pwd, sizeof(pwd), &fsp->pwd);
   trunc = 0;
-  start = jt_path_walk(&pwd, &root, s->path, &trunc);
+  start = jt_path_walk(&pwd, &root, &s->path, &trunc);
   __u32 n = put_path(s, off, start);
   e->cwd_len = n;
   off += n;
@@ -134,18 +133,18 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
 
   /* allow-listed environment only */
   struct mm_struct *mm = BPF_CORE_READ(task, mm);
-  struct jt_env_scan scan = {
-    .ptr = BPF_CORE_READ(mm, env_start),
-    .end = BPF_CORE_READ(mm, env_end),
-    .tmp = s->envtmp,
-    .out = s->env,
-  };
+  s->env.ptr = BPF_CORE_READ(mm, env_start);
+  s->env.end = BPF_CORE_READ(mm, env_end);
+  s->env.out_len = 0;
+  s->env.flags = 0;
+  s->env.skipping = 0;
+  struct jt_env_scan scan = {.st = &s->env};
   bpf_loop(JT_ENV_VARS_MAX, jt_env_step, &scan, 0);
-  e->flags |= scan.flags;
-  __u32 elen = scan.out_len;
+  e->flags |= s->env.flags;
+  __u32 elen = s->env.out_len;
   if (elen > JT_ENV_MAX)
     elen = JT_ENV_MAX;
-  bpf_probe_read_kernel(s->data + (off & 0x3fff), elen & (2 * JT_ENV_MAX - 1), s->env);
+  bpf_probe_read_kernel(s->data + (off & 0x3fff), elen & (2 * JT_ENV_MAX - 1), s->env.out);
   e->env_len = elen;
   off += elen;
 

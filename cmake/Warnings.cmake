@@ -3,7 +3,7 @@
 add_library(jobtrail_warnings INTERFACE)
 target_compile_options(jobtrail_warnings INTERFACE
   -Wall -Wextra -Wshadow -Wnon-virtual-dtor -Wcast-align -Wunused
-  -Woverloaded-virtual -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+  -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough)
 
 add_library(jobtrail_sanitizers INTERFACE)
 if(JOBTRAIL_SANITIZE)

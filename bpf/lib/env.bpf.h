@@ -10,13 +10,22 @@
 
 #define JT_ENV_VARS_MAX 1024 /* variables looked at per exec */
 
-struct jt_env_scan {
+/* Loop-carried state lives in map memory (the caller's per-CPU scratch), not on the stack:
+ * values loaded from a map are unknown scalars to the verifier, so the bpf_loop callback's
+ * states converge after one iteration instead of being explored once per distinct out_len. */
+struct jt_env_state {
   unsigned long ptr, end; /* user addresses of the env block */
-  char *tmp;              /* JT_ENV_VALUE_MAX bytes of scratch */
-  char *out; /* JT_ENV_MAX + 2 * JT_ENV_VALUE_MAX bytes */
   __u32 out_len;
   __u32 flags;
-  int skipping; /* inside an over-long variable: skip to its end */
+  __u32 skipping; /* inside an over-long variable: skip to its end */
+  __u32 pad;
+  char tmp[JT_ENV_VALUE_MAX];
+  char out[JT_ENV_MAX + 2 * JT_ENV_VALUE_MAX];
+};
+
+/* bpf_loop's context must be on the stack: it only carries the pointer. */
+struct jt_env_scan {
+  struct jt_env_state *st;
 };
 
 static __always_inline int jt_prefix(const char *buf, const char *p, int n)
@@ -49,8 +58,8 @@ static __always_inline int jt_env_allowed(const char *t)
 
 static long jt_env_step(__u32 index, void *ctx)
 {
-  struct jt_env_scan *c = ctx;
-  if (c->ptr >= c->end)
+  struct jt_env_state *c = ((struct jt_env_scan *)ctx)->st;
+  if (!c || c->ptr >= c->end)
     return 1;
   long n = bpf_probe_read_user_str(c->tmp, JT_ENV_VALUE_MAX, (const void *)c->ptr);
   if (n <= 0)
@@ -59,9 +68,10 @@ static long jt_env_step(__u32 index, void *ctx)
   if (!c->skipping && jt_env_allowed(c->tmp)) {
     if (!whole)
       c->flags |= JT_EXEC_ENV_TRUNCATED;
-    if (c->out_len + n <= JT_ENV_MAX) {
-      bpf_probe_read_kernel(c->out + (c->out_len & (JT_ENV_MAX - 1)), n & (2 * JT_ENV_VALUE_MAX - 1), c->tmp);
-      c->out_len += n;
+    __u32 len = c->out_len;
+    if (len + n <= JT_ENV_MAX) {
+      bpf_probe_read_kernel(c->out + (len & (JT_ENV_MAX - 1)), n & (2 * JT_ENV_VALUE_MAX - 1), c->tmp);
+      c->out_len = len + n;
     } else {
       c->flags |= JT_EXEC_ENV_TRUNCATED;
     }
