@@ -142,6 +142,20 @@ void Pipeline::check_identity(const nlohmann::json& exec) {
 }
 
 void Pipeline::emit(nlohmann::json& event) {
+  write(event);
+  if (observers_.empty()) return;
+  std::vector<nlohmann::json> derived;
+  for (auto& o : observers_) o->on_event(event, derived);
+  for (auto& d : derived) write(d);
+}
+
+void Pipeline::finish_observers() {
+  std::vector<nlohmann::json> derived;
+  for (auto& o : observers_) o->on_finish(derived);
+  for (auto& d : derived) write(d);
+}
+
+void Pipeline::write(nlohmann::json& event) {
   try {
     if (writer_.append(event) == archive::Writer::dropped) spdlog::debug("event dropped: spool full");
   } catch (const nlohmann::json::type_error&) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sidecar/exec_table.hpp"
+#include "sidecar/observer.hpp"
 #include "sidecar/options.hpp"
 #include "sidecar/tracer.hpp"
 #include "trail/archive/writer.hpp"
@@ -25,6 +26,10 @@ class Pipeline {
   // Drains everything the kernel has produced so far and writes final loss records.
   void drain();
   void poll_losses();
+  // Observers see every event after it is written (the findings engine).
+  void add_observer(std::unique_ptr<EventObserver> o) { observers_.push_back(std::move(o)); }
+  // End of the trail: lets observers emit what is only known at the end.
+  void finish_observers();
   std::uint64_t events() const { return events_; }
   std::uint64_t bad_records() const { return bad_records_; }
 
@@ -32,6 +37,7 @@ class Pipeline {
   static int on_record(void* ctx, void* data, std::size_t size);
   void handle(Tracer& t, const void* data, std::size_t size);
   void emit(nlohmann::json& event);
+  void write(nlohmann::json& event);
   void check_identity(const nlohmann::json& exec);
 
   std::vector<std::unique_ptr<Tracer>>& tracers_;
@@ -46,6 +52,7 @@ class Pipeline {
   nlohmann::json identity_;  // null until found
   std::uint64_t events_ = 0, bad_records_ = 0;
   std::string out_;  // stdout buffer, flushed per poll
+  std::vector<std::unique_ptr<EventObserver>> observers_;
 };
 
 }  // namespace jobtrail::sidecar

@@ -14,6 +14,7 @@
 #include "sidecar/cgroup.hpp"
 #include "sidecar/pipeline.hpp"
 #include "sidecar/process_tracer.hpp"
+#include "sidecar/tracers.hpp"
 
 namespace jobtrail::sidecar {
 
@@ -84,7 +85,11 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   ctx.scope_map_fd = proc->scope_map_fd();
   ctx.exec_ref_map_fd = proc->exec_ref_map_fd();
   s.tracers.push_back(std::move(proc));
-  // Other families (file, net, dns, priv) are created here with the same ctx.
+  for (auto make : family_tracers()) {
+    auto t = make();
+    t->open_and_load(ctx);
+    s.tracers.push_back(std::move(t));
+  }
 
   archive::WriterOptions wo;
   wo.spool_dir = s.spec.spool;
@@ -116,6 +121,7 @@ bool Session::run(const std::function<bool()>& should_stop) {
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(static_cast<long>(s.opts.flush_deadline_s * 1000));
   s.pipeline->drain();
+  s.pipeline->finish_observers();
   const bool stopped_by_signal = g_stop.load();
   auto r = s.writer->finish(true, stopped_by_signal ? "stopped by signal" : "traced workload ended", deadline);
   if (!r.complete) {
