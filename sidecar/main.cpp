@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "sidecar/cgroup.hpp"
+#include "sidecar/http_endpoint.hpp"
 #include "sidecar/options.hpp"
 #include "sidecar/session.hpp"
 
@@ -52,6 +53,20 @@ void add_common_flags(CLI::App& app, Options& o) {
   app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->capture_default_str();
 }
 
+std::string hostname() {
+  char buf[256] = {};
+  return gethostname(buf, sizeof buf - 1) == 0 && buf[0] ? buf : "localhost";
+}
+
+std::string random_hex() {
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  unsigned char b[8] = {};
+  urandom.read(reinterpret_cast<char*>(b), sizeof b);
+  std::string out;
+  for (unsigned char c : b) out += "0123456789abcdef"[c >> 4], out += "0123456789abcdef"[c & 15];
+  return out;
+}
+
 nlohmann::json pod_meta() {
   return {{"pod",
            {{"name", env_or("JOBTRAIL_POD_NAME", "")}, {"namespace", env_or("JOBTRAIL_POD_NAMESPACE", "")},
@@ -84,6 +99,9 @@ int do_run(Options& o) {
   fs::create_directories(spec.spool);
   spec.meta = pod_meta();
   spec.pod = {ns, pod};
+  // Listening before the (slow) BPF load lets the startup probe see 503 rather than refused.
+  std::unique_ptr<HttpEndpoint> http;
+  if (!o.http_listen.empty()) http = std::make_unique<HttpEndpoint>(o.http_listen);
   Session session(o, spec);
   const fs::path target = spec.target, excluded = spec.excluded;
   const bool idle_exit = o.exit_when_idle;
@@ -111,8 +129,18 @@ int do_record(Options& o) {
       fs::remove(dir, ec);
     }
   } cleanup{spec.target};
-  fs::create_directories(o.out_dir);
-  o.store.url = o.out_dir;
+  if (o.out_dir.empty() == o.store.url.empty())
+    throw std::runtime_error("record needs exactly one of --out DIR (a local folder) or --storage URL");
+  if (!o.out_dir.empty()) {
+    if (fs::exists(fs::path(o.out_dir) / "manifest.json"))
+      throw std::runtime_error(o.out_dir + " already holds an archive (manifest.json): choose a new folder");
+    fs::create_directories(o.out_dir);
+    o.store.url = o.out_dir;
+  } else {  // the same layout as a pod's archive, so `jobtrail ls` finds it
+    const std::string ns = env_or("JOBTRAIL_POD_NAMESPACE", "local");
+    const std::string pod = env_or("JOBTRAIL_POD_NAME", hostname());
+    spec.archive_prefix = "pods/" + ns + "/" + pod + "/" + env_or("JOBTRAIL_POD_UID", "record-" + random_hex()) + "/";
+  }
   spec.store = jobtrail::storage::open_store(o.store);
   spec.spool = fs::path(o.spool) / ("record-" + std::to_string(getpid()));
   if (o.spool == "/var/spool/jobtrail") spec.spool = fs::temp_directory_path() / ("jobtrail-spool-" + std::to_string(getpid()));
@@ -120,7 +148,10 @@ int do_record(Options& o) {
   spec.meta = pod_meta();
   spec.meta["record"] = {{"command", o.command}};
   spec.pod = {"", "record"};
+  std::unique_ptr<HttpEndpoint> http;
+  if (o.http_listen_given) http = std::make_unique<HttpEndpoint>(o.http_listen);
   Session session(o, spec);
+  if (!spec.archive_prefix.empty()) spdlog::info("archive: {}/{}", o.store.url, spec.archive_prefix);
 
   int go[2];
   if (pipe2(go, O_CLOEXEC)) throw std::runtime_error("pipe failed");
@@ -175,9 +206,12 @@ int main(int argc, char** argv) {
   run->add_flag("--exit-when-idle", o.exit_when_idle, "exit 0 once the pod's other processes are all gone");
   auto* record = app.add_subcommand("record", "run CMD in a fresh cgroup, trace it, exit with its status");
   add_common_flags(*record, o);
-  record->add_option("--out", o.out_dir, "archive folder")->required();
+  record->add_option("--out", o.out_dir, "archive folder (or --storage URL)");
   record->add_option("command", o.command, "CMD [ARGS...] (after --)")->required();
+  app.set_version_flag("--version", std::string("jobtrail-sidecar ") + JOBTRAIL_VERSION);
   CLI11_PARSE(app, argc, argv);
+  // record serves /readyz only when asked; run always does (the startup probe needs it)
+  o.http_listen_given = record->parsed() && record->count("--http-listen") > 0;
 
   auto logger = spdlog::stderr_color_mt("jobtrail");
   spdlog::set_default_logger(logger);

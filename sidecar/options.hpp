@@ -21,7 +21,8 @@ struct Options {
   double flush_deadline_s = 25;
   FilesMode files = FilesMode::folded;
   OutputMode output = OutputMode::compact;
-  std::string http_listen = "0.0.0.0:9477";
+  std::string http_listen = "0.0.0.0:9477";  // "" = no endpoint
+  bool http_listen_given = false;             // record: only when asked
   bool exit_when_idle = false;
   std::string log_level = "info";
   // record mode

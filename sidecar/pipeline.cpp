@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "sidecar/metrics.hpp"
 #include "trail/events/json_time.hpp"
 
 namespace jobtrail::sidecar {
@@ -80,6 +81,7 @@ void Pipeline::poll_losses() {
       nlohmann::json ev = {{"type", "lost"}, {"lost_type", type}, {"count", total - seen},
                            {"time", events::rfc3339_ns(clock_ns(CLOCK_REALTIME))}};
       writer_.add_lost(type, total - seen);
+      g_metrics.lost += total - seen;
       seen = total;
       emit(ev);
     }
@@ -90,6 +92,7 @@ void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
   auto ev = t.decode(data, size);
   if (!ev) {
     ++bad_records_;
+    ++g_metrics.bad_records;
     return;
   }
   auto& e = *ev;
@@ -157,7 +160,10 @@ void Pipeline::finish_observers() {
 
 void Pipeline::write(nlohmann::json& event) {
   try {
-    if (writer_.append(event) == archive::Writer::dropped) spdlog::debug("event dropped: spool full");
+    if (writer_.append(event) == archive::Writer::dropped) {
+      ++g_metrics.spool_dropped;
+      spdlog::debug("event dropped: spool full");
+    }
   } catch (const nlohmann::json::type_error&) {
     // invalid UTF-8 (argv bytes are arbitrary): keep the event, replacing bad bytes with U+FFFD
     event = nlohmann::json::parse(event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -165,6 +171,7 @@ void Pipeline::write(nlohmann::json& event) {
     writer_.append(event);
   }
   ++events_;
+  ++g_metrics.events;
   if (output_ == OutputMode::json)
     out_ += event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   else

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "sidecar/cgroup.hpp"
+#include "sidecar/metrics.hpp"
 #include "sidecar/pipeline.hpp"
 #include "sidecar/process_tracer.hpp"
 #include "sidecar/tracers.hpp"
@@ -19,7 +20,6 @@
 namespace jobtrail::sidecar {
 
 std::atomic<bool> g_stop{false};
-std::atomic<bool> g_ready{false};
 
 namespace {
 void on_signal(int) { g_stop = true; }
@@ -98,7 +98,7 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   s.writer = std::make_unique<archive::Writer>(wo, s.spec.store, s.spec.archive_prefix, s.spec.meta);
   s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.writer, opts.output, s.spec.pod);
   for (auto& t : s.tracers) t->attach();
-  g_ready = true;
+  g_metrics.ready = true;
   spdlog::info("tracing cgroup {} (excluded: {}), archive {}{}", s.spec.target.string(),
                s.spec.excluded.empty() ? "none" : s.spec.excluded.string(), s.spec.store->url(),
                s.spec.archive_prefix.empty() ? "" : "/" + s.spec.archive_prefix);

@@ -12,7 +12,6 @@
 namespace jobtrail::sidecar {
 
 extern std::atomic<bool> g_stop;   // set by SIGTERM/SIGINT
-extern std::atomic<bool> g_ready;  // every BPF program attached (/readyz)
 void install_signal_handlers();
 
 struct SessionSpec {

@@ -1,0 +1,30 @@
+#include "sidecar/metrics.hpp"
+
+#include <string_view>
+
+namespace jobtrail::sidecar {
+
+SidecarMetrics g_metrics;
+
+namespace {
+void counter(std::string& out, std::string_view name, std::string_view help, std::uint64_t v,
+             std::string_view type = "counter") {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  out.append(name).append(" ").append(std::to_string(v)).append("\n");
+}
+}  // namespace
+
+std::string render_metrics(const SidecarMetrics& m) {
+  std::string out;
+  counter(out, "jobtrail_sidecar_ready", "1 once every BPF program is attached", m.ready ? 1 : 0, "gauge");
+  counter(out, "jobtrail_sidecar_events_total", "events written to the trail", m.events);
+  counter(out, "jobtrail_sidecar_lost_events_total", "events the kernel could not queue (counted, in the trail)",
+          m.lost);
+  counter(out, "jobtrail_sidecar_bad_records_total", "kernel records no decoder accepted", m.bad_records);
+  counter(out, "jobtrail_sidecar_spool_dropped_total", "events dropped because the spool was full",
+          m.spool_dropped);
+  return out;
+}
+
+}  // namespace jobtrail::sidecar

@@ -1,0 +1,23 @@
+#pragma once
+// Counters the sidecar exposes on /metrics (Prometheus text format). Written by the
+// pipeline thread, read by the HTTP thread: plain relaxed atomics are enough.
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace jobtrail::sidecar {
+
+struct SidecarMetrics {
+  std::atomic<bool> ready{false};  // every BPF program attached
+  std::atomic<std::uint64_t> events{0};
+  std::atomic<std::uint64_t> lost{0};          // kernel-side drops (failed ring-buffer reservations)
+  std::atomic<std::uint64_t> bad_records{0};   // records no decoder accepted
+  std::atomic<std::uint64_t> spool_dropped{0}; // events the full spool could not keep
+};
+
+extern SidecarMetrics g_metrics;
+
+// The /metrics body: pure, so it is unit-tested.
+std::string render_metrics(const SidecarMetrics& m);
+
+}  // namespace jobtrail::sidecar
