@@ -26,6 +26,7 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
   if (!since.empty()) since_ns = parse_when(since, "--since");
   auto o = so;
   o.url = url;
+  require_local_folder(url);
   try {
     auto store = storage::open_store(o);
     std::string prefix = q.repo.empty() ? "jobs/" : query_prefix(q);

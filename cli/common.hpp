@@ -31,5 +31,6 @@ struct ShowOptions {
 };
 int run_show(const ArchiveArgs& a, const ShowOptions& o);
 int run_summary(const ArchiveArgs& a, bool json);
+int run_report(const ArchiveArgs& a, const std::string& out_path);
 
 }  // namespace jobtrail::cli

@@ -1,6 +1,7 @@
 #include "cli/locate.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "cli/errors.hpp"
@@ -114,6 +115,15 @@ Located from_index_prefix(std::shared_ptr<storage::Store> root, const std::strin
 
 }  // namespace
 
+void require_local_folder(const std::string& url) {
+  if (url.find("://") != std::string::npos && !url.starts_with("file://")) return;
+  std::string path = url.starts_with("file://") ? url.substr(7) : url;
+  // The folder store creates its root; a lookup must not leave an empty folder behind a typo.
+  std::error_code ec;
+  if (!path.empty() && !std::filesystem::is_directory(path, ec))
+    throw CliError(exit_not_found, "no such folder: " + path);
+}
+
 std::pair<std::string, std::string> split_jobs_path(const std::string& raw) {
   std::string url = trim_slashes(raw);
   auto scheme = url.find("://");
@@ -143,6 +153,7 @@ Located locate_archive(const std::string& raw, const JobQuery& q, const storage:
   std::string url = trim_slashes(raw);
   if (url.ends_with("/" + std::string(archive::manifest_name))) url.resize(url.size() - archive::manifest_name.size() - 1);
   auto open = [&](const std::string& u) {
+    require_local_folder(u);
     auto o = options;
     o.url = u;
     return storage::open_store(o);

@@ -26,6 +26,9 @@ struct Located {
 // Throws CliError (not found / usage / storage) with a message a user can act on.
 Located locate_archive(const std::string& url, const JobQuery& query, const storage::StoreOptions& options);
 
+// Throws CliError(not found) when `url` is a plain path or file:// URL of no existing folder.
+void require_local_folder(const std::string& url);
+
 // Splits "s3://b/p/jobs/o/r/1" into {"s3://b/p", "jobs/o/r/1"}; {url, ""} when there is no jobs/ part.
 std::pair<std::string, std::string> split_jobs_path(const std::string& url);
 

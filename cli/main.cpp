@@ -7,38 +7,8 @@
 
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
-#include "trail/summary/fields.hpp"
 
 using namespace jobtrail::cli;
-
-namespace jobtrail::cli {
-
-void add_archive_args(CLI::App* sub, ArchiveArgs& a) {
-  sub->add_option("archive", a.where,
-                  "Archive: a folder, file:///DIR, s3://BUCKET/PREFIX/pods/NS/POD/UID, an index path "
-                  "s3://BUCKET/PREFIX/jobs/OWNER/REPO/RUN[/ATTEMPT[/JOB]], or a store root with --repo/--run");
-  sub->add_option("--repo", a.query.repo, "Repository owner/name (with a store root)");
-  sub->add_option("--run", a.query.run, "Run id (with --repo)");
-  sub->add_option("--attempt", a.query.attempt, "Run attempt (with --repo --run)");
-  sub->add_option("--job", a.query.job, "Job id (with --repo --run)");
-  storage::add_store_flags(*sub, a.store);
-}
-
-Located locate(const ArchiveArgs& a) {
-  std::string where = a.where.empty() ? a.store.url : a.where;
-  if (where.empty()) throw CliError(exit_usage, "name an archive (a folder or URL), or --storage URL with --repo/--run");
-  return locate_archive(where, a.query, a.store);
-}
-
-std::int64_t parse_when(const std::string& text, const char* flag) {
-  std::string t = text;
-  if (t.size() == 10) t += "T00:00:00Z";
-  auto ns = summary::parse_rfc3339_ns(t);
-  if (!ns) throw CliError(exit_usage, std::string(flag) + " wants a UTC date (2026-11-29) or RFC 3339 time, got '" + text + "'");
-  return *ns;
-}
-
-}  // namespace jobtrail::cli
 
 int main(int argc, char** argv) {
   CLI::App app{"jobtrail: find, download, verify and read the audit trails of CI jobs"};
@@ -103,6 +73,13 @@ int main(int argc, char** argv) {
   add_archive_args(sum, sum_a);
   sum->add_flag("--json", sum_json, "The summary as JSON");
   sum->callback([&] { status = run_summary(sum_a, sum_json); });
+
+  ArchiveArgs rep_a;
+  std::string rep_out;
+  auto* rep = app.add_subcommand("report", "One self-contained HTML page: summary, process tree, timeline, network, findings");
+  add_archive_args(rep, rep_a);
+  rep->add_option("-o,--output", rep_out, "The HTML file to write")->required();
+  rep->callback([&] { status = run_report(rep_a, rep_out); });
 
   try {
     app.parse(argc, argv);

@@ -117,6 +117,8 @@ std::optional<Endpoint> remote_endpoint(const json& ev) {
 }
 
 std::uint64_t bytes_sent(const json& ev) {
+  // net_udp (docs/net.md) counts the datagrams' payload of a flow in `bytes`: all sent.
+  if (event_type(ev) == "net_udp") return number_of(first_of(family(ev, "net"), {"bytes", "bytes_sent"}));
   return number_of(first_of(family(ev, "net"), {"bytes_sent", "tx_bytes", "sent_bytes", "bytes_out"}));
 }
 std::uint64_t bytes_received(const json& ev) {
@@ -151,6 +153,12 @@ bool file_written(const json& ev) {
   if (type == "file_change") return true;
   if (auto w = first_of(f, {"write", "written", "writable"}); w && w->is_boolean()) return w->get<bool>();
   if (number_of(first_of(f, {"bytes_written", "write_bytes"})) > 0) return true;
+  // docs/net.md: file_open `mode` is an array of read/write/create/truncate/append.
+  if (auto m = first_of(f, {"mode"}); m && m->is_array()) {
+    for (auto& x : *m)
+      if (x == "write" || x == "create" || x == "truncate" || x == "append") return true;
+    return false;
+  }
   if (auto a = first_of(f, {"access", "mode", "acc_mode"}); a && a->is_string()) {
     auto s = a->get<std::string>();
     return s.find('w') != std::string::npos || s.find("WR") != std::string::npos;

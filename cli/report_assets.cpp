@@ -1,0 +1,257 @@
+// The report page's inline stylesheet and script. Hand-written, no framework: the page must
+// work offline, attached to a ticket. Every piece of trail data is put into the DOM with
+// textContent or setAttribute (never innerHTML): argv is attacker-controlled.
+#include "cli/report_html.hpp"
+
+namespace jobtrail::cli {
+
+const char* const report_css = R"CSS(
+body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1b1f24;background:#fafafa}
+header{background:#24292f;color:#fff;padding:12px 20px}
+header h1{margin:0;font-size:20px}
+#subtitle{opacity:.8;font-size:13px}
+nav{padding:6px 20px;background:#eaeef2;position:sticky;top:0;z-index:2}
+nav a{margin-right:12px;color:#0550ae;text-decoration:none}
+main{padding:0 20px 40px}
+section{margin-top:18px}
+h2{font-size:17px;border-bottom:1px solid #d0d7de;padding-bottom:3px}
+table{border-collapse:collapse;font-size:13px}
+td,th{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top}
+th{background:#f0f3f6}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.banner{margin-top:6px;padding:4px 8px;border-radius:4px;background:#bf8700;color:#fff}
+.banner.bad{background:#cf222e}
+.sev-critical,.sev-high{color:#cf222e;font-weight:bold}
+.sev-medium{color:#bf8700;font-weight:bold}
+.tree{list-style:none;padding-left:0;font-family:ui-monospace,monospace;font-size:12.5px}
+.tree ul{list-style:none;padding-left:18px;margin:0}
+.tree li.collapsed>ul{display:none}
+.tree li.hidden{display:none}
+.toggle{display:inline-block;width:16px;cursor:pointer;border:0;background:none;padding:0;font:inherit}
+.row.hit{background:#fff8c5}
+.bin{font-weight:bold}
+.exit-bad{color:#cf222e}
+.muted{color:#57606a}
+.tl{position:relative;border-left:1px solid #d0d7de;border-right:1px solid #d0d7de;background:#fff}
+.tl-row{position:relative;height:16px;border-bottom:1px solid #f0f3f6}
+.tl-label{position:absolute;left:0;width:200px;overflow:hidden;white-space:nowrap;font-size:11px;font-family:ui-monospace,monospace}
+.tl-area{position:absolute;left:205px;right:0;top:0;bottom:0}
+.tl-bar{position:absolute;top:3px;height:10px;min-width:2px;background:#54aeff;border-radius:2px}
+.tl-bar.bad{background:#ff8182}
+.tl-net{position:absolute;top:2px;width:3px;height:12px;background:#8250df}
+.controls{margin-bottom:6px}
+#tree-search{width:320px}
+)CSS";
+
+const char* const report_js = R"JS(
+'use strict';
+(function () {
+  const data = JSON.parse(document.getElementById('jobtrail-data').textContent);
+  const S = data.summary || {}, M = data.model || {};
+  const procs = M.processes || [], conns = M.connections || [];
+  const $ = (id) => document.getElementById(id);
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function table(parent, headers, rows, numeric) {
+    if (!rows.length) { parent.appendChild(el('p', 'muted', 'none')); return; }
+    const t = el('table'), hr = el('tr');
+    headers.forEach((h) => hr.appendChild(el('th', null, h)));
+    t.appendChild(hr);
+    rows.forEach((r) => {
+      const tr = el('tr');
+      r.forEach((c, i) => tr.appendChild(el('td', numeric && numeric[i] ? 'num' : null, c)));
+      t.appendChild(tr);
+    });
+    parent.appendChild(t);
+  }
+  const str = (v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const ns = (t) => { const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(t || ''); if (!m) return NaN;
+    return Date.parse(m[1] + 'Z') * 1e6 + Number(((m[2] || '') + '000000000').slice(0, 9)); };
+
+  // Header and banners.
+  const id = S.identity || {};
+  const repo = id.repository || id.GITHUB_REPOSITORY || '';
+  const run = id.run_id || id.GITHUB_RUN_ID || '', job = id.job || id.GITHUB_JOB || '';
+  $('title').textContent = 'jobtrail report' + (repo ? ': ' + repo : '') + (run ? ' run ' + run : '') + (job ? ' job ' + job : '');
+  $('subtitle').textContent = data.source + ' \u00b7 ' + (S.start || '?') + ' \u2192 ' + (S.end || '?') + ' \u00b7 ' + data.generator;
+  const banners = $('banners');
+  const arch = S.archive || {};
+  if (!arch.complete) banners.appendChild(el('div', 'banner bad', 'INCOMPLETE archive: ' + (arch.incomplete_reason || 'no manifest')));
+  if (S.lost_total) banners.appendChild(el('div', 'banner', S.lost_total + ' events were lost by the tracer (see Losses)'));
+  if ((M.elided || {}).processes || (M.elided || {}).connections)
+    banners.appendChild(el('div', 'banner', 'Large archive: the report shows the first ' + procs.length + ' processes and ' +
+      conns.length + ' connections; ' + (M.elided.processes || 0) + ' processes and ' + (M.elided.connections || 0) +
+      ' connections were left out (jobtrail show has them all)'));
+  (M.problems || []).forEach((p) => banners.appendChild(el('div', 'banner bad', 'Damaged archive: ' + p)));
+
+  // Summary.
+  const sb = $('summary-body');
+  const idRows = Object.keys(id).map((k) => [k, str(id[k])]);
+  const pod = (S.pod || {}).pod || {};
+  if (pod.name) idRows.push(['pod', (pod.namespace || '') + '/' + pod.name]);
+  idRows.push(['duration', (S.duration_s || 0).toFixed(3) + ' s'], ['events', str(S.events)],
+    ['execs', str((S.processes || {}).execs)], ['failed processes', str((S.processes || {}).failed)],
+    ['findings', str(S.findings_total)], ['lost events', str(S.lost_total)]);
+  table(sb, ['field', 'value'], idRows);
+  sb.appendChild(el('h3', null, 'Events by type'));
+  table(sb, ['type', 'count'], Object.keys(S.counts || {}).map((k) => [k, S.counts[k]]), [false, true]);
+  sb.appendChild(el('h3', null, 'Top binaries'));
+  table(sb, ['binary', 'execs'], (S.top_binaries || []).map((b) => [b.binary, b.execs]), [false, true]);
+
+  // Findings.
+  const fb = $('findings-body');
+  if (!(S.findings || []).length) fb.appendChild(el('p', 'muted', 'no findings'));
+  else {
+    const t = el('table'), hr = el('tr');
+    ['severity', 'id', 'title', 'time', 'binary', 'exec ids', 'evidence (seq)'].forEach((h) => hr.appendChild(el('th', null, h)));
+    t.appendChild(hr);
+    S.findings.forEach((f) => {
+      const tr = el('tr');
+      tr.appendChild(el('td', 'sev-' + String(f.severity).replace(/[^a-z]/g, ''), f.severity));
+      [f.id, f.title, f.time, f.binary, (f.exec_ids || []).join(', '), str(f.evidence)].forEach((c) => tr.appendChild(el('td', null, c)));
+      t.appendChild(tr);
+    });
+    fb.appendChild(t);
+  }
+
+  // Process tree: children lists, collapsed below the roots; search shows matches and their ancestors.
+  const kids = procs.map(() => []), roots = [];
+  procs.forEach((p, i) => (p.parent >= 0 && p.parent < procs.length ? kids[p.parent].push(i) : roots.push(i)));
+  const text = procs.map((p) => [p.binary, (p.args || []).join(' '), 'pid ' + p.pid, 'exec ' + p.exec_id].join(' ').toLowerCase());
+  const items = new Array(procs.length);
+  function label(p) {
+    const row = el('span', 'row');
+    row.appendChild(el('span', 'bin', p.binary || '?'));
+    const args = (p.args || []).slice(1).join(' ');
+    if (args) row.appendChild(el('span', null, ' ' + args + (p.args_truncated ? ' \u2026(truncated)' : '')));
+    const exit = p.signal ? 'killed SIG' + p.signal : p.exit_code === null || p.exit_code === undefined ? 'no exit seen' : 'exit ' + p.exit_code;
+    row.appendChild(el('span', p.signal || p.exit_code ? 'exit-bad' : 'muted', '  [pid ' + p.pid + '] ' + exit));
+    row.setAttribute('title', 'exec ' + p.exec_id + ' \u00b7 cwd ' + (p.cwd || '?') + ' \u00b7 ' + (p.start || '') + ' \u2192 ' + (p.end || ''));
+    return row;
+  }
+  function build(i, parentUl) {
+    const li = el('li', kids[i].length ? 'collapsed' : null);
+    const btn = el('button', 'toggle', kids[i].length ? '\u25b8' : '\u00b7');
+    btn.setAttribute('data-node', String(i));
+    if (kids[i].length) btn.addEventListener('click', () => setOpen(li, li.classList.contains('collapsed')));
+    li.appendChild(btn);
+    li.appendChild(label(procs[i]));
+    items[i] = li;
+    parentUl.appendChild(li);
+    return li;
+  }
+  function setOpen(li, open) {
+    li.classList.toggle('collapsed', !open);
+    const b = li.firstChild;
+    if (b.textContent !== '\u00b7') b.textContent = open ? '\u25be' : '\u25b8';
+  }
+  // Built iteratively: process trees can be deeper than the JS stack.
+  const stack = roots.slice().reverse().map((i) => [i, $('tree-root')]);
+  while (stack.length) {
+    const [i, ul] = stack.pop();
+    const li = build(i, ul);
+    if (kids[i].length) {
+      const sub = el('ul');
+      li.appendChild(sub);
+      for (let k = kids[i].length - 1; k >= 0; k--) stack.push([kids[i][k], sub]);
+    }
+  }
+  const visibleRows = () => Array.from(document.querySelectorAll('#tree-root li')).filter((li) => li.offsetParent !== null).length;
+  $('tree-count').textContent = procs.length + ' processes';
+  $('expand-all').addEventListener('click', () => items.forEach((li) => li && setOpen(li, true)));
+  $('collapse-all').addEventListener('click', () => items.forEach((li) => li && setOpen(li, false)));
+  function search(q) {
+    q = q.trim().toLowerCase();
+    let hits = 0;
+    const keep = new Uint8Array(procs.length);
+    procs.forEach((p, i) => {
+      const hit = q !== '' && text[i].includes(q);
+      items[i].firstChild.nextSibling.classList.toggle('hit', hit);
+      if (hit) { hits++; for (let j = i; j >= 0 && !keep[j]; j = procs[j].parent) keep[j] = 1; }
+    });
+    procs.forEach((p, i) => {
+      items[i].classList.toggle('hidden', q !== '' && !keep[i]);
+      if (q !== '' && keep[i] && kids[i].length) setOpen(items[i], true);
+    });
+    $('tree-count').textContent = q === '' ? procs.length + ' processes' : hits + ' of ' + procs.length + ' processes match';
+    return hits;
+  }
+  $('tree-search').addEventListener('input', (e) => search(e.target.value));
+
+  // Timeline: one row per process (first 400 by start) and one row of connection ticks.
+  const tb = $('timeline-body');
+  let t0 = ns(S.start), t1 = ns(S.end);
+  procs.forEach((p) => { const a = ns(p.start), b = ns(p.end); if (a < t0 || isNaN(t0)) t0 = a; if (b > t1 || isNaN(t1)) t1 = b; });
+  const span = Math.max(1, t1 - t0);
+  const pct = (t) => (isNaN(t) ? 0 : Math.min(100, Math.max(0, ((t - t0) / span) * 100)));
+  const tl = el('div', 'tl');
+  const netRow = el('div', 'tl-row');
+  netRow.appendChild(el('div', 'tl-label', 'connections (' + conns.length + ')'));
+  const netArea = el('div', 'tl-area');
+  conns.forEach((c) => {
+    const m = el('div', 'tl-net');
+    m.style.left = pct(ns(c.time)) + '%';
+    m.setAttribute('title', c.type + ' ' + c.address + ':' + c.port + (c.name ? ' (' + c.name + ')' : '') + ' by ' + c.binary + ' at ' + c.time);
+    netArea.appendChild(m);
+  });
+  netRow.appendChild(netArea);
+  tl.appendChild(netRow);
+  const order = procs.map((p, i) => i).sort((a, b) => ns(procs[a].start) - ns(procs[b].start));
+  const shown = order.slice(0, 400);
+  shown.forEach((i) => {
+    const p = procs[i], row = el('div', 'tl-row');
+    row.appendChild(el('div', 'tl-label', (p.binary || '?').split('/').pop() + ' ' + p.pid));
+    const area = el('div', 'tl-area'), bar = el('div', 'tl-bar' + (p.signal || p.exit_code ? ' bad' : ''));
+    const a = pct(ns(p.start)), b = p.end ? pct(ns(p.end)) : 100;
+    bar.style.left = a + '%';
+    bar.style.width = Math.max(0, b - a) + '%';
+    bar.setAttribute('title', p.binary + ' [pid ' + p.pid + '] ' + p.start + ' \u2192 ' + (p.end || 'no exit seen'));
+    area.appendChild(bar);
+    row.appendChild(area);
+    tl.appendChild(row);
+  });
+  tb.appendChild(el('p', 'muted', 'From ' + (S.start || '?') + ' to ' + (S.end || '?') + '. ' +
+    (order.length > shown.length ? 'The first ' + shown.length + ' of ' + order.length + ' processes by start time.' : '')));
+  tb.appendChild(tl);
+
+  // Network ledger, files, privilege, losses.
+  table($('network-body'), ['address', 'port', 'protocol', 'DNS names', 'connections', 'sent', 'received', 'binaries'],
+    (S.network || []).map((d) => [d.address, d.port, d.protocol, (d.names || []).join(', '), d.connections, d.bytes_sent,
+      d.bytes_received, (d.binaries || []).join(', ')]), [false, true, false, false, true, true, true, false]);
+  table($('files-body'), ['path', 'writes', 'binaries'],
+    (S.files_written_outside_workspace || []).map((f) => [f.path, f.writes, (f.binaries || []).join(', ')]), [false, true, false]);
+  table($('privilege-body'), ['time', 'type', 'binary', 'pid', 'exec id', 'detail'],
+    (S.privilege || []).map((e) => [e.time, e.type, e.binary, e.pid, e.exec_id, str(e.detail)]));
+  const lb = $('losses-body');
+  table(lb, ['event type', 'lost'], Object.keys(S.lost || {}).map((k) => [k, S.lost[k]]), [false, true]);
+  const trunc = Object.keys(S.truncated || {});
+  if (trunc.length) {
+    lb.appendChild(el('h3', null, 'Summary tables cut at their limit'));
+    table(lb, ['table', 'entries left out'], trunc.map((k) => [k, S.truncated[k]]), [false, true]);
+  }
+
+  // Test hook (tests/browser): `report.html#selftest` expands the first root, searches, and
+  // writes what it saw into the page for a headless browser's --dump-dom.
+  if (location.hash === '#selftest') {
+    const out = {roots: roots.length, processes: procs.length};
+    out.visible_before = visibleRows();
+    const first = document.querySelector('#tree-root > li > button.toggle');
+    if (first) first.click();
+    out.visible_after_expand = visibleRows();
+    out.search_term = (document.documentElement.getAttribute('data-selftest-search') || 'curl');
+    out.search_hits = search(out.search_term);
+    out.visible_after_search = visibleRows();
+    search('');
+    out.scripts = document.scripts.length;
+    const pre = el('pre', null, JSON.stringify(out));
+    pre.id = 'selftest-result';
+    document.body.appendChild(pre);
+  }
+})();
+)JS";
+
+}  // namespace jobtrail::cli
