@@ -1,5 +1,6 @@
 // jobtrail: find, download, verify, read and summarise job audit trails (docs/cli.md).
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -15,6 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", JOBTRAIL_VERSION);
   std::string log_level = "warn";
+  // Logs go to stderr: stdout carries the output scripts parse (--json, show).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("jobtrail"));
   spdlog::set_level(spdlog::level::warn);
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()

@@ -184,8 +184,12 @@ const char* const report_js = R"JS(
 
   // Timeline: one row per process (first 400 by start) and one row of connection ticks.
   const tb = $('timeline-body');
-  let t0 = ns(S.start), t1 = ns(S.end);
-  procs.forEach((p) => { const a = ns(p.start), b = ns(p.end); if (a < t0 || isNaN(t0)) t0 = a; if (b > t1 || isNaN(t1)) t1 = b; });
+  // The span of the events themselves (the manifest's times are the sidecar's life).
+  let t0 = NaN, t1 = NaN;
+  const widen = (t) => { if (isNaN(t)) return; if (isNaN(t0) || t < t0) t0 = t; if (isNaN(t1) || t > t1) t1 = t; };
+  procs.forEach((p) => { widen(ns(p.start)); widen(ns(p.end)); });
+  conns.forEach((c) => widen(ns(c.time)));
+  if (isNaN(t0)) { t0 = ns(S.start); t1 = ns(S.end); }
   const span = Math.max(1, t1 - t0);
   const pct = (t) => (isNaN(t) ? 0 : Math.min(100, Math.max(0, ((t - t0) / span) * 100)));
   const tl = el('div', 'tl');
@@ -214,7 +218,8 @@ const char* const report_js = R"JS(
     row.appendChild(area);
     tl.appendChild(row);
   });
-  tb.appendChild(el('p', 'muted', 'From ' + (S.start || '?') + ' to ' + (S.end || '?') + '. ' +
+  const iso = (t) => (isNaN(t) ? '?' : new Date(t / 1e6).toISOString());
+  tb.appendChild(el('p', 'muted', 'From ' + iso(t0) + ' to ' + iso(t1) + ' (' + ((t1 - t0) / 1e9).toFixed(3) + ' s). ' +
     (order.length > shown.length ? 'The first ' + shown.length + ' of ' + order.length + ' processes by start time.' : '')));
   tb.appendChild(tl);
 

@@ -150,6 +150,8 @@ std::string file_path(const json& ev) {
 bool file_written(const json& ev) {
   const std::string type = event_type(ev);
   auto& f = family(ev, "file");
+  // A refused open or change (result: an errno name) wrote nothing: `show` has the attempt.
+  if (auto r = first_of(f, {"result"}); r && r->is_string() && r->get<std::string>() != "ok") return false;
   if (type == "file_change") return true;
   if (auto w = first_of(f, {"write", "written", "writable"}); w && w->is_boolean()) return w->get<bool>();
   if (number_of(first_of(f, {"bytes_written", "write_bytes"})) > 0) return true;

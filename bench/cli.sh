@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `jobtrail` on a 1M-event archive written by the real archive Writer (tests/cli/make_archive
+# --synthetic: exec/exit, file, DNS and network events of a plausible CI job).
+#   bench/cli.sh [BUILD_DIR] [EVENTS]
+# Prints wall time, CPU time and peak RSS (/usr/bin/time -v) of summary, show, show --json,
+# show --tree, show with a filter, verify and report. Targets (issue 6): summary <= 5 s, <= 100 MiB.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+events=${2:-1000000}
+cmake --build "$build" --target jobtrail make_archive -j2 >/dev/null
+jt=$build/cli/jobtrail
+dir=$(mktemp -d /tmp/jobtrail-cli-bench.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+
+measure() {  # measure LABEL CMD...: one line of figures
+  local label=$1; shift
+  /usr/bin/time -v -o "$dir/time" "$@" >/dev/null 2>"$dir/err" || { rc=$?; [[ $rc -le 7 ]] || { cat "$dir/err"; exit 1; }; }
+  awk -v l="$label" -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); wall = (n == 3) ? p[1]*3600 + p[2]*60 + p[3] : p[1]*60 + p[2] }
+    /User time/ { user = $2 } /System time/ { sys = $2 } /Maximum resident/ { rss = $2 / 1024 }
+    END { printf "%-26s wall %7.2f s  cpu %7.2f s  peak RSS %7.1f MiB\n", l, wall, user + sys, rss }' "$dir/time"
+}
+
+echo "writing a $events-event archive..."
+measure "write (make_archive)" "$build/tests/cli/make_archive" "$dir/a" --synthetic "$events"
+size=$(du -sb "$dir/a" | cut -f1)
+echo "archive: $(ls "$dir/a" | grep -c '^events-') segments, $((size / 1048576)) MiB compressed"
+measure "summary" "$jt" summary "$dir/a"
+measure "summary --json" "$jt" summary "$dir/a" --json
+measure "show (compact)" "$jt" show "$dir/a"
+measure "show --json" "$jt" show "$dir/a" --json
+measure "show --type net --binary curl" "$jt" show "$dir/a" --type net --binary curl
+measure "show --tree" "$jt" show "$dir/a" --tree
+measure "verify" "$jt" verify "$dir/a"
+measure "report" "$jt" report "$dir/a" -o "$dir/report.html"
+echo "report: $(( $(stat -c %s "$dir/report.html") / 1024 )) KiB"

@@ -1,0 +1,52 @@
+"""Shared helpers of the cli and browser tests: the binaries, running them, writing archives."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import known_trail  # noqa: E402
+
+BIN = os.environ.get("JOBTRAIL_BINARY_DIR", "build")
+JOBTRAIL = os.path.join(BIN, "cli", "jobtrail")
+MAKE_ARCHIVE = os.path.join(BIN, "tests", "cli", "make_archive")
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def run(*args, env=None, timeout=60):
+    r = subprocess.run([JOBTRAIL, *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                       env={**os.environ, **(env or {})})
+    return r
+
+
+def expect(status, *args, contains=None, env=None):
+    r = run(*args, env=env)
+    text = r.stdout + r.stderr
+    ok = r.returncode == status and (contains is None or contains in text)
+    check(ok, "jobtrail %s -> exit %d%s (got %d: %s)" % (" ".join(map(str, args)), status,
+                                                          " with '%s'" % contains if contains else "",
+                                                          r.returncode, text.strip()[-300:] if not ok else ""))
+    return r
+
+
+def make_archive(store, events, *flags, env=None):
+    lines = "".join(json.dumps(e) + "\n" for e in events)
+    r = subprocess.run([MAKE_ARCHIVE, store, *flags], input=lines, capture_output=True, text=True, timeout=120,
+                       env={**os.environ, **(env or {})})
+    if r.returncode != 0:
+        raise SystemExit("make_archive failed: " + r.stderr)
+
+
+def finish():
+    if failures:
+        print("\n%d check(s) failed:" % len(failures))
+        for f in failures:
+            print("  " + f)
+        sys.exit(1)
+    print("all checks passed")
