@@ -106,10 +106,13 @@ int do_run(Options& o) {
   const fs::path target = spec.target, excluded = spec.excluded;
   const bool idle_exit = o.exit_when_idle;
   int idle_checks = 0;
+  bool seen_busy = false;  // in container mode we may start before the pod's other containers
   try {
     session.run([&] {
-    if (!idle_exit || ++idle_checks % 10) return false;
-    return !cgroup_populated(target, excluded);
+      if (!idle_exit || ++idle_checks % 10) return false;
+      const bool busy = cgroup_populated(target, excluded);
+      seen_busy |= busy;
+      return seen_busy && !busy;
     });
   } catch (const std::exception& e) {
     spdlog::error("after start-up: {} (exiting 0: a failing sidecar would fail the job)", e.what());

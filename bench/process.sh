@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Process-tracing benchmark (issue 2): prints ratios, traced vs untraced, measured in the same run.
+#   exec-heavy   N x /bin/true (posix_spawn loop), wall time untraced / traced / in a neighbour cgroup
+#   build        a generated C project compiled with make -j2, untraced / traced
+#   burst        as many exec+exit events per second as two spawners make, with the loss count
+#   flush        time from SIGTERM to exit with ~100k events in the trail
+#   memory       sidecar peak RSS (VmHWM) over the runs
+# Usage: bench/process.sh [BUILD_DIR] (a non-sanitized build; default build/). Root, cgroup v2.
+# Each timing is the median of ROUNDS (default 3) alternating runs, so drift hits all sides alike.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+sidecar=$build/sidecar/jobtrail-sidecar
+burst=$build/tests/kernel/jt_spawn_burst
+exit0=$build/tests/kernel/jt_exit0
+N=${N:-20000}
+ROUNDS=${ROUNDS:-3}
+for f in "$sidecar" "$burst" "$exit0"; do
+  [[ -x $f ]] || { echo "missing $f: build first (scripts/build.sh $build)" >&2; exit 2; }
+done
+root=/sys/fs/cgroup/unified
+[[ -e $root/cgroup.controllers ]] || root=/sys/fs/cgroup
+work=$(mktemp -d /tmp/jobtrail-bench.XXXXXX)
+cg_t=$root/jt-bench-traced-$$ cg_n=$root/jt-bench-neighbour-$$ cg_u=$root/jt-bench-untraced-$$
+mkdir "$cg_t" "$cg_n" "$cg_u"
+sc_pid=
+cleanup() {
+  [[ -n $sc_pid ]] && kill "$sc_pid" 2>/dev/null && wait "$sc_pid" 2>/dev/null || true
+  for c in "$cg_t" "$cg_n" "$cg_u"; do echo 1 > "$c/cgroup.kill" 2>/dev/null || true; rmdir "$c" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# run_in CGROUP CMD...: runs CMD inside CGROUP, prints its wall time in seconds
+run_in() {
+  local cg=$1; shift
+  local t0 t1
+  t0=$(date +%s.%N)
+  sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg" "$@"
+  t1=$(date +%s.%N)
+  calc "$t1 - $t0"
+}
+calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { calc "$1 / $2"; }
+
+start_sidecar() {  # start_sidecar NAME: traces cg_t into $work/NAME
+  "$sidecar" run --cgroup "$cg_t" --storage "$work/$1" --spool "$work/$1.spool" --http-listen '' \
+    > /dev/null 2> "$work/$1.log" &
+  sc_pid=$!
+  for _ in $(seq 300); do grep -q "tracing cgroup" "$work/$1.log" 2>/dev/null && return; sleep 0.1; done
+  echo "sidecar did not start: $(cat "$work/$1.log")" >&2; exit 1
+}
+stop_sidecar() {  # prints peak RSS in KiB and the SIGTERM-to-exit time in ms
+  local hwm t0 t1
+  hwm=$(awk '/VmHWM/ {print $2}' "/proc/$sc_pid/status")
+  t0=$(date +%s%N)
+  kill -TERM "$sc_pid"; wait "$sc_pid"
+  t1=$(date +%s%N)
+  sc_pid=
+  echo "$hwm $(( (t1 - t0) / 1000000 ))"
+}
+manifest_field() { python3 -c "import json,sys,glob; m=json.load(open(glob.glob(sys.argv[1]+'/**/manifest.json',recursive=True)[0])); print($2)" "$1"; }
+
+echo "jobtrail process benchmark: $(nproc) cores, kernel $(uname -r), N=$N, rounds=$ROUNDS"
+peak=0
+# --- exec-heavy -----------------------------------------------------------------------------
+un=() tr=() nb=()
+start_sidecar exec
+for r in $(seq "$ROUNDS"); do
+  un+=("$(run_in "$cg_u" "$burst" "$N" /bin/true)")
+  tr+=("$(run_in "$cg_t" "$burst" "$N" /bin/true)")
+  nb+=("$(run_in "$cg_n" "$burst" "$N" /bin/true)")
+done
+read -r hwm _ < <(stop_sidecar)
+(( hwm > peak )) && peak=$hwm
+lost=$(manifest_field "$work/exec" "sum(m['lost'].values()) if m['lost'] else 0")
+u=$(printf '%s\n' "${un[@]}" | median) t=$(printf '%s\n' "${tr[@]}" | median) n=$(printf '%s\n' "${nb[@]}" | median)
+printf 'exec-heavy  %d x /bin/true: untraced %.2f s, traced %.2f s, neighbour %.2f s\n' "$N" "$u" "$t" "$n"
+printf '  ratio traced/untraced    %.3f   (target <= 1.05)\n' "$(ratio "$t" "$u")"
+printf '  ratio neighbour/untraced %.3f   (target <= 1.005)\n' "$(ratio "$n" "$u")"
+echo "  lost events: $lost"
+
+# --- a real build ---------------------------------------------------------------------------
+proj=$work/cproj
+mkdir -p "$proj"
+for i in $(seq 60); do
+  printf '#include <stdio.h>\n#include <string.h>\nint f%d(const char *s) { char b[64]; snprintf(b, sizeof b, "%%s-%d", s); return (int)strlen(b); }\n' "$i" "$i" > "$proj/f$i.c"
+done
+printf 'int main(void) { return 0; }\n' > "$proj/main.c"
+printf 'SRC := $(wildcard *.c)\nprog: $(SRC:.c=.o)\n\t$(CC) -o $@ $^\n%%.o: %%.c\n\t$(CC) -O2 -c $< -o $@\nclean:\n\trm -f *.o prog\n' > "$proj/Makefile"
+bu=() bt=()
+start_sidecar build
+for r in $(seq "$ROUNDS"); do
+  make -s -C "$proj" clean; bu+=("$(run_in "$cg_u" make -s -j2 -C "$proj")")
+  make -s -C "$proj" clean; bt+=("$(run_in "$cg_t" make -s -j2 -C "$proj")")
+done
+read -r hwm _ < <(stop_sidecar)
+(( hwm > peak )) && peak=$hwm
+u=$(printf '%s\n' "${bu[@]}" | median) t=$(printf '%s\n' "${bt[@]}" | median)
+printf 'build       make -j2 of 61 C files: untraced %.2f s, traced %.2f s, ratio %.3f\n' "$u" "$t" "$(ratio "$t" "$u")"
+
+# --- burst: events/s at zero loss, and flush time for ~100k events --------------------------
+B=${B:-25000}  # per spawner; 2 spawners x B processes x 2 events (exec + exit)
+start_sidecar burst
+t0=$(date +%s.%N)
+sh -c 'echo $$ > "$0/cgroup.procs"; "$1" "$2" "$3" & "$1" "$2" "$3"; wait' "$cg_t" "$burst" "$B" "$exit0"
+t1=$(date +%s.%N)
+read -r hwm flush_ms < <(stop_sidecar)
+(( hwm > peak )) && peak=$hwm
+events=$(manifest_field "$work/burst" "m['events']")
+lost=$(manifest_field "$work/burst" "sum(m['lost'].values()) if m['lost'] else 0")
+printf 'burst       %d events in %.2f s: %.0f events/s, lost %s\n' "$events" "$(calc "$t1 - $t0")" \
+  "$(calc "$events / ($t1 - $t0)")" "$lost"
+printf 'flush       SIGTERM to exit with %d events in the trail: %d ms (target < 2000)\n' "$events" "$flush_ms"
+printf 'memory      sidecar peak RSS %.1f MiB (target <= 32)\n' "$(calc "$peak / 1024")"
