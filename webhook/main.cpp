@@ -4,6 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -12,41 +18,91 @@
 
 using namespace jobtrail::webhook;
 
+namespace {
+
+// --check-config FILE: the same parser the running webhook uses; exit 0 with a summary or 1 with the reason.
+int check_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "jobtrail-webhook: %s: cannot read the file\n", path.c_str());
+    return 1;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    const Config c = parse_config_text(text.str());
+    std::printf("jobtrail-webhook: %s is valid: image %s, mode %s, storage %s, flush deadline %d s, onError %s\n",
+                path.c_str(), c.sidecar.image.c_str(), c.sidecar.mode.c_str(), c.storage.url.c_str(),
+                c.sidecar.flush_deadline_seconds, c.deny_on_error ? "deny" : "allow");
+    return 0;
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "jobtrail-webhook: %s is invalid: %s\n", path.c_str(), e.what());
+    return 1;
+  }
+}
+
+bool parse_listen(const std::string& listen, boost::asio::ip::tcp::endpoint& out) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size()) return false;
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  const std::string port_text = listen.substr(colon + 1);
+  if (ec || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos) return false;
+  const unsigned long port = std::stoul(port_text);
+  if (port > 65535) return false;
+  out = {address, static_cast<unsigned short>(port)};
+  return true;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"jobtrail-webhook: injects jobtrail-sidecar into pods (HTTPS admission webhook)"};
-  std::string listen = "0.0.0.0:8443", log_level = "info";
+  std::string listen = "0.0.0.0:8443", log_level = "info", check_file;
   WatchedFiles files;
   unsigned threads = 2;
   unsigned reload_ms = 2000;
+  unsigned shutdown_s = 10;
+  app.set_version_flag("--version", std::string("jobtrail-webhook ") + JOBTRAIL_VERSION);
+  app.add_option("--check-config", check_file, "validate a configuration FILE, print the result and exit (0 valid, 1 not)");
   app.add_option("--listen", listen, "ADDR:PORT to serve HTTPS on");
-  app.add_option("--tls-cert", files.cert, "PEM certificate chain (reloaded on change)")->required();
-  app.add_option("--tls-key", files.key, "PEM private key (reloaded on change)")->required();
-  app.add_option("--config", files.config, "JSON configuration file (reloaded on change)")->required();
-  app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
+  app.add_option("--tls-cert", files.cert, "PEM certificate chain (reloaded on change); required to serve");
+  app.add_option("--tls-key", files.key, "PEM private key (reloaded on change); required to serve");
+  app.add_option("--config", files.config, "JSON configuration file (reloaded on change); required to serve");
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_option("--threads", threads, "I/O threads")->check(CLI::Range(1u, 64u));
   app.add_option("--reload-interval-ms", reload_ms, "how often the files are checked")->check(CLI::Range(50u, 600000u));
-  CLI11_PARSE(app, argc, argv);
-  spdlog::set_level(spdlog::level::from_str(log_level));
-
-  const auto colon = listen.rfind(':');
-  boost::system::error_code ec;
-  const auto address = boost::asio::ip::make_address(
-      colon == std::string::npos ? "" : listen.substr(0, colon).substr(listen[0] == '[' ? 1 : 0,
-                                                                       colon - (listen[0] == '[' ? 2 : 0)), ec);
-  if (colon == std::string::npos || ec) {
-    spdlog::critical("jobtrail-webhook: --listen {} is not ADDR:PORT", listen);
-    return 2;
-  }
-  unsigned long port = 0;
+  app.add_option("--shutdown-timeout", shutdown_s,
+                 "seconds SIGTERM waits for requests in flight before closing what is left")
+      ->check(CLI::Range(1u, 300u));
   try {
-    port = std::stoul(listen.substr(colon + 1));
-  } catch (...) {
-    port = 70000;
-  }
-  if (port > 65535) {
-    spdlog::critical("jobtrail-webhook: --listen {}: bad port", listen);
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    for (char& c : what)
+      if (c == '\n') c = ' ';
+    std::fprintf(stderr, "jobtrail-webhook: %s (see --help)\n", what.c_str());
     return 2;
   }
+  if (!check_file.empty()) return check_config(check_file);
+  for (const auto& [flag, value] : {std::pair{"--tls-cert", files.cert}, {"--tls-key", files.key}, {"--config", files.config}}) {
+    if (value.empty()) {
+      std::fprintf(stderr, "jobtrail-webhook: %s is required (see --help)\n", flag);
+      return 2;
+    }
+  }
+  boost::asio::ip::tcp::endpoint endpoint;
+  if (!parse_listen(listen, endpoint)) {
+    std::fprintf(stderr, "jobtrail-webhook: --listen %s is not ADDR:PORT (e.g. 0.0.0.0:8443 or [::]:8443)\n",
+                 listen.c_str());
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(log_level));
 
   boost::asio::io_context ioc;
   auto state = std::make_shared<LiveState>();
@@ -56,25 +112,48 @@ int main(int argc, char** argv) {
     spdlog::critical("jobtrail-webhook: {}", reason);
     return 1;
   }
-  unsigned short bound = 0;
+  std::optional<Server> server;
   try {
-    bound = start_listener(ioc, {address, static_cast<unsigned short>(port)}, state, ServerLimits{});
+    server.emplace(start_listener(ioc, endpoint, state, ServerLimits{}));
   } catch (const std::exception& e) {
     spdlog::critical("jobtrail-webhook: cannot listen on {}: {}", listen, e.what());
     return 1;
   }
   reloader->start();
-  spdlog::info("jobtrail-webhook {} listening on https://{}:{}", JOBTRAIL_VERSION, address.to_string(), bound);
+  spdlog::info("jobtrail-webhook {} listening on https://{}:{}", JOBTRAIL_VERSION, endpoint.address().to_string(),
+               server->port());
 
+  // SIGTERM (pod deletion, rollout): stop accepting, finish requests in flight, close idle connections;
+  // run() returns once no session is left. A watchdog bounds the wait by --shutdown-timeout.
+  std::mutex done_mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  std::thread watchdog;
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code, int sig) {
-    spdlog::info("jobtrail-webhook: signal {}, stopping", sig);
+  signals.async_wait([&](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    spdlog::info("jobtrail-webhook: signal {}, draining {} connection(s)", sig, server->open_sessions());
     reloader->stop();
-    ioc.stop();
+    server->shutdown();
+    watchdog = std::thread([&] {
+      std::unique_lock l(done_mutex);
+      if (!done_cv.wait_for(l, std::chrono::seconds(shutdown_s), [&] { return done; })) {
+        spdlog::warn("jobtrail-webhook: {} connection(s) still open after {} s; closing them",
+                     server->open_sessions(), shutdown_s);
+        ioc.stop();
+      }
+    });
   });
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  {
+    std::lock_guard l(done_mutex);
+    done = true;
+  }
+  done_cv.notify_all();
+  if (watchdog.joinable()) watchdog.join();
+  spdlog::info("jobtrail-webhook: stopped");
   return 0;
 }

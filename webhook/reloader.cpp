@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+
 #include <fstream>
 #include <sstream>
 
@@ -18,7 +20,7 @@ std::string read_file(const std::string& path) {
 
 Reloader::Reloader(boost::asio::io_context& ioc, WatchedFiles files, std::shared_ptr<LiveState> state,
                    std::chrono::milliseconds period)
-    : timer_(ioc), files_(std::move(files)), state_(std::move(state)), period_(period) {}
+    : timer_(boost::asio::make_strand(ioc)), files_(std::move(files)), state_(std::move(state)), period_(period) {}
 
 bool Reloader::load_all(std::string& reason) {
   try {
@@ -35,6 +37,7 @@ bool Reloader::load_all(std::string& reason) {
 }
 
 void Reloader::start() {
+  if (stopped_) return;
   timer_.expires_after(period_);
   timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec) return;
@@ -43,7 +46,13 @@ void Reloader::start() {
   });
 }
 
-void Reloader::stop() { timer_.cancel(); }
+// On the timer's strand, so a check running right now cannot re-arm the timer after the cancel.
+void Reloader::stop() {
+  boost::asio::post(timer_.get_executor(), [self = shared_from_this()] {
+    self->stopped_ = true;
+    self->timer_.cancel();
+  });
+}
 
 void Reloader::check() {
   const std::string cert = read_file(files_.cert), key = read_file(files_.key);

@@ -2,6 +2,7 @@
 #pragma once
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <memory>
 #include <string>
 
@@ -23,7 +24,8 @@ class Reloader : public std::enable_shared_from_this<Reloader> {
 
  private:
   void check();
-  boost::asio::steady_timer timer_;
+  boost::asio::steady_timer timer_;  // on its own strand
+  bool stopped_ = false;             // set on the strand by stop()
   WatchedFiles files_;
   std::shared_ptr<LiveState> state_;
   std::chrono::milliseconds period_;

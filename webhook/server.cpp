@@ -9,6 +9,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <map>
+#include <vector>
 
 #include "handler.hpp"
 
@@ -29,17 +31,62 @@ void fail(beast::error_code ec, const char* what) {
   spdlog::debug("webhook: {}: {}", what, ec.message());
 }
 
+// How long a connection accepted or handshaking during shutdown may take to send its request.
+constexpr std::chrono::milliseconds kDrainFirstByte{500};
+
+class Session;
+
+}  // namespace
+
+// Live sessions, so shutdown can reach them (rippled's io_list idea, reduced to what we need).
+class SessionRegistry {
+ public:
+  void add(const std::shared_ptr<Session>& s);
+  void remove(Session* s) {
+    std::lock_guard l(m_);
+    live_.erase(s);
+  }
+  void drain_all();
+  std::size_t size() const {
+    std::lock_guard l(m_);
+    return live_.size();
+  }
+
+ private:
+  mutable std::mutex m_;
+  bool draining_ = false;
+  std::map<Session*, std::weak_ptr<Session>> live_;
+};
+
+namespace {
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<LiveState> state, ServerLimits limits)
+  Session(tcp::socket socket, std::shared_ptr<LiveState> state, ServerLimits limits,
+          std::shared_ptr<SessionRegistry> registry)
       : tls_(state->tls()),
         stream_(beast::tcp_stream(std::move(socket)), *tls_),
         deadline_(stream_.get_executor()),
         state_(std::move(state)),
-        limits_(limits) {}
+        limits_(limits),
+        registry_(std::move(registry)) {}
+  ~Session() { registry_->remove(this); }
 
   void run() {
+    registry_->add(shared_from_this());
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::on_run, shared_from_this()));
+  }
+
+  // Shutdown: a request in flight is finished (and answered with Connection: close); a connection
+  // waiting for its next request is closed now.
+  void drain() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->draining_ = true;
+      if (self->waiting_ && self->buffer_.size() == 0 && !(self->parser_ && self->parser_->got_some())) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
+      }
+    });
   }
 
  private:
@@ -58,9 +105,12 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(limits_.body_limit);
     timed_out_ = false;
+    waiting_ = true;
     // Waiting for the first byte of a keep-alive request may take idle_timeout; the request as a
-    // whole (headers + body) must arrive within request_timeout, else 408.
-    beast::get_lowest_layer(stream_).expires_after(limits_.idle_timeout + limits_.request_timeout);
+    // whole (headers + body) must arrive within request_timeout, else 408. While shutting down,
+    // only a request that is already on its way is still read.
+    beast::get_lowest_layer(stream_).expires_after(draining_ ? kDrainFirstByte
+                                                             : limits_.idle_timeout + limits_.request_timeout);
     deadline_.expires_after(limits_.request_timeout);
     deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec) return;
@@ -73,6 +123,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_read(beast::error_code ec, std::size_t) {
     deadline_.cancel();
+    waiting_ = false;
     if (timed_out_ && (ec == asio::error::operation_aborted || !ec)) {
       // A request that started but did not finish in time (slowloris): say so and close.
       if (buffer_.size() == 0 && !parser_->got_some()) return do_close();
@@ -80,6 +131,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec == http::error::body_limit) return send_error(http::status::payload_too_large, "body exceeds 3 MiB", false);
     if (ec == http::error::end_of_stream) return do_close();
+    if (draining_ && (ec == asio::error::operation_aborted || ec == beast::error::timeout)) return do_close();
     if (ec) {
       if (parser_->got_some() && ec.category() == beast::error_code(http::error::body_limit).category()) {
         return send_error(http::status::bad_request, "malformed HTTP request: " + ec.message(), false);
@@ -90,7 +142,8 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpRequest in{std::string(req.method_string()), std::string(req.target()),
                    std::string(req[http::field::content_type]), req.body()};
     HttpResponse out = handle_request(in, state_->config(), state_->metrics);
-    send(static_cast<http::status>(out.status), std::move(out.content_type), std::move(out.body), req.keep_alive());
+    send(static_cast<http::status>(out.status), std::move(out.content_type), std::move(out.body),
+         req.keep_alive() && !draining_);
   }
 
   void send_error(http::status status, std::string reason, bool keep_alive) {
@@ -109,7 +162,7 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
                         if (ec) return fail(ec, "write");
-                        if (!keep_alive) return self->do_close();
+                        if (!keep_alive || self->draining_) return self->do_close();
                         self->do_read();
                       });
   }
@@ -129,35 +182,50 @@ class Session : public std::enable_shared_from_this<Session> {
   ServerLimits limits_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<SessionRegistry> registry_;
   bool timed_out_ = false;
+  bool waiting_ = false;   // a read for the next request is pending
+  bool draining_ = false;  // the server is shutting down
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(asio::io_context& ioc, const tcp::endpoint& endpoint, std::shared_ptr<LiveState> state, ServerLimits limits)
+  Listener(asio::io_context& ioc, const tcp::endpoint& endpoint, std::shared_ptr<LiveState> state, ServerLimits limits,
+           std::shared_ptr<SessionRegistry> registry)
       : ioc_(ioc), acceptor_(asio::make_strand(ioc)), backoff_(acceptor_.get_executor()),
-        state_(std::move(state)), limits_(limits) {
+        state_(std::move(state)), limits_(limits), registry_(std::move(registry)) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
     acceptor_.listen(asio::socket_base::max_listen_connections);
   }
   unsigned short port() const { return acceptor_.local_endpoint().port(); }
+  void stop() {
+    asio::dispatch(acceptor_.get_executor(), [self = shared_from_this()] {
+      self->stopped_ = true;
+      beast::error_code ignored;
+      self->acceptor_.close(ignored);
+      self->backoff_.cancel();
+    });
+  }
   void do_accept() {
+    if (stopped_) return;
     acceptor_.async_accept(asio::make_strand(ioc_), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
   }
 
  private:
   void on_accept(beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted) return;
+    if (ec == asio::error::operation_aborted || stopped_) return;
     if (ec) {
       // Out of file descriptors and the like: wait instead of spinning on accept.
       spdlog::warn("webhook: accept: {}; retrying in 100 ms", ec.message());
       backoff_.expires_after(std::chrono::milliseconds(100));
-      backoff_.async_wait([self = shared_from_this()](beast::error_code) { self->do_accept(); });
+      backoff_.async_wait([self = shared_from_this()](beast::error_code e) {
+        if (!e) self->do_accept();
+      });
       return;
     }
-    std::make_shared<Session>(std::move(socket), state_, limits_)->run();
+    std::make_shared<Session>(std::move(socket), state_, limits_, registry_)->run();
     do_accept();
   }
 
@@ -166,9 +234,39 @@ class Listener : public std::enable_shared_from_this<Listener> {
   asio::steady_timer backoff_;
   std::shared_ptr<LiveState> state_;
   ServerLimits limits_;
+  std::shared_ptr<SessionRegistry> registry_;
+  bool stopped_ = false;  // on the acceptor's strand
 };
 
 }  // namespace
+
+void SessionRegistry::add(const std::shared_ptr<Session>& s) {
+  bool drain_now = false;
+  {
+    std::lock_guard l(m_);
+    live_.emplace(s.get(), s);
+    drain_now = draining_;
+  }
+  if (drain_now) s->drain();  // accepted just as shutdown began
+}
+
+void SessionRegistry::drain_all() {
+  std::vector<std::shared_ptr<Session>> sessions;
+  {
+    std::lock_guard l(m_);
+    draining_ = true;
+    for (auto& [_, weak] : live_)
+      if (auto s = weak.lock()) sessions.push_back(std::move(s));
+  }
+  for (auto& s : sessions) s->drain();  // outside the lock: a Session's destructor takes it
+}
+
+void Server::shutdown() {
+  stop_accepting_();
+  sessions_->drain_all();
+}
+
+std::size_t Server::open_sessions() const { return sessions_->size(); }
 
 std::shared_ptr<ssl::context> load_tls_context(const std::string& cert_file, const std::string& key_file) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
@@ -185,11 +283,12 @@ std::shared_ptr<ssl::context> load_tls_context(const std::string& cert_file, con
   return ctx;
 }
 
-unsigned short start_listener(asio::io_context& ioc, const tcp::endpoint& endpoint, std::shared_ptr<LiveState> state,
-                              ServerLimits limits) {
-  auto listener = std::make_shared<Listener>(ioc, endpoint, std::move(state), limits);
+Server start_listener(asio::io_context& ioc, const tcp::endpoint& endpoint, std::shared_ptr<LiveState> state,
+                      ServerLimits limits) {
+  auto registry = std::make_shared<SessionRegistry>();
+  auto listener = std::make_shared<Listener>(ioc, endpoint, std::move(state), limits, registry);
   listener->do_accept();
-  return listener->port();
+  return Server([listener] { listener->stop(); }, registry, listener->port());
 }
 
 }  // namespace jobtrail::webhook

@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -37,8 +38,27 @@ class LiveState {
 // Throws std::runtime_error with a one-line reason when the files do not load.
 std::shared_ptr<boost::asio::ssl::context> load_tls_context(const std::string& cert_file, const std::string& key_file);
 
-// Starts accepting on endpoint; returns the bound port (useful with port 0).
-unsigned short start_listener(boost::asio::io_context&, const boost::asio::ip::tcp::endpoint&,
-                              std::shared_ptr<LiveState>, ServerLimits);
+class SessionRegistry;
+
+// A running listener. shutdown() stops accepting, lets requests in flight finish (their responses
+// carry "Connection: close") and closes idle keep-alive connections; once the last session is gone
+// the io_context runs out of work. Callers bound the wait themselves (main's --shutdown-timeout).
+class Server {
+ public:
+  Server(std::function<void()> stop_accepting, std::shared_ptr<SessionRegistry> sessions, unsigned short port)
+      : stop_accepting_(std::move(stop_accepting)), sessions_(std::move(sessions)), port_(port) {}
+  unsigned short port() const { return port_; }
+  void shutdown();
+  std::size_t open_sessions() const;
+
+ private:
+  std::function<void()> stop_accepting_;
+  std::shared_ptr<SessionRegistry> sessions_;
+  unsigned short port_;
+};
+
+// Starts accepting on endpoint (port 0: any free port, see Server::port()).
+Server start_listener(boost::asio::io_context&, const boost::asio::ip::tcp::endpoint&, std::shared_ptr<LiveState>,
+                      ServerLimits);
 
 }  // namespace jobtrail::webhook
