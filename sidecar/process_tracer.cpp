@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 #include <vector>
 
@@ -13,12 +14,14 @@
 
 #include "bpf/events/common.h"
 #include "process.skel.h"
+#include "sidecar/container_names.hpp"
 #include "trail/events/process_decode.hpp"
 
 namespace jobtrail::sidecar {
 
 struct ProcessTracer::Impl {
   process* skel = nullptr;
+  std::unique_ptr<ContainerNames> containers;
   ~Impl() {
     if (skel) process__destroy(skel);
   }
@@ -36,6 +39,9 @@ std::string errno_text(int err) {
 }  // namespace
 
 void ProcessTracer::open_and_load(const TracerContext& ctx) {
+  std::error_code ec;
+  auto pod = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(ctx.target_cgroup_fd), ec);
+  if (!ec) impl_->containers = std::make_unique<ContainerNames>(pod);
   impl_->skel = process__open();
   if (!impl_->skel) throw std::runtime_error("process tracer: cannot open BPF object: " + errno_text(errno));
   int err = process__load(impl_->skel);
@@ -64,7 +70,17 @@ int ProcessTracer::exec_ref_map_fd() const { return bpf_map__fd(impl_->skel->map
 std::optional<nlohmann::json> ProcessTracer::decode(const void* data, std::size_t size) {
   std::string why;
   auto j = events::decode_process_record(data, size, &why);
-  if (!j) spdlog::warn("process tracer: bad record: {}", why);
+  if (!j) {
+    spdlog::warn("process tracer: bad record: {}", why);
+    return j;
+  }
+  auto& p = (*j)["process"];
+  if ((*j)["type"] == "process_exec" && impl_->containers) {
+    const auto& cgroup = impl_->containers->cgroup_of(p.value("cgroup_id", std::uint64_t{0}));
+    const auto slash = cgroup.rfind('/');
+    p["container"] = {{"cgroup", cgroup},
+                      {"id", container_id_of(slash == std::string::npos ? cgroup : cgroup.substr(slash + 1))}};
+  }
   return j;
 }
 
