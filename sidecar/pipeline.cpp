@@ -69,6 +69,8 @@ int Pipeline::poll(int timeout_ms) {
 
 void Pipeline::drain() {
   if (rb_) ring_buffer__consume(rb_);
+  for (auto& t : tracers_)
+    for (auto& e : t->flush()) handle_event(e);  // events a family still held (folds)
   poll(0);
   poll_losses();
 }
@@ -95,7 +97,14 @@ void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
     ++g_metrics.bad_records;
     return;
   }
-  auto& e = *ev;
+  if (ev->is_array()) {  // a family may release several events at once (folded file opens)
+    for (auto& one : *ev) handle_event(one);
+    return;
+  }
+  handle_event(*ev);
+}
+
+void Pipeline::handle_event(nlohmann::json& e) {
   if (auto k = e.find("ktime_ns"); k != e.end()) {
     e["time"] = events::rfc3339_ns(k->get<std::int64_t>() + mono_to_real_ns_);
     e.erase(k);

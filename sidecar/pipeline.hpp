@@ -36,6 +36,7 @@ class Pipeline {
  private:
   static int on_record(void* ctx, void* data, std::size_t size);
   void handle(Tracer& t, const void* data, std::size_t size);
+  void handle_event(nlohmann::json& event);
   void emit(nlohmann::json& event);
   void write(nlohmann::json& event);
   void check_identity(const nlohmann::json& exec);

@@ -46,6 +46,9 @@ class Tracer {
   virtual std::optional<nlohmann::json> decode(const void* data, std::size_t size) = 0;
   // event type name ("process_exec", ...) -> total lost so far
   virtual std::map<std::string, std::uint64_t> read_losses() = 0;
+  // End of the trail: events the family still holds (e.g. folded file opens). decode() may
+  // also return a JSON ARRAY of events (several released at once); the core handles each.
+  virtual std::vector<nlohmann::json> flush() { return {}; }
 };
 
 // Families register a factory here (one line in sidecar/tracers.cpp).

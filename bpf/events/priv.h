@@ -1,0 +1,43 @@
+/* Privilege family records (priv.bpf.c -> sidecar/priv_tracer.cpp). */
+#ifndef JOBTRAIL_EVENTS_PRIV_H
+#define JOBTRAIL_EVENTS_PRIV_H
+
+#include "common.h"
+
+#define JT_PRIV_STR_MAX 512
+
+enum jt_priv_event_type {
+  JT_EV_PRIV_SYSCALL = 400,
+  JT_EV_PRIV_CAPABILITY = 401, /* first use per (exec, capability, result) */
+};
+
+enum jt_priv_syscall {
+  JT_PRIV_SETUID = 1, JT_PRIV_SETGID, JT_PRIV_SETREUID, JT_PRIV_SETREGID, JT_PRIV_SETRESUID, JT_PRIV_SETRESGID,
+  JT_PRIV_SETFSUID, JT_PRIV_SETFSGID, JT_PRIV_SETGROUPS, JT_PRIV_CAPSET,
+  JT_PRIV_SETNS, JT_PRIV_UNSHARE, JT_PRIV_MOUNT, JT_PRIV_UMOUNT2, JT_PRIV_PIVOT_ROOT, JT_PRIV_CHROOT,
+  JT_PRIV_PTRACE, JT_PRIV_INIT_MODULE, JT_PRIV_FINIT_MODULE, JT_PRIV_DELETE_MODULE, JT_PRIV_BPF,
+  JT_PRIV_KEXEC_LOAD, JT_PRIV_KEXEC_FILE_LOAD, JT_PRIV_PERF_EVENT_OPEN, JT_PRIV_PROCESS_VM_READV,
+  JT_PRIV_PROCESS_VM_WRITEV, JT_PRIV_CLONE3_NS, JT_PRIV_SYSCALL_MAX,
+};
+
+/* JT_EV_PRIV_SYSCALL: raw arguments plus up to 3 user strings (meaning per syscall, see
+ * sidecar/priv decoder): mount source/target/fstype, umount2/chroot target, pivot_root
+ * new_root/put_old, delete_module name, init/finit_module params. */
+struct priv_event {
+  struct event_header hdr;
+  __s64 ret;
+  __u64 args[6];
+  __u32 syscall; /* enum jt_priv_syscall */
+  __u32 extra;   /* perf_event_open: attr.type; capset: header.pid */
+  __u16 str_len[3];
+  __u16 pad;
+  char str[3][JT_PRIV_STR_MAX];
+};
+
+struct priv_cap_event {
+  struct event_header hdr;
+  __s32 cap;
+  __s32 ret; /* 0: granted, -EPERM: denied */
+};
+
+#endif

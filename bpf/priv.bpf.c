@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Privilege family: setuid/setgid family, capset, setns/unshare, mount/umount2/pivot_root/
+ * chroot, ptrace, module loading, bpf, kexec, perf_event_open, process_vm_readv/writev with
+ * their arguments and result (sys_enter stashes, sys_exit emits), and capability checks
+ * outside the default container set (capability:cap_capable), first use per exec.
+ * Every program checks in_scope() first. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "events/priv.h"
+#include "lib/scope.bpf.h"
+#include "lib/exec_ref.bpf.h"
+#include "lib/loss.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 1 << 20);
+} rb SEC(".maps");
+
+struct priv_args {
+  __u64 args[6];
+  __u32 syscall;
+  __u32 pad;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, __u32); /* tid */
+  __type(value, struct priv_args);
+} priv_args SEC(".maps");
+
+/* (exec_id, cap, denied) already reported */
+struct cap_key {
+  __u64 exec_id;
+  __s32 cap;
+  __s32 ret;
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 65536);
+  __type(key, struct cap_key);
+  __type(value, __u8);
+} caps_seen SEC(".maps");
+
+/* Docker/containerd default capability set: CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID
+ * SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP: not reported. */
+#define JT_DEFAULT_CAPS ((1ULL << 0) | (1ULL << 1) | (1ULL << 3) | (1ULL << 4) | (1ULL << 5) | (1ULL << 6) | \
+                         (1ULL << 7) | (1ULL << 8) | (1ULL << 10) | (1ULL << 13) | (1ULL << 18) |            \
+                         (1ULL << 27) | (1ULL << 29) | (1ULL << 31))
+
+static __always_inline void fill_header(struct event_header *h, __u16 type, __u32 size)
+{
+  __u64 id = bpf_get_current_pid_tgid();
+  h->type = type;
+  h->flags = 0;
+  h->size = size;
+  h->ktime_ns = bpf_ktime_get_ns();
+  h->pid = id >> 32;
+  h->tid = (__u32)id;
+  h->exec_id = current_exec_id();
+  h->cgroup_id = bpf_get_current_cgroup_id();
+}
+
+/* Reads only the syscall's own arguments: attaching fails (EACCES) when a program reads past
+ * the tracepoint's record, e.g. args[5] of setuid(uid). */
+static __always_inline int stash(struct trace_event_raw_sys_enter *ctx, __u32 sys, int nargs)
+{
+  if (!in_scope())
+    return 0;
+  struct priv_args a = {.syscall = sys};
+  /* ctx fields one by one: the verifier rejects a ctx pointer advanced in a loop */
+  if (nargs > 0)
+    a.args[0] = ctx->args[0];
+  if (nargs > 1)
+    a.args[1] = ctx->args[1];
+  if (nargs > 2)
+    a.args[2] = ctx->args[2];
+  if (nargs > 3)
+    a.args[3] = ctx->args[3];
+  if (nargs > 4)
+    a.args[4] = ctx->args[4];
+  if (nargs > 5)
+    a.args[5] = ctx->args[5];
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  bpf_map_update_elem(&priv_args, &tid, &a, BPF_ANY);
+  return 0;
+}
+
+static __always_inline void put_str(struct priv_event *e, int slot, __u64 uptr)
+{
+  if (slot < 0 || slot > 2)
+    return;
+  e->str_len[slot] = 0;
+  if (!uptr)
+    return;
+  long n = bpf_probe_read_user_str(e->str[slot], JT_PRIV_STR_MAX, (const void *)uptr);
+  if (n > 0)
+    e->str_len[slot] = n;
+}
+
+static __always_inline int emit(long ret)
+{
+  if (!in_scope())
+    return 0;
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  struct priv_args *a = bpf_map_lookup_elem(&priv_args, &tid);
+  if (!a)
+    return 0;
+  struct priv_event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+  if (!e) {
+    count_loss(JT_EV_PRIV_SYSCALL);
+    bpf_map_delete_elem(&priv_args, &tid);
+    return 0;
+  }
+  fill_header(&e->hdr, JT_EV_PRIV_SYSCALL, sizeof(*e));
+  e->ret = ret;
+  for (int i = 0; i < 6; i++)
+    e->args[i] = a->args[i];
+  e->syscall = a->syscall;
+  e->extra = 0;
+  e->pad = 0;
+  e->str_len[0] = e->str_len[1] = e->str_len[2] = 0;
+  switch (a->syscall) {
+  case JT_PRIV_MOUNT:
+    put_str(e, 0, a->args[0]);
+    put_str(e, 1, a->args[1]);
+    put_str(e, 2, a->args[2]);
+    break;
+  case JT_PRIV_UMOUNT2:
+  case JT_PRIV_CHROOT:
+  case JT_PRIV_DELETE_MODULE:
+    put_str(e, 0, a->args[0]);
+    break;
+  case JT_PRIV_PIVOT_ROOT:
+    put_str(e, 0, a->args[0]);
+    put_str(e, 1, a->args[1]);
+    break;
+  case JT_PRIV_INIT_MODULE:
+    put_str(e, 0, a->args[2]);
+    break;
+  case JT_PRIV_FINIT_MODULE:
+    put_str(e, 0, a->args[1]);
+    break;
+  case JT_PRIV_PERF_EVENT_OPEN: {
+    __u32 type = 0;
+    bpf_probe_read_user(&type, sizeof(type), (const void *)a->args[0]);
+    e->extra = type;
+    break;
+  }
+  case JT_PRIV_CAPSET: {
+    __u32 hdr[2] = {};
+    bpf_probe_read_user(hdr, sizeof(hdr), (const void *)a->args[0]);
+    e->extra = hdr[1]; /* target pid (0 = self) */
+    break;
+  }
+  }
+  bpf_map_delete_elem(&priv_args, &tid);
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+#define PRIV(name, id, n)                                                              \
+  SEC("tp/syscalls/sys_enter_" #name)                                                 \
+  int tracepoint__syscalls__sys_enter_##name(struct trace_event_raw_sys_enter *ctx)   \
+  { return stash(ctx, id, n); }                                                        \
+  SEC("tp/syscalls/sys_exit_" #name)                                                  \
+  int tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx)     \
+  { return emit(ctx->ret); }
+
+PRIV(setuid, JT_PRIV_SETUID, 1) PRIV(setgid, JT_PRIV_SETGID, 1) PRIV(setreuid, JT_PRIV_SETREUID, 2)
+PRIV(setregid, JT_PRIV_SETREGID, 2) PRIV(setresuid, JT_PRIV_SETRESUID, 3) PRIV(setresgid, JT_PRIV_SETRESGID, 3)
+PRIV(setfsuid, JT_PRIV_SETFSUID, 1) PRIV(setfsgid, JT_PRIV_SETFSGID, 1) PRIV(setgroups, JT_PRIV_SETGROUPS, 2)
+PRIV(capset, JT_PRIV_CAPSET, 2) PRIV(setns, JT_PRIV_SETNS, 2) PRIV(unshare, JT_PRIV_UNSHARE, 1)
+PRIV(mount, JT_PRIV_MOUNT, 5) PRIV(umount, JT_PRIV_UMOUNT2, 2) PRIV(pivot_root, JT_PRIV_PIVOT_ROOT, 2)
+PRIV(chroot, JT_PRIV_CHROOT, 1) PRIV(ptrace, JT_PRIV_PTRACE, 4) PRIV(init_module, JT_PRIV_INIT_MODULE, 3)
+PRIV(finit_module, JT_PRIV_FINIT_MODULE, 3) PRIV(delete_module, JT_PRIV_DELETE_MODULE, 2) PRIV(bpf, JT_PRIV_BPF, 3)
+PRIV(kexec_load, JT_PRIV_KEXEC_LOAD, 4) PRIV(kexec_file_load, JT_PRIV_KEXEC_FILE_LOAD, 5)
+PRIV(perf_event_open, JT_PRIV_PERF_EVENT_OPEN, 5) PRIV(process_vm_readv, JT_PRIV_PROCESS_VM_READV, 6)
+PRIV(process_vm_writev, JT_PRIV_PROCESS_VM_WRITEV, 6)
+
+SEC("tp/capability/cap_capable")
+int tracepoint__capability__cap_capable(struct trace_event_raw_cap_capable *ctx)
+{
+  if (!in_scope())
+    return 0;
+  int cap = ctx->cap;
+  if (cap < 0 || cap > 63 || (JT_DEFAULT_CAPS & (1ULL << cap)))
+    return 0;
+  struct cap_key k = {.exec_id = current_exec_id(), .cap = cap, .ret = ctx->ret};
+  __u8 one = 1;
+  if (bpf_map_update_elem(&caps_seen, &k, &one, BPF_NOEXIST))
+    return 0; /* already reported for this exec */
+  struct priv_cap_event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+  if (!e) {
+    count_loss(JT_EV_PRIV_CAPABILITY);
+    bpf_map_delete_elem(&caps_seen, &k); /* report on a later use */
+    return 0;
+  }
+  fill_header(&e->hdr, JT_EV_PRIV_CAPABILITY, sizeof(*e));
+  e->cap = cap;
+  e->ret = ctx->ret;
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}

@@ -1,0 +1,68 @@
+#include "sidecar/bpf_attach.hpp"
+
+#include <bpf/libbpf.h>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "sidecar/tracer.hpp"
+
+namespace jobtrail::sidecar {
+
+std::string libbpf_error_text(int err) {
+  err = err < 0 ? -err : err;
+  if (err == EPERM || err == EACCES) return "permission denied (needs root or CAP_BPF+CAP_PERFMON+CAP_NET_ADMIN)";
+  return std::strerror(err);
+}
+
+void reuse_shared_maps(const std::string& family, bpf_map* scope, bpf_map* exec_ref, const TracerContext& ctx) {
+  if (scope && bpf_map__reuse_fd(scope, ctx.scope_map_fd))
+    throw std::runtime_error(family + " tracer: cannot share jt_scope: " + libbpf_error_text(errno));
+  if (exec_ref && bpf_map__reuse_fd(exec_ref, ctx.exec_ref_map_fd))
+    throw std::runtime_error(family + " tracer: cannot share jt_exec_ref: " + libbpf_error_text(errno));
+}
+
+std::vector<std::string> disable_missing_tracepoints(const std::string& family, bpf_object* obj) {
+  std::vector<std::string> off;
+  std::string tracefs;
+  for (const char* dir : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"})
+    if (access((std::string(dir) + "/events").c_str(), F_OK) == 0) {
+      tracefs = dir;
+      break;
+    }
+  if (tracefs.empty()) return off;  // cannot probe: attach will say which one is missing
+  bpf_program* prog = nullptr;
+  bpf_object__for_each_program(prog, obj) {
+    const std::string sec = bpf_program__section_name(prog);
+    if (sec.rfind("tp/", 0) != 0) continue;
+    if (access((tracefs + "/events/" + sec.substr(3)).c_str(), F_OK) == 0) continue;
+    bpf_program__set_autoload(prog, false);
+    off.push_back(sec.substr(3));
+  }
+  for (auto& t : off) spdlog::info("{} tracer: tracepoint {} not in this kernel, not traced", family, t);
+  return off;
+}
+
+Links::~Links() {
+  for (auto it = links_.rbegin(); it != links_.rend(); ++it) bpf_link__destroy(*it);
+}
+
+void Links::attach_all(const std::string& family, bpf_object* obj, int cgroup_fd) {
+  bpf_program* prog = nullptr;
+  bpf_object__for_each_program(prog, obj) {
+    if (!bpf_program__autoload(prog)) continue;
+    const std::string sec = bpf_program__section_name(prog);
+    const bool cgroup = sec.rfind("cgroup", 0) == 0 || sec == "sockops";
+    bpf_link* link = cgroup ? bpf_program__attach_cgroup(prog, cgroup_fd) : bpf_program__attach(prog);
+    if (!link)
+      throw std::runtime_error(family + " tracer: cannot attach " + sec + ": " + libbpf_error_text(errno));
+    links_.push_back(link);
+  }
+}
+
+}  // namespace jobtrail::sidecar

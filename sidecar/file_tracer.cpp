@@ -1,0 +1,94 @@
+#include "sidecar/file_tracer.hpp"
+
+#include <bpf/libbpf.h>
+#include <time.h>
+
+#include <cerrno>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "bpf/events/file.h"
+#include "file.skel.h"
+#include "sidecar/bpf_attach.hpp"
+#include "trail/events/file_decode.hpp"
+#include "trail/events/json_time.hpp"
+#include "trail/events/priv_decode.hpp"
+
+namespace jobtrail::sidecar {
+namespace {
+std::int64_t clock_ns(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+}  // namespace
+
+struct FileTracer::Impl {
+  struct Destroy {
+    void operator()(file* s) const { file__destroy(s); }
+  };
+  std::unique_ptr<file, Destroy> skel;
+  int cgroup_fd = -1;
+  std::unique_ptr<events::FileFolder> folder;
+  std::int64_t mono_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+  Links links;  // declared after the skeleton: detached before it is destroyed
+};
+
+FileTracer::FileTracer() : impl_(std::make_unique<Impl>()) {}
+FileTracer::~FileTracer() = default;
+
+void FileTracer::open_and_load(const TracerContext& ctx) {
+  if (ctx.files == FilesMode::off) {
+    spdlog::info("file tracer: --files off, not loaded");
+    return;
+  }
+  impl_->folder = std::make_unique<events::FileFolder>(ctx.files == FilesMode::folded);
+  impl_->skel.reset(file__open());
+  if (!impl_->skel) throw std::runtime_error("file tracer: cannot open BPF object: " + libbpf_error_text(errno));
+  disable_missing_tracepoints("file", impl_->skel->obj);
+  reuse_shared_maps("file", impl_->skel->maps.jt_scope, impl_->skel->maps.jt_exec_ref, ctx);
+  impl_->cgroup_fd = ctx.target_cgroup_fd;
+  if (int err = file__load(impl_->skel.get()))
+    throw std::runtime_error("file tracer: BPF load failed: " + libbpf_error_text(err));
+}
+
+void FileTracer::attach() {
+  if (impl_->skel) impl_->links.attach_all("file", impl_->skel->obj, impl_->cgroup_fd);
+}
+
+int FileTracer::ring_buffer_fd() const { return impl_->skel ? bpf_map__fd(impl_->skel->maps.rb) : -1; }
+
+std::optional<nlohmann::json> FileTracer::decode(const void* data, std::size_t size) {
+  std::string why;
+  auto j = events::decode_file_record(data, size, &why);
+  if (!j) {
+    spdlog::warn("file tracer: bad record: {}", why);
+    return j;
+  }
+  const auto offset = impl_->mono_to_real_ns;
+  std::optional<nlohmann::json> proc_access;
+  if ((*j)["type"] == "file_open") proc_access = events::proc_access_event(*j);
+  auto out = impl_->folder->add(std::move(*j), [offset](std::int64_t k) { return events::rfc3339_ns(k + offset); });
+  if (proc_access) out.push_back(std::move(*proc_access));  // never folded
+  return nlohmann::json(std::move(out));  // an array, possibly empty (folded or internal record)
+}
+
+std::vector<nlohmann::json> FileTracer::flush() {
+  return impl_->folder ? impl_->folder->flush() : std::vector<nlohmann::json>{};
+}
+
+std::map<std::string, std::uint64_t> FileTracer::read_losses() {
+  std::map<std::string, std::uint64_t> out;
+  if (!impl_->skel) return out;
+  for (auto [type, n] : read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss))) {
+    const char* name = type == JT_EV_FILE_OPEN     ? "file_open"
+                       : type == JT_EV_FILE_CHANGE ? "file_change"
+                       : type == JT_EV_FILE_CLOSE  ? "file_io"
+                                                   : "file_exit";
+    out[name] += n;
+  }
+  return out;
+}
+
+}  // namespace jobtrail::sidecar

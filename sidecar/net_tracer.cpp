@@ -1,0 +1,67 @@
+#include "sidecar/net_tracer.hpp"
+
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "bpf/events/net.h"
+#include "net.skel.h"
+#include "sidecar/bpf_attach.hpp"
+#include "trail/dns/name_table.hpp"
+#include "trail/events/net_decode.hpp"
+
+namespace jobtrail::sidecar {
+
+struct NetTracer::Impl {
+  struct Destroy {
+    void operator()(net* s) const { net__destroy(s); }
+  };
+  std::unique_ptr<net, Destroy> owner;
+  net* skel = nullptr;
+  int cgroup_fd = -1;
+  dns::NameTable names;
+  Links links;  // declared after the skeleton: detached before it is destroyed
+};
+
+NetTracer::NetTracer() : impl_(std::make_unique<Impl>()) {}
+NetTracer::~NetTracer() = default;
+
+void NetTracer::open_and_load(const TracerContext& ctx) {
+  impl_->owner.reset(net__open());
+  impl_->skel = impl_->owner.get();
+  if (!impl_->skel) throw std::runtime_error("net tracer: cannot open BPF object: " + libbpf_error_text(errno));
+  disable_missing_tracepoints("net", impl_->skel->obj);
+  reuse_shared_maps("net", impl_->skel->maps.jt_scope, impl_->skel->maps.jt_exec_ref, ctx);
+  impl_->cgroup_fd = ctx.target_cgroup_fd;
+  if (int err = net__load(impl_->skel)) throw std::runtime_error("net tracer: BPF load failed: " + libbpf_error_text(err));
+}
+
+void NetTracer::attach() { impl_->links.attach_all("net", impl_->skel->obj, impl_->cgroup_fd); }
+
+int NetTracer::ring_buffer_fd() const { return bpf_map__fd(impl_->skel->maps.rb); }
+
+std::optional<nlohmann::json> NetTracer::decode(const void* data, std::size_t size) {
+  std::string why;
+  auto j = events::decode_net_record(data, size, impl_->names, &why);
+  if (!j) spdlog::warn("net tracer: bad record: {}", why);
+  return j;
+}
+
+std::map<std::string, std::uint64_t> NetTracer::read_losses() {
+  std::map<std::string, std::uint64_t> out;
+  for (auto [type, n] : read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss))) {
+    const char* name = type == JT_EV_NET_CONNECT  ? "net_connect"
+                       : type == JT_EV_NET_ACCEPT ? "net_accept"
+                       : type == JT_EV_NET_CLOSE  ? "net_close"
+                       : type == JT_EV_NET_UDP    ? "net_udp"
+                       : type == JT_EV_DNS_PACKET ? "dns_packet"
+                                                  : "net_other";
+    out[name] += n;
+  }
+  return out;
+}
+
+}  // namespace jobtrail::sidecar

@@ -1,0 +1,61 @@
+#pragma once
+// Pure decoding of the file family's raw records (bpf/events/file.h) and the folding of
+// opens (docs/schema.md, "Files"). No I/O.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace jobtrail::events {
+
+// Joins a relative path to its base directory and resolves "." and ".." lexically:
+// ("/a/b", "../c/./d") -> "/a/c/d". An absolute path is only normalised.
+std::string join_path(const std::string& base, const std::string& path);
+
+// O_* flags -> ["read","write","create","truncate","append","directory"].
+nlohmann::json open_mode(std::uint64_t flags);
+
+// Raw record -> JSON (without seq/time; ktime_ns kept). Types: file_open, file_change, and the
+// internal "file_close" {fd, bytes_read, bytes_written} and "file_exit" records the folder
+// consumes. nullopt + *why when malformed.
+std::optional<nlohmann::json> decode_file_record(const void* data, std::size_t size, std::string* why);
+
+// Turns decoded records into trail events according to the files mode.
+//  all:    file_open as it comes (with fd); file_io at close/exit for each open fd.
+//  folded: one file_open per (exec_id, path, mode, result) with count and byte totals,
+//          released when the last process of the exec that did file work exits, or by flush().
+class FileFolder {
+ public:
+  explicit FileFolder(bool folded, std::size_t max_pending = 200000) : folded_(folded), max_pending_(max_pending) {}
+  // ktime_to_rfc3339 converts a record's ktime_ns to schema text (first_time/last_time).
+  std::vector<nlohmann::json> add(nlohmann::json record, const std::function<std::string(std::int64_t)>& time_text);
+  std::vector<nlohmann::json> flush();  // everything pending (end of the trail)
+  std::size_t pending() const { return folds_.size(); }
+
+ private:
+  using FoldKey = std::tuple<std::uint64_t, std::string, std::string, std::string>;  // exec, path, mode, result
+  struct Fold {
+    nlohmann::json event;  // first record, updated
+    std::uint64_t count = 0, bytes_read = 0, bytes_written = 0;
+  };
+  struct OpenFd {
+    FoldKey key;
+    nlohmann::json event;  // all mode: the file_open, to build file_io
+  };
+  std::vector<nlohmann::json> release_exec(std::uint64_t exec_id);
+  nlohmann::json finish(Fold& f);
+
+  bool folded_;
+  std::size_t max_pending_;
+  std::map<FoldKey, Fold> folds_;
+  std::map<std::pair<std::uint32_t, std::int32_t>, OpenFd> fds_;         // (pid, fd)
+  std::map<std::uint64_t, std::map<std::uint32_t, int>> exec_pids_;      // exec -> pids doing file work
+};
+
+}  // namespace jobtrail::events

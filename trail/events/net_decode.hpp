@@ -1,0 +1,25 @@
+#pragma once
+// Pure decoding of the net and dns families' raw records (bpf/events/net.h) into schema-v1
+// JSON (docs/schema.md). DNS payloads are parsed here (trail/dns); every A/AAAA answer is
+// learned into the name table, which then annotates later connections (`dst_name`).
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "trail/dns/name_table.hpp"
+
+struct jt_flow;
+
+namespace jobtrail::events {
+
+// "127.0.0.1" / "::1" from a record's 16-byte address field.
+std::string address_text(const unsigned char* addr16, unsigned family);
+
+// Raw record -> JSON without "seq"/"time" ("ktime_ns" kept). nullopt + *why when too short
+// or of an unknown type.
+std::optional<nlohmann::json> decode_net_record(const void* data, std::size_t size, dns::NameTable& names,
+                                                std::string* why);
+
+}  // namespace jobtrail::events

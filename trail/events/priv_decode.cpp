@@ -1,0 +1,183 @@
+#include "trail/events/priv_decode.hpp"
+
+#include <cstring>
+#include <regex>
+
+#include "bpf/events/priv.h"
+#include "trail/events/record_common.hpp"
+
+namespace jobtrail::events {
+namespace {
+
+using nlohmann::json;
+
+const char* kSyscalls[] = {"?", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid",
+                           "setfsgid", "setgroups", "capset", "setns", "unshare", "mount", "umount2", "pivot_root",
+                           "chroot", "ptrace", "init_module", "finit_module", "delete_module", "bpf", "kexec_load",
+                           "kexec_file_load", "perf_event_open", "process_vm_readv", "process_vm_writev", "clone3"};
+static_assert(sizeof(kSyscalls) / sizeof(kSyscalls[0]) == JT_PRIV_SYSCALL_MAX);
+
+const char* kCaps[] = {"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
+                       "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
+                       "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+                       "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
+                       "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
+                       "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE"};
+
+const char* kBpfCmds[] = {"BPF_MAP_CREATE", "BPF_MAP_LOOKUP_ELEM", "BPF_MAP_UPDATE_ELEM", "BPF_MAP_DELETE_ELEM",
+                          "BPF_MAP_GET_NEXT_KEY", "BPF_PROG_LOAD", "BPF_OBJ_PIN", "BPF_OBJ_GET", "BPF_PROG_ATTACH",
+                          "BPF_PROG_DETACH", "BPF_PROG_TEST_RUN", "BPF_PROG_GET_NEXT_ID", "BPF_MAP_GET_NEXT_ID",
+                          "BPF_PROG_GET_FD_BY_ID", "BPF_MAP_GET_FD_BY_ID", "BPF_OBJ_GET_INFO_BY_FD",
+                          "BPF_PROG_QUERY", "BPF_RAW_TRACEPOINT_OPEN", "BPF_BTF_LOAD", "BPF_BTF_GET_FD_BY_ID",
+                          "BPF_TASK_FD_QUERY", "BPF_MAP_LOOKUP_AND_DELETE_ELEM", "BPF_MAP_FREEZE",
+                          "BPF_BTF_GET_NEXT_ID", "BPF_MAP_LOOKUP_BATCH", "BPF_MAP_LOOKUP_AND_DELETE_BATCH",
+                          "BPF_MAP_UPDATE_BATCH", "BPF_MAP_DELETE_BATCH", "BPF_LINK_CREATE", "BPF_LINK_UPDATE",
+                          "BPF_LINK_GET_FD_BY_ID", "BPF_LINK_GET_NEXT_ID", "BPF_ENABLE_STATS", "BPF_ITER_CREATE",
+                          "BPF_LINK_DETACH", "BPF_PROG_BIND_MAP", "BPF_TOKEN_CREATE"};
+
+std::string ptrace_request(std::uint64_t r) {
+  switch (r) {
+    case 0: return "PTRACE_TRACEME";
+    case 1: return "PTRACE_PEEKTEXT";
+    case 2: return "PTRACE_PEEKDATA";
+    case 4: return "PTRACE_POKETEXT";
+    case 5: return "PTRACE_POKEDATA";
+    case 7: return "PTRACE_CONT";
+    case 8: return "PTRACE_KILL";
+    case 12: return "PTRACE_GETREGS";
+    case 13: return "PTRACE_SETREGS";
+    case 16: return "PTRACE_ATTACH";
+    case 17: return "PTRACE_DETACH";
+    case 0x4206: return "PTRACE_SEIZE";
+  }
+  return "PTRACE_" + std::to_string(r);
+}
+
+std::string str_at(const priv_event& e, int i) {
+  std::size_t n = std::min<std::size_t>(e.str_len[i], JT_PRIV_STR_MAX);
+  std::string s(e.str[i], n);
+  if (!s.empty() && s.back() == '\0') s.pop_back();
+  return s;
+}
+
+std::int64_t sarg(std::uint64_t v) { return static_cast<std::int32_t>(v); }
+
+json args_json(const priv_event& e) {
+  const auto* a = e.args;
+  switch (e.syscall) {
+    case JT_PRIV_SETUID: return {{"uid", sarg(a[0])}};
+    case JT_PRIV_SETGID: return {{"gid", sarg(a[0])}};
+    case JT_PRIV_SETREUID: return {{"ruid", sarg(a[0])}, {"euid", sarg(a[1])}};
+    case JT_PRIV_SETREGID: return {{"rgid", sarg(a[0])}, {"egid", sarg(a[1])}};
+    case JT_PRIV_SETRESUID: return {{"ruid", sarg(a[0])}, {"euid", sarg(a[1])}, {"suid", sarg(a[2])}};
+    case JT_PRIV_SETRESGID: return {{"rgid", sarg(a[0])}, {"egid", sarg(a[1])}, {"sgid", sarg(a[2])}};
+    case JT_PRIV_SETFSUID: return {{"fsuid", sarg(a[0])}};
+    case JT_PRIV_SETFSGID: return {{"fsgid", sarg(a[0])}};
+    case JT_PRIV_SETGROUPS: return {{"count", sarg(a[0])}};
+    case JT_PRIV_CAPSET: return {{"target_pid", e.extra}};
+    case JT_PRIV_SETNS: return {{"fd", sarg(a[0])}, {"flags", a[1]}, {"namespaces", namespace_flags(a[1])}};
+    case JT_PRIV_UNSHARE: return {{"flags", a[0]}, {"namespaces", namespace_flags(a[0])}};
+    case JT_PRIV_MOUNT:
+      return {{"source", str_at(e, 0)}, {"target", str_at(e, 1)}, {"fstype", str_at(e, 2)}, {"flags", a[3]}};
+    case JT_PRIV_UMOUNT2: return {{"target", str_at(e, 0)}, {"flags", a[1]}};
+    case JT_PRIV_PIVOT_ROOT: return {{"new_root", str_at(e, 0)}, {"put_old", str_at(e, 1)}};
+    case JT_PRIV_CHROOT: return {{"path", str_at(e, 0)}};
+    case JT_PRIV_PTRACE: return {{"request", ptrace_request(a[0])}, {"target_pid", sarg(a[1])}};
+    case JT_PRIV_INIT_MODULE: return {{"size", a[1]}, {"params", str_at(e, 0)}};
+    case JT_PRIV_FINIT_MODULE: return {{"fd", sarg(a[0])}, {"params", str_at(e, 0)}, {"flags", a[2]}};
+    case JT_PRIV_DELETE_MODULE: return {{"name", str_at(e, 0)}, {"flags", a[1]}};
+    case JT_PRIV_BPF:
+      return {{"cmd", a[0] < std::size(kBpfCmds) ? std::string(kBpfCmds[a[0]]) : "BPF_CMD_" + std::to_string(a[0])}};
+    case JT_PRIV_KEXEC_LOAD: return {{"segments", a[1]}, {"flags", a[3]}};
+    case JT_PRIV_KEXEC_FILE_LOAD: return {{"kernel_fd", sarg(a[0])}, {"flags", a[4]}};
+    case JT_PRIV_PERF_EVENT_OPEN:
+      return {{"type", e.extra}, {"target_pid", sarg(a[1])}, {"cpu", sarg(a[2])}, {"flags", a[4]}};
+    case JT_PRIV_PROCESS_VM_READV:
+    case JT_PRIV_PROCESS_VM_WRITEV: return {{"target_pid", sarg(a[0])}};
+  }
+  return json::object();
+}
+
+}  // namespace
+
+json namespace_flags(std::uint64_t f) {
+  json out = json::array();
+  const std::pair<std::uint64_t, const char*> kFlags[] = {{0x00020000, "mnt"}, {0x04000000, "uts"},
+                                                          {0x08000000, "ipc"}, {0x10000000, "user"},
+                                                          {0x20000000, "pid"}, {0x40000000, "net"},
+                                                          {0x02000000, "cgroup"}, {0x00000080, "time"}};
+  for (auto [bit, name] : kFlags)
+    if (f & bit) out.push_back(name);
+  return out;
+}
+
+std::string capability_name(int cap) {
+  if (cap >= 0 && static_cast<std::size_t>(cap) < std::size(kCaps)) return std::string("CAP_") + kCaps[cap];
+  return "CAP_" + std::to_string(cap);
+}
+
+std::optional<json> decode_priv_record(const void* data, std::size_t size, std::string* why) {
+  event_header h{};
+  if (size < sizeof(h)) {
+    if (why) *why = "priv record shorter than its header";
+    return std::nullopt;
+  }
+  std::memcpy(&h, data, sizeof(h));
+  if (h.type == JT_EV_PRIV_CAPABILITY) {
+    priv_cap_event e{};
+    if (size < sizeof(e)) {
+      if (why) *why = "capability record too short";
+      return std::nullopt;
+    }
+    std::memcpy(&e, data, sizeof(e));
+    json j = header_json(h, "capability");
+    j["capability"] = {{"name", capability_name(e.cap)}, {"cap", e.cap}, {"granted", e.ret == 0}, {"count", 1}};
+    return j;
+  }
+  if (h.type != JT_EV_PRIV_SYSCALL) {
+    if (why) *why = "unknown priv record type " + std::to_string(h.type);
+    return std::nullopt;
+  }
+  auto e = std::make_unique<priv_event>();
+  if (size < sizeof(*e)) {
+    if (why) *why = "priv record too short";
+    return std::nullopt;
+  }
+  std::memcpy(e.get(), data, sizeof(*e));
+  if (e->syscall == 0 || e->syscall >= JT_PRIV_SYSCALL_MAX) {
+    if (why) *why = "unknown priv syscall " + std::to_string(e->syscall);
+    return std::nullopt;
+  }
+  json j = header_json(h, "priv_syscall");
+  json p;
+  p["syscall"] = kSyscalls[e->syscall];
+  p["args"] = args_json(*e);
+  // most return 0 on success; those returning a value (fds, ids) keep the number
+  const bool returns_value = e->syscall == JT_PRIV_BPF || e->syscall == JT_PRIV_PERF_EVENT_OPEN ||
+                             e->syscall == JT_PRIV_PROCESS_VM_READV || e->syscall == JT_PRIV_PROCESS_VM_WRITEV ||
+                             e->syscall == JT_PRIV_SETFSUID || e->syscall == JT_PRIV_SETFSGID;
+  if (e->ret < 0) p["result"] = errno_name(static_cast<int>(e->ret));
+  else if (returns_value) p["result"] = e->ret;
+  else p["result"] = "ok";
+  j["priv"] = std::move(p);
+  return j;
+}
+
+std::optional<json> proc_access_event(const json& ev) {
+  static const std::regex kProc(R"(^/proc/([0-9]+)/(mem|environ)$)");
+  const json& f = ev.value("file", json::object());
+  const std::string path = f.value("path", std::string());
+  std::smatch m;
+  if (!std::regex_match(path, m, kProc)) return std::nullopt;
+  const auto target = std::stoul(m[1].str());
+  if (target == ev["process"].value("pid", 0u)) return std::nullopt;  // its own: not another process
+  json j = ev;
+  j["type"] = "priv_syscall";
+  j.erase("file");
+  j["priv"] = {{"syscall", "open_proc_" + m[2].str()},
+               {"args", {{"path", path}, {"target_pid", target}, {"mode", f.value("mode", json::array())}}},
+               {"result", f.value("result", std::string())}};
+  return j;
+}
+
+}  // namespace jobtrail::events
