@@ -83,6 +83,11 @@ try:
     expect(4, "verify", "s3://bucket/pods/a/b/c", "--s3-endpoint", "http://127.0.0.1:1", "--s3-path-style", env=dummy,
            contains="cannot reach")
 
+    bare = {"HOME": os.path.join(tmp, "no-home"), "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "",
+            "AWS_PROFILE": "", "AWS_ROLE_ARN": "", "AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_SHARED_CREDENTIALS_FILE": ""}
+    expect(4, "verify", "s3://bucket/pods/a/b/c", "--s3-endpoint", "http://127.0.0.1:1", "--s3-path-style", env=bare,
+           contains="no S3 credentials")
+
     # --- lookup by index ---------------------------------------------------------------------
     expect(5, "verify", root, "--repo", "octo/hello", "--run", "42")
     expect(5, "verify", root, "--repo", "octo/hello", "--run", "42", "--job", "build")
