@@ -110,6 +110,13 @@ const json* find_env(const json& container, const std::string& name) {
   return nullptr;
 }
 
+// The grace period Kubernetes applies: the field, or its default of 30 s when absent.
+long long effective_grace(const json& pod) {
+  const auto& spec = pod.at("spec");
+  const auto it = spec.find("terminationGracePeriodSeconds");
+  return it == spec.end() || it->is_null() ? 30 : it->get<long long>();
+}
+
 json inject_and_check(const json& pod) {
   const Config config = test_config();
   const auto result = mutate(review_for(pod), config);
@@ -138,7 +145,11 @@ json inject_and_check(const json& pod) {
   CHECK(volumes.count("jobtrail-spool"));
   CHECK(volumes.count("jobtrail-podinfo"));
   CHECK(patched["metadata"]["annotations"]["jobtrail.io/status"] == "injected");
-  CHECK(patched["spec"]["terminationGracePeriodSeconds"].get<int>() >= 30);
+  // Absent means Kubernetes' default of 30 s; either way the sidecar must get its flush deadline + margin.
+  CHECK(effective_grace(patched) >= config.sidecar.flush_deadline_seconds + 5);
+  if (effective_grace(pod) >= config.sidecar.flush_deadline_seconds + 5) {
+    for (const auto& op : result.patch) CHECK(op["path"] != "/spec/terminationGracePeriodSeconds");  // left alone
+  }
   CHECK(without_ours(patched, pod) == pod);
 
   // Second pass (reinvocationPolicy: IfNeeded): nothing more to do.
@@ -204,7 +215,7 @@ TEST_CASE("mutate: the shared AdmissionReview requests") {
   CHECK(s.review["response"]["uid"] == scale["request"]["uid"]);
 }
 
-TEST_CASE("mutate: bare pod without initContainers, volumes or annotations; generateName") {
+TEST_CASE("mutate: bare pod without initContainers or volumes or annotations and with generateName") {
   json pod = {{"apiVersion", "v1"}, {"kind", "Pod"},
               {"metadata", {{"generateName", "runner-"}, {"namespace", "ci"}}},
               {"spec", {{"containers", {{{"name", "c"}, {"image", "busybox"}}}}}}};
@@ -253,7 +264,22 @@ TEST_CASE("mutate: grace period raised with a warning") {
   CHECK(warned);
 }
 
-TEST_CASE("mutate: conflicting container name: allowed with warning, or refused with 400 under onError deny") {
+TEST_CASE("mutate: grace period absent counts as 30 s and is set when the flush deadline needs more") {
+  const json pod = load("arc-runner-default.json");
+  REQUIRE_FALSE(pod["spec"].contains("terminationGracePeriodSeconds"));
+  Config config = test_config();
+  auto r = mutate(review_for(pod), config);  // 25 + 5 = 30 = the default: nothing to change
+  for (const auto& op : r.patch) CHECK(op["path"] != "/spec/terminationGracePeriodSeconds");
+  CHECK_FALSE(r.review["response"].contains("warnings"));
+  config.sidecar.flush_deadline_seconds = 60;
+  r = mutate(review_for(pod), config);
+  const json patched = kubectl_apply(pod, r.patch);
+  CHECK(patched["spec"]["terminationGracePeriodSeconds"] == 65);
+  REQUIRE(r.review["response"]["warnings"].size() == 1);
+  CHECK(r.review["response"]["warnings"][0].get<std::string>().find("from 30 to 65") != std::string::npos);
+}
+
+TEST_CASE("mutate: conflicting container name is allowed with a warning or refused with 400 under onError deny") {
   json pod = load("arc-runner-default.json");
   pod["spec"]["containers"].push_back({{"name", kSidecarName}, {"image", "someone/else:1"}});
   Config config = test_config();
