@@ -50,7 +50,7 @@ class Progress {
     double frac = bytes_ ? static_cast<double>(done_bytes_) / static_cast<double>(bytes_) : 1.0;
     int width = 30, fill = static_cast<int>(frac * width);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu segments  %.1f/%.1f MiB  %.1f MiB/s ", fill,
+    std::fprintf(stderr, "\r[%.*s%*s] %zu/%zu objects  %.1f/%.1f MiB  %.1f MiB/s ", fill,
                  "##############################", width - fill, "", done_files_.load(), files_, done_bytes_ / 1048576.0,
                  bytes_ / 1048576.0, secs > 0 ? done_bytes_ / 1048576.0 / secs : 0.0);
   }

@@ -118,6 +118,17 @@ try:
     out3 = os.path.join(tmp, "fetched-flipped")
     expect(7, "fetch", flipped, "-o", out3, contains=segs[1])
 
+    # The progress line appears on a terminal only (script(1) gives the command a pty).
+    out4 = os.path.join(tmp, "fetched-tty")
+    import subprocess
+    from clitest import JOBTRAIL
+    r = subprocess.run(["script", "-qec", "%s fetch %s -o %s" % (JOBTRAIL, ok, out4), "/dev/null"],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0 and "%d/%d objects" % (len(segs) + 1, len(segs) + 1) in r.stdout,
+          "fetch draws a progress line on a terminal: " + r.stdout[-200:].replace("\r", "|"))
+    r = run("fetch", ok, "-o", os.path.join(tmp, "fetched-pipe"))
+    check("objects " not in r.stderr, "no progress line when not on a terminal")
+
     # --- show ----------------------------------------------------------------------------------
     r = expect(0, "show", ok)
     check(len(r.stdout.splitlines()) == len(clean), "show prints one line per event (%d)" % len(r.stdout.splitlines()))
