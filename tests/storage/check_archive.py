@@ -24,10 +24,12 @@ def main():
     man = json.load(open(os.path.join(adir, "manifest.json")))
     expected = man.get("events", -1) if args[2] == "manifest" else int(args[2])
     if index_key == "auto":
-        ident = man.get("job_identity") or {}
+        raw = man.get("job_identity") or {}
+        # the sidecar records the GITHUB_* names; archive tests use the short ones
+        ident = {k: raw.get(k) or raw.get("GITHUB_" + k.upper()) for k in ("repository", "run_id", "run_attempt", "job")}
         index_key = ""
-        if ident.get("repository") and ident.get("run_id") and ident.get("job"):
-            index_key = f"jobs/{ident['repository']}/{ident['run_id']}/{ident.get('run_attempt', '1')}/{ident['job']}/{man['meta']['pod']['uid']}.json"
+        if ident["repository"] and ident["run_id"] and ident["job"]:
+            index_key = f"jobs/{ident['repository']}/{ident['run_id']}/{ident['run_attempt'] or '1'}/{ident['job']}/{man['meta']['pod']['uid']}.json"
     marked = 0
     if man.get("complete") is not True:
         bad.append(f"manifest not complete: {man.get('incomplete_reason')}")

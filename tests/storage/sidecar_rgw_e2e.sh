@@ -41,8 +41,13 @@ for _ in $(seq 100); do
 done
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$tmp/sidecar.log" >&2; echo "sidecar never ready" >&2; exit 1; }
 
-# The job: joins the cgroup, runs a few hundred processes and one marked echo.
-bash -c "echo \$\$ > $cg/cgroup.procs; for i in \$(seq 300); do /bin/true; done; /bin/echo $marker >/dev/null; sleep 1.5"
+# The job: joins the cgroup; a stand-in Runner.Worker (env(1) under that name) starts the step
+# with the job's variables, so the identity and the index object are exercised; the step runs
+# a few hundred processes and one marked echo.
+cp /usr/bin/env "$tmp/Runner.Worker"
+bash -c "echo \$\$ > $cg/cgroup.procs; exec $tmp/Runner.Worker GITHUB_REPOSITORY=octo/e2e GITHUB_RUN_ID=77 \
+  GITHUB_RUN_ATTEMPT=1 GITHUB_JOB=build RUNNER_NAME=runner-e2e \
+  bash -c 'for i in \$(seq 300); do /bin/true; done; /bin/echo $marker >/dev/null; sleep 1.5'"
 
 kill -TERM "$sc_pid"
 status=0; wait "$sc_pid" || status=$?
@@ -54,4 +59,7 @@ awsr s3 cp --recursive --only-show-errors "s3://$bucket/trails/" "$tmp/down"
 python3 "$here/check_archive.py" "$tmp/down" "$prefix" manifest auto --marker "$marker"
 events=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['events'])" "$tmp/down/${prefix}manifest.json")
 [[ $events -ge 300 ]] || { echo "only $events events for 300+ processes" >&2; exit 1; }
+repo=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['job_identity']['GITHUB_REPOSITORY'])" "$tmp/down/${prefix}manifest.json")
+[[ $repo == octo/e2e ]] || { echo "job identity: '$repo'" >&2; exit 1; }
+ls "$tmp/down/jobs/octo/e2e/77/1/build/" | grep -q "$uid.json" || { echo "no index object under jobs/octo/e2e/77/1/build/" >&2; exit 1; }
 echo "e2e: $events events from the sidecar in RGW, checked with awscli"
