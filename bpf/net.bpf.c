@@ -23,7 +23,12 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define TCP_CLOSE_STATE 7
-#define ETH_P_IP_BE 0x0008   /* htons(0x0800) on little endian; compared via bpf_htons below */
+/* enum tcp_state values are UAPI-stable (include/net/tcp_states.h) */
+#define TCP_FIN_WAIT2 5
+#define TCP_TIME_WAIT 6
+#define TCP_CLOSE_WAIT 8
+#define TCP_LAST_ACK 9
+#define TCP_CLOSING 11
 #define DNS_PORT 53
 
 struct {
@@ -266,8 +271,18 @@ int sockops_tcp(struct bpf_sock_ops *ctx)
       __builtin_memcpy(e->flow.src, s, 16);
       __builtin_memcpy(e->flow.dst, d, 16);
     }
-    e->bytes_sent = ctx->bytes_acked;
-    e->bytes_received = ctx->bytes_received;
+    /* bytes_acked/bytes_received count sequence space: the SYN of an active open and the
+     * FINs are one byte each. Payload = sequence bytes minus those, judged from the state
+     * the connection closes from (exact for orderly closes; after a FIN_WAIT2 timeout
+     * without the peer's FIN, received may be one too low). */
+    __u32 old = ctx->args[0];
+    __u32 fin_received = old == TCP_FIN_WAIT2 || old == TCP_CLOSING || old == TCP_CLOSE_WAIT ||
+                         old == TCP_LAST_ACK || old == TCP_TIME_WAIT;
+    __u32 fin_acked = old == TCP_FIN_WAIT2 || old == TCP_CLOSING || old == TCP_LAST_ACK || old == TCP_TIME_WAIT;
+    __u64 seq_sent = ctx->bytes_acked, seq_received = ctx->bytes_received;
+    __u64 overhead = fin_acked + (o->incoming ? 0 : 1);
+    e->bytes_sent = seq_sent > overhead ? seq_sent - overhead : 0;
+    e->bytes_received = seq_received > fin_received ? seq_received - fin_received : 0;
     e->duration_ns = e->hdr.ktime_ns - o->established_ns;
     e->flags = o->incoming ? JT_CLOSE_INCOMING : 0;
     e->pad = 0;
