@@ -9,6 +9,10 @@
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
 
+namespace jobtrail::cli {
+void add_findings_command(CLI::App& app, int& status);
+}
+
 using namespace jobtrail::cli;
 
 int main(int argc, char** argv) {
@@ -83,6 +87,8 @@ int main(int argc, char** argv) {
   add_archive_args(rep, rep_a);
   rep->add_option("-o,--output", rep_out, "The HTML file to write")->required();
   rep->callback([&] { status = run_report(rep_a, rep_out); });
+
+  jobtrail::cli::add_findings_command(app, status);  // cli/cmd_findings.cpp (docs/findings.md)
 
   try {
     app.parse(argc, argv);

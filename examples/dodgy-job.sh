@@ -6,6 +6,8 @@ ls -la / > /dev/null
 mount /dev/sda2 /mnt 2>/dev/null || echo "mount failed (as expected)"
 if command -v curl >/dev/null 2>&1; then
   curl -k -s --max-time 2 https://127.0.0.1:1/ || echo "curl failed (as expected)"
+  # the post's `curl -k | bash`: curl fails, so the shell reads nothing and runs nothing
+  curl -k -s --max-time 2 https://127.0.0.1:1/install.sh | sh
 fi
 false || echo "a failing command"
 echo "dodgy" | tr a-z A-Z | wc -c

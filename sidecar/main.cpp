@@ -51,6 +51,8 @@ void add_common_flags(CLI::App& app, Options& o) {
       ->default_str("compact");
   app.add_option("--http-listen", o.http_listen, "ADDR:PORT of /readyz /healthz /metrics")->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->capture_default_str();
+  app.add_option("--disable-finding", o.disabled_findings, "switch off a finding rule by id (repeatable; docs/findings.md)");
+  app.add_option("--allow-domain", o.allowed_domains, "allowed domain (github.com, *.github.com; repeatable): others become findings");
 }
 
 std::string hostname() {

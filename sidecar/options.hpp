@@ -25,6 +25,8 @@ struct Options {
   bool http_listen_given = false;             // record: only when asked
   bool exit_when_idle = false;
   std::string log_level = "info";
+  std::vector<std::string> disabled_findings;  // finding rule ids switched off (docs/findings.md)
+  std::vector<std::string> allowed_domains;    // domain-not-allowed allow-list; empty = rule idle
   // record mode
   std::string out_dir;
   std::vector<std::string> command;

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "sidecar/cgroup.hpp"
+#include "sidecar/findings_observer.hpp"
 #include "sidecar/metrics.hpp"
 #include "sidecar/pipeline.hpp"
 #include "sidecar/process_tracer.hpp"
@@ -97,6 +98,8 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   wo.segment_max_age = std::chrono::milliseconds(static_cast<long>(opts.segment_max_age_s * 1000));
   s.writer = std::make_unique<archive::Writer>(wo, s.spec.store, s.spec.archive_prefix, s.spec.meta);
   s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.writer, opts.output, s.spec.pod);
+  s.pipeline->add_observer(make_findings_observer(
+      {.disabled = {opts.disabled_findings.begin(), opts.disabled_findings.end()}, .allowed_domains = opts.allowed_domains}));
   for (auto& t : s.tracers) t->attach();
   g_metrics.ready = true;
   spdlog::info("tracing cgroup {} (excluded: {}), archive {}{}", s.spec.target.string(),
