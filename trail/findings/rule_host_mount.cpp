@@ -3,6 +3,8 @@
 // mmcblk, md), whose fstype is a disk file system, cgroup v1 (release_agent escapes), or a bind
 // mount of / or /proc/1/root. Attempts count: the seed post's `mount /dev/sda2` failed and is
 // still what an incident responder wants to see. tmpfs/proc/overlay mounts (dind) are normal.
+#include <unordered_set>
+
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -33,7 +35,20 @@ std::string reason(const std::string& source, const std::string& fstype, bool bi
 class HostMount : public Rule {
  public:
   const char* id() const override { return "host-mount"; }
-  void on_event(const json& ev, const JobState&, const Config&, std::vector<Finding>& out) override {
+  void on_event(const json& ev, const JobState&, const Config& cfg, std::vector<Finding>& out) override {
+    // The command (argv) and its syscall (priv event) prove the same act: one finding per exec.
+    if (done_.count(exec_id_of(ev))) return;
+    const auto before = out.size();
+    check(ev, out);
+    if (out.size() > before) {
+      if (done_.size() >= cfg.max_tracked) done_.clear();
+      done_.insert(exec_id_of(ev));
+    }
+  }
+
+ private:
+  std::unordered_set<std::uint64_t> done_;
+  void check(const json& ev, std::vector<Finding>& out) {
     if (priv_syscall(ev) == "mount") {
       const auto& a = priv_args(ev);
       const bool bind = has_flag(a.value("flags", json()), 0x1000 /* MS_BIND */, "BIND");

@@ -1,5 +1,7 @@
 // kernel-module-load: init_module/finit_module (priv event) or insmod/modprobe (not -r):
 // code into the host kernel.
+#include <unordered_set>
+
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -9,7 +11,20 @@ namespace {
 class KernelModuleLoad : public Rule {
  public:
   const char* id() const override { return "kernel-module-load"; }
-  void on_event(const json& ev, const JobState&, const Config&, std::vector<Finding>& out) override {
+  void on_event(const json& ev, const JobState&, const Config& cfg, std::vector<Finding>& out) override {
+    // The command (argv) and its syscall (priv event) prove the same act: one finding per exec.
+    if (done_.count(exec_id_of(ev))) return;
+    const auto before = out.size();
+    check(ev, out);
+    if (out.size() > before) {
+      if (done_.size() >= cfg.max_tracked) done_.clear();
+      done_.insert(exec_id_of(ev));
+    }
+  }
+
+ private:
+  std::unordered_set<std::uint64_t> done_;
+  void check(const json& ev, std::vector<Finding>& out) {
     const std::string sys = priv_syscall(ev);
     if (sys == "init_module" || sys == "finit_module") {
       std::string what = str_at(priv_args(ev), "name");
