@@ -65,10 +65,10 @@ int main(int argc, char** argv) {
   add_archive_args(show, show_a);
   show->add_flag("--json", show_o.json, "JSON lines, as stored");
   show->add_flag("--tree", show_o.tree, "The process tree with argv and exit codes, indented");
-  show->add_option("--type", show_o.types, "Event type or family (process_exec, net, ...); repeatable, comma list")->delimiter(',');
-  show->add_option("--binary", show_o.binaries, "Binary path or base name; repeatable")->delimiter(',');
-  show->add_option("--pid", show_o.pids, "Process id; repeatable")->delimiter(',');
-  show->add_option("--exec-id", show_o.exec_ids, "Exec id, with all its descendants; repeatable")->delimiter(',');
+  show->add_option("--type", show_o.types, "Event type or family (process_exec, net, ...); repeatable, comma list")->delimiter(',')->allow_extra_args(false);
+  show->add_option("--binary", show_o.binaries, "Binary path or base name; repeatable")->delimiter(',')->allow_extra_args(false);
+  show->add_option("--pid", show_o.pids, "Process id; repeatable")->delimiter(',')->allow_extra_args(false);
+  show->add_option("--exec-id", show_o.exec_ids, "Exec id, with all its descendants; repeatable")->delimiter(',')->allow_extra_args(false);
   show->add_option("--since", show_o.since, "Events at or after this UTC time (RFC 3339 or date)");
   show->add_option("--until", show_o.until, "Events before this UTC time (RFC 3339 or date)");
   show->add_option("--grep", show_o.grep, "Events whose JSON line contains this text");

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# README command 1 end to end, with the real binaries: the sidecar records the sample job
+# (examples/dodgy-job.sh) and the CLI reads the archive it wrote: verify, show, tree, summary, report.
+set -euo pipefail
+bin=$JOBTRAIL_BINARY_DIR
+tmp=$(mktemp -d /tmp/jt-demo.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$bin/sidecar/jobtrail-sidecar" record --out "$tmp/trail" -- "$JOBTRAIL_SOURCE_DIR/examples/dodgy-job.sh" \
+  > "$tmp/stream.txt" 2> "$tmp/sidecar.log" || fail "record exited $? ($(cat "$tmp/sidecar.log"))"
+grep -q '^🚀 process local/record /usr/bin/whoami' "$tmp/stream.txt" || fail "no whoami exec in the live stream"
+grep -Eq '^💥 exit    local/record /usr/bin/mount /dev/sda2 /mnt [1-9]' "$tmp/stream.txt" || fail "no failed mount exit"
+grep -Eq '^⚠️ finding local/record [a-z]+ tls-verify-disabled' "$tmp/stream.txt" || fail "no finding for curl -k"
+
+jt=$bin/cli/jobtrail
+"$jt" verify "$tmp/trail" > "$tmp/verify.txt" || fail "verify exited $? on a fresh archive: $(cat "$tmp/verify.txt")"
+"$jt" show "$tmp/trail" > "$tmp/show.txt"
+# the archive holds exactly what the live stream showed, line for line (minus findings order)
+diff <(grep -v '^⚠️' "$tmp/stream.txt" | grep -E '^(🚀|💥)') <(grep -E '^(🚀|💥)' "$tmp/show.txt") \
+  || fail "show differs from the live stream"
+"$jt" show --json --type process_exec "$tmp/trail" | python3 -c '
+import json, sys
+execs = [json.loads(l) for l in sys.stdin]
+bins = [e["process"]["binary"] for e in execs]
+assert "/usr/bin/whoami" in bins, bins
+seqs = [e["seq"] for e in execs]
+assert seqs == sorted(seqs), "not in order"
+for e in execs:
+    assert e["process"]["exec_id"] > 0 and "args" in e["process"], e
+'
+"$jt" show --tree "$tmp/trail" | grep -q 'whoami' || fail "tree lacks whoami"
+"$jt" summary "$tmp/trail" > "$tmp/summary.txt"
+grep -q 'whoami' "$tmp/summary.txt" || fail "summary lacks whoami: $(cat "$tmp/summary.txt")"
+"$jt" report "$tmp/trail" -o "$tmp/report.html"
+grep -q '/usr/bin/whoami' "$tmp/report.html" || fail "report lacks whoami"
+echo "demo trail: $(grep -c . "$tmp/stream.txt") live lines, verified, shown, summarised, reported"
