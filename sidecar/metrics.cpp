@@ -24,6 +24,13 @@ std::string render_metrics(const SidecarMetrics& m) {
   counter(out, "jobtrail_sidecar_bad_records_total", "kernel records no decoder accepted", m.bad_records);
   counter(out, "jobtrail_sidecar_spool_dropped_total", "events dropped because the spool was full",
           m.spool_dropped);
+  counter(out, "jobtrail_sidecar_segments_spooled_total", "segments sealed into the spool", m.segments_spooled);
+  counter(out, "jobtrail_sidecar_segments_uploaded_total", "segments the store acknowledged", m.segments_uploaded);
+  counter(out, "jobtrail_sidecar_upload_retries_total", "failed upload attempts that were retried (the log says why)",
+          m.upload_retries);
+  counter(out, "jobtrail_sidecar_uploaded_bytes_total", "compressed bytes the store acknowledged", m.bytes_uploaded);
+  counter(out, "jobtrail_sidecar_spool_bytes", "bytes waiting in the spool", m.spool_bytes, "gauge");
+  counter(out, "jobtrail_sidecar_spool_full_total", "times the spool bound was hit", m.spool_full_hits);
   return out;
 }
 

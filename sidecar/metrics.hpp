@@ -13,6 +13,9 @@ struct SidecarMetrics {
   std::atomic<std::uint64_t> lost{0};          // kernel-side drops (failed ring-buffer reservations)
   std::atomic<std::uint64_t> bad_records{0};   // records no decoder accepted
   std::atomic<std::uint64_t> spool_dropped{0}; // events the full spool could not keep
+  // copied from the archive writer once a second (Session::run)
+  std::atomic<std::uint64_t> segments_spooled{0}, segments_uploaded{0}, upload_retries{0};
+  std::atomic<std::uint64_t> bytes_uploaded{0}, spool_bytes{0}, spool_full_hits{0};
 };
 
 extern SidecarMetrics g_metrics;

@@ -42,6 +42,15 @@ int open_dir(const std::filesystem::path& p) {
 }
 }  // namespace
 
+static void publish_writer_stats(const archive::WriterStats& w) {
+  g_metrics.segments_spooled = w.segments_spooled;
+  g_metrics.segments_uploaded = w.segments_uploaded;
+  g_metrics.upload_retries = w.upload_retries;
+  g_metrics.bytes_uploaded = w.bytes_uploaded;
+  g_metrics.spool_bytes = w.spool_bytes;
+  g_metrics.spool_full_hits = w.spool_full_hits;
+}
+
 void install_signal_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
@@ -118,6 +127,7 @@ bool Session::run(const std::function<bool()>& should_stop) {
     s.writer->tick(now);
     if (now - last_loss > std::chrono::seconds(1)) {
       s.pipeline->poll_losses();
+      publish_writer_stats(s.writer->stats());
       last_loss = now;
     }
   }

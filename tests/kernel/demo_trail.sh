@@ -10,7 +10,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 "$bin/sidecar/jobtrail-sidecar" record --out "$tmp/trail" -- "$JOBTRAIL_SOURCE_DIR/examples/dodgy-job.sh" \
   > "$tmp/stream.txt" 2> "$tmp/sidecar.log" || fail "record exited $? ($(cat "$tmp/sidecar.log"))"
 grep -q '^🚀 process local/record /usr/bin/whoami' "$tmp/stream.txt" || fail "no whoami exec in the live stream"
-grep -Eq '^💥 exit    local/record /usr/bin/mount /dev/sda2 /mnt [1-9]' "$tmp/stream.txt" || fail "no failed mount exit"
+grep -Eq '^💥 exit    local/record /usr/bin/mount /dev/sda2 /mnt/jobtrail-demo-no-such-dir [1-9]' "$tmp/stream.txt" || fail "no failed mount exit"
+grep -Eq '^💥 exit    local/record /usr/bin/ls /jobtrail-demo-no-such-file 2$' "$tmp/stream.txt" || fail "no failing ls"
 grep -Eq '^⚠️ finding local/record [a-z]+ tls-verify-disabled' "$tmp/stream.txt" || fail "no finding for curl -k"
 
 jt=$bin/cli/jobtrail

@@ -22,9 +22,11 @@ TEST_CASE("metrics render in the Prometheus text format") {
   SidecarMetrics m;
   m.events = 12;
   m.lost = 3;
+  m.segments_uploaded = 4;
   auto text = render_metrics(m);
   CHECK(text.find("jobtrail_sidecar_events_total 12\n") != std::string::npos);
   CHECK(text.find("jobtrail_sidecar_lost_events_total 3\n") != std::string::npos);
   CHECK(text.find("jobtrail_sidecar_ready 0\n") != std::string::npos);
+  CHECK(text.find("jobtrail_sidecar_segments_uploaded_total 4\n") != std::string::npos);
   CHECK(text.find("# TYPE jobtrail_sidecar_ready gauge") != std::string::npos);
 }
