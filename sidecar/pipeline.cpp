@@ -59,6 +59,7 @@ int Pipeline::on_record(void* ctx, void* data, std::size_t size) {
 
 int Pipeline::poll(int timeout_ms) {
   int n = rb_ ? ring_buffer__poll(rb_, timeout_ms) : 0;
+  release_deferred();
   if (!out_.empty()) {
     std::fwrite(out_.data(), 1, out_.size(), stdout);
     std::fflush(stdout);
@@ -69,6 +70,7 @@ int Pipeline::poll(int timeout_ms) {
 
 void Pipeline::drain() {
   if (rb_) ring_buffer__consume(rb_);
+  release_deferred();
   for (auto& t : tracers_)
     for (auto& e : t->flush()) handle_event(e);  // events a family still held (folds)
   poll(0);
@@ -104,7 +106,17 @@ void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
   handle_event(*ev);
 }
 
-void Pipeline::handle_event(nlohmann::json& e) {
+void Pipeline::release_deferred() {
+  if (deferred_.empty()) return;
+  // Every ring is read to the end first: an exec is committed to its ring before any event of
+  // the new image exists, so whatever is still unknown now stays unknown (started untraced).
+  if (rb_) ring_buffer__consume(rb_);
+  auto batch = std::move(deferred_);
+  deferred_.clear();
+  for (auto& e : batch) handle_event(e, /*may_defer=*/false);
+}
+
+void Pipeline::handle_event(nlohmann::json& e, bool may_defer) {
   if (auto k = e.find("ktime_ns"); k != e.end()) {
     e["time"] = events::rfc3339_ns(k->get<std::int64_t>() + mono_to_real_ns_);
     e.erase(k);
@@ -112,6 +124,13 @@ void Pipeline::handle_event(nlohmann::json& e) {
   auto& p = e["process"];
   const std::uint64_t exec_id = p.value("exec_id", std::uint64_t{0});
   const std::string type = e.value("type", std::string());
+  // Each family has its own ring buffer and libbpf reads them one after the other, so a file
+  // or network event can reach us before the exec it belongs to: hold it until the rings
+  // have been read once more, then it gets the exec's process fields like every other event.
+  if (may_defer && exec_id != 0 && type.rfind("process_", 0) != 0 && !table_.find(exec_id)) {
+    deferred_.push_back(std::move(e));
+    return;
+  }
   if (type == "process_exec") {
     table_.add(exec_id, {{"binary", p["binary"]}, {"args", p["args"]}, {"args_truncated", p["args_truncated"]},
                          {"cwd", p["cwd"]}, {"pid", p["pid"]}, {"uid", p["uid"]}, {"gid", p["gid"]},

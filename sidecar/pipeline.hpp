@@ -36,7 +36,8 @@ class Pipeline {
  private:
   static int on_record(void* ctx, void* data, std::size_t size);
   void handle(Tracer& t, const void* data, std::size_t size);
-  void handle_event(nlohmann::json& event);
+  void handle_event(nlohmann::json& event, bool may_defer = true);
+  void release_deferred();
   void emit(nlohmann::json& event);
   void write(nlohmann::json& event);
   void check_identity(const nlohmann::json& exec);
@@ -54,6 +55,7 @@ class Pipeline {
   std::uint64_t events_ = 0, bad_records_ = 0;
   std::string out_;  // stdout buffer, flushed per poll
   std::vector<std::unique_ptr<EventObserver>> observers_;
+  std::vector<nlohmann::json> deferred_;  // events whose exec was not seen yet (another ring)
 };
 
 }  // namespace jobtrail::sidecar

@@ -1,7 +1,9 @@
 #pragma once
 // A rule looks at events in trail order and reports findings. One rule per source file
 // (rule_<id>.cpp), registered in rules.cpp. Rules keep only bounded state of their own.
+#include <cstdint>
 #include <memory>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +21,20 @@ class Rule {
   // `state` already includes `ev`. Append findings to `out`.
   virtual void on_event(const nlohmann::json& ev, const JobState& state, const Config& cfg,
                         std::vector<Finding>& out) = 0;
+};
+
+// A rule whose act shows both as a command (argv of an exec) and as the syscall behind it
+// (a priv event of the same exec): one finding per exec, with the first proof seen.
+class OncePerExecRule : public Rule {
+ public:
+  void on_event(const nlohmann::json& ev, const JobState& state, const Config& cfg,
+                std::vector<Finding>& out) final;
+
+ protected:
+  virtual void check(const nlohmann::json& ev, std::vector<Finding>& out) = 0;
+
+ private:
+  std::unordered_set<std::uint64_t> done_;  // exec_ids already reported (bounded by cfg.max_tracked)
 };
 
 struct RuleInfo {

@@ -32,23 +32,11 @@ std::string reason(const std::string& source, const std::string& fstype, bool bi
   return {};
 }
 
-class HostMount : public Rule {
+class HostMount : public OncePerExecRule {
  public:
   const char* id() const override { return "host-mount"; }
-  void on_event(const json& ev, const JobState&, const Config& cfg, std::vector<Finding>& out) override {
-    // The command (argv) and its syscall (priv event) prove the same act: one finding per exec.
-    if (done_.count(exec_id_of(ev))) return;
-    const auto before = out.size();
-    check(ev, out);
-    if (out.size() > before) {
-      if (done_.size() >= cfg.max_tracked) done_.clear();
-      done_.insert(exec_id_of(ev));
-    }
-  }
-
  private:
-  std::unordered_set<std::uint64_t> done_;
-  void check(const json& ev, std::vector<Finding>& out) {
+  void check(const json& ev, std::vector<Finding>& out) override {
     if (priv_syscall(ev) == "mount") {
       const auto& a = priv_args(ev);
       const bool bind = has_flag(a.value("flags", json()), 0x1000 /* MS_BIND */, "BIND");

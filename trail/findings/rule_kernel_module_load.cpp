@@ -8,23 +8,11 @@
 namespace jobtrail::findings {
 namespace {
 
-class KernelModuleLoad : public Rule {
+class KernelModuleLoad : public OncePerExecRule {
  public:
   const char* id() const override { return "kernel-module-load"; }
-  void on_event(const json& ev, const JobState&, const Config& cfg, std::vector<Finding>& out) override {
-    // The command (argv) and its syscall (priv event) prove the same act: one finding per exec.
-    if (done_.count(exec_id_of(ev))) return;
-    const auto before = out.size();
-    check(ev, out);
-    if (out.size() > before) {
-      if (done_.size() >= cfg.max_tracked) done_.clear();
-      done_.insert(exec_id_of(ev));
-    }
-  }
-
  private:
-  std::unordered_set<std::uint64_t> done_;
-  void check(const json& ev, std::vector<Finding>& out) {
+  void check(const json& ev, std::vector<Finding>& out) override {
     const std::string sys = priv_syscall(ev);
     if (sys == "init_module" || sys == "finit_module") {
       std::string what = str_at(priv_args(ev), "name");

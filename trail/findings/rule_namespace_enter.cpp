@@ -8,23 +8,11 @@
 namespace jobtrail::findings {
 namespace {
 
-class NamespaceEnter : public Rule {
+class NamespaceEnter : public OncePerExecRule {
  public:
   const char* id() const override { return "namespace-enter"; }
-  void on_event(const json& ev, const JobState&, const Config& cfg, std::vector<Finding>& out) override {
-    // The command (argv) and its syscall (priv event) prove the same act: one finding per exec.
-    if (done_.count(exec_id_of(ev))) return;
-    const auto before = out.size();
-    check(ev, out);
-    if (out.size() > before) {
-      if (done_.size() >= cfg.max_tracked) done_.clear();
-      done_.insert(exec_id_of(ev));
-    }
-  }
-
  private:
-  std::unordered_set<std::uint64_t> done_;
-  void check(const json& ev, std::vector<Finding>& out) {
+  void check(const json& ev, std::vector<Finding>& out) override {
     if (priv_syscall(ev) == "setns") {
       const auto& a = priv_args(ev);
       std::string ns = str_at(a, "nstype");
