@@ -51,14 +51,15 @@ start_sidecar() {  # start_sidecar NAME: traces cg_t into $work/NAME
   for _ in $(seq 300); do grep -q "tracing cgroup" "$work/$1.log" 2>/dev/null && return; sleep 0.1; done
   echo "sidecar did not start: $(cat "$work/$1.log")" >&2; exit 1
 }
-stop_sidecar() {  # prints peak RSS in KiB and the SIGTERM-to-exit time in ms
-  local hwm t0 t1
+stop_sidecar() {  # sets hwm (peak RSS, KiB) and flush_ms (SIGTERM to exit); not in a subshell: wait needs the child
+  local t0 t1
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$sc_pid/status")
+  (( hwm > peak )) && peak=$hwm
   t0=$(date +%s%N)
   kill -TERM "$sc_pid"; wait "$sc_pid"
   t1=$(date +%s%N)
   sc_pid=
-  echo "$hwm $(( (t1 - t0) / 1000000 ))"
+  flush_ms=$(( (t1 - t0) / 1000000 ))
 }
 manifest_field() { python3 -c "import json,sys,glob; m=json.load(open(glob.glob(sys.argv[1]+'/**/manifest.json',recursive=True)[0])); print($2)" "$1"; }
 
@@ -72,8 +73,7 @@ for r in $(seq "$ROUNDS"); do
   tr+=("$(run_in "$cg_t" "$burst" "$N" /bin/true)")
   nb+=("$(run_in "$cg_n" "$burst" "$N" /bin/true)")
 done
-read -r hwm _ < <(stop_sidecar)
-(( hwm > peak )) && peak=$hwm
+stop_sidecar
 lost=$(manifest_field "$work/exec" "sum(m['lost'].values()) if m['lost'] else 0")
 u=$(printf '%s\n' "${un[@]}" | median) t=$(printf '%s\n' "${tr[@]}" | median) n=$(printf '%s\n' "${nb[@]}" | median)
 printf 'exec-heavy  %d x /bin/true: untraced %.2f s, traced %.2f s, neighbour %.2f s\n' "$N" "$u" "$t" "$n"
@@ -95,8 +95,7 @@ for r in $(seq "$ROUNDS"); do
   make -s -C "$proj" clean; bu+=("$(run_in "$cg_u" make -s -j2 -C "$proj")")
   make -s -C "$proj" clean; bt+=("$(run_in "$cg_t" make -s -j2 -C "$proj")")
 done
-read -r hwm _ < <(stop_sidecar)
-(( hwm > peak )) && peak=$hwm
+stop_sidecar
 u=$(printf '%s\n' "${bu[@]}" | median) t=$(printf '%s\n' "${bt[@]}" | median)
 printf 'build       make -j2 of 61 C files: untraced %.2f s, traced %.2f s, ratio %.3f\n' "$u" "$t" "$(ratio "$t" "$u")"
 
@@ -106,8 +105,7 @@ start_sidecar burst
 t0=$(date +%s.%N)
 sh -c 'echo $$ > "$0/cgroup.procs"; "$1" "$2" "$3" & "$1" "$2" "$3"; wait' "$cg_t" "$burst" "$B" "$exit0"
 t1=$(date +%s.%N)
-read -r hwm flush_ms < <(stop_sidecar)
-(( hwm > peak )) && peak=$hwm
+stop_sidecar
 events=$(manifest_field "$work/burst" "m['events']")
 lost=$(manifest_field "$work/burst" "sum(m['lost'].values()) if m['lost'] else 0")
 printf 'burst       %d events in %.2f s: %.0f events/s, lost %s\n' "$events" "$(calc "$t1 - $t0")" \
