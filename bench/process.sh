@@ -6,6 +6,7 @@
 #   flush        time from SIGTERM to exit with ~100k events in the trail
 #   memory       sidecar peak RSS (VmHWM) over the runs
 # Usage: bench/process.sh [BUILD_DIR] (a non-sanitized build; default build/). Root, cgroup v2.
+# SIDECAR_FLAGS adds sidecar flags (e.g. "--files off" to see the cost without the file family).
 # Each timing is the median of ROUNDS (default 3) alternating runs, so drift hits all sides alike.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,8 +46,9 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { calc "$1 / $2"; }
 
 start_sidecar() {  # start_sidecar NAME: traces cg_t into $work/NAME
+  # shellcheck disable=SC2086 # SIDECAR_FLAGS is a list of flags
   "$sidecar" run --cgroup "$cg_t" --storage "$work/$1" --spool "$work/$1.spool" --http-listen '' \
-    > /dev/null 2> "$work/$1.log" &
+    ${SIDECAR_FLAGS:-} > /dev/null 2> "$work/$1.log" &
   sc_pid=$!
   for _ in $(seq 300); do grep -q "tracing cgroup" "$work/$1.log" 2>/dev/null && return; sleep 0.1; done
   echo "sidecar did not start: $(cat "$work/$1.log")" >&2; exit 1
@@ -63,7 +65,7 @@ stop_sidecar() {  # sets hwm (peak RSS, KiB) and flush_ms (SIGTERM to exit); not
 }
 manifest_field() { python3 -c "import json,sys,glob; m=json.load(open(glob.glob(sys.argv[1]+'/**/manifest.json',recursive=True)[0])); print($2)" "$1"; }
 
-echo "jobtrail process benchmark: $(nproc) cores, kernel $(uname -r), N=$N, rounds=$ROUNDS"
+echo "jobtrail process benchmark: $(nproc) cores, kernel $(uname -r), N=$N, rounds=$ROUNDS, sidecar flags: ${SIDECAR_FLAGS:-none}"
 peak=0
 # --- exec-heavy -----------------------------------------------------------------------------
 un=() tr=() nb=()

@@ -80,7 +80,6 @@ struct HttpEndpoint::Impl {
       ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
       ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
       boost::beast::flat_buffer buf;
-      http::request<http::string_body> req;
       http::request_parser<http::string_body> parser;
       parser.body_limit(4096);
       http::read(sock, buf, parser, ec);
