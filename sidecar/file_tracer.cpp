@@ -16,13 +16,6 @@
 #include "trail/events/priv_decode.hpp"
 
 namespace jobtrail::sidecar {
-namespace {
-std::int64_t clock_ns(clockid_t id) {
-  timespec ts{};
-  clock_gettime(id, &ts);
-  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-}  // namespace
 
 struct FileTracer::Impl {
   struct Destroy {
@@ -31,7 +24,7 @@ struct FileTracer::Impl {
   std::unique_ptr<file, Destroy> skel;
   int cgroup_fd = -1;
   std::unique_ptr<events::FileFolder> folder;
-  std::int64_t mono_to_real_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+  std::int64_t mono_to_real_ns = events::monotonic_to_realtime_offset_ns();
   Links links;  // declared after the skeleton: detached before it is destroyed
 };
 

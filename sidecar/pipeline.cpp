@@ -15,11 +15,6 @@
 namespace jobtrail::sidecar {
 
 namespace {
-std::int64_t clock_ns(clockid_t id) {
-  timespec ts{};
-  clock_gettime(id, &ts);
-  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
 const char* kIdentityVars[] = {"GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB",
                                "GITHUB_WORKFLOW",   "GITHUB_WORKFLOW_REF", "GITHUB_SHA", "GITHUB_REF",
                                "RUNNER_NAME"};
@@ -32,7 +27,7 @@ std::string basename_of(const std::string& p) {
 Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, archive::Writer& writer, OutputMode output,
                    events::PodRef pod)
     : tracers_(tracers), writer_(writer), output_(output), pod_(std::move(pod)) {
-  mono_to_real_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+  mono_to_real_ns_ = events::monotonic_to_realtime_offset_ns();
   ctx_.reserve(tracers_.size());
   for (auto& t : tracers_) {
     int fd = t->ring_buffer_fd();
@@ -83,7 +78,7 @@ void Pipeline::poll_losses() {
       auto& seen = lost_seen_[type];
       if (total <= seen) continue;
       nlohmann::json ev = {{"type", "lost"}, {"lost_type", type}, {"count", total - seen},
-                           {"time", events::rfc3339_ns(clock_ns(CLOCK_REALTIME))}};
+                           {"time", events::rfc3339_ns(events::realtime_now_ns())}};
       writer_.add_lost(type, total - seen);
       g_metrics.lost += total - seen;
       seen = total;

@@ -1,5 +1,7 @@
 #include "trail/events/json_time.hpp"
 
+#include <time.h>
+
 #include <cstdio>
 #include <ctime>
 
@@ -20,5 +22,17 @@ std::string rfc3339_ns(std::int64_t unix_ns) {
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(frac));
   return buf;
 }
+
+namespace {
+std::int64_t clock_ns(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+}  // namespace
+
+std::int64_t realtime_now_ns() { return clock_ns(CLOCK_REALTIME); }
+
+std::int64_t monotonic_to_realtime_offset_ns() { return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC); }
 
 }  // namespace jobtrail::events
