@@ -95,19 +95,6 @@ struct {
   __type(value, __u64);
 } file_active SEC(".maps");
 
-static __always_inline void fill_header(struct event_header *h, __u16 type, __u32 size)
-{
-  __u64 id = bpf_get_current_pid_tgid();
-  h->type = type;
-  h->flags = 0;
-  h->size = size;
-  h->ktime_ns = bpf_ktime_get_ns();
-  h->pid = id >> 32;
-  h->tid = (__u32)id;
-  h->exec_id = current_exec_id();
-  h->cgroup_id = bpf_get_current_cgroup_id();
-}
-
 static __always_inline void mark_active(__u32 tgid, __u64 exec_id)
 {
   bpf_map_update_elem(&file_active, &tgid, &exec_id, BPF_ANY);
@@ -142,7 +129,7 @@ static __always_inline int emit(long ret)
   }
   __u16 type = a->syscall <= JT_SYS_CREAT ? JT_EV_FILE_OPEN : JT_EV_FILE_CHANGE;
   struct file_event *e = &s->e;
-  fill_header(&e->hdr, type, 0);
+  jt_header_current(&e->hdr, type, 0);
   e->ret = ret;
   e->open_flags = a->open_flags;
   e->mode = a->mode;
@@ -307,7 +294,7 @@ static __always_inline void emit_close(struct fd_key *k, struct fd_io *io, __u64
     count_loss(JT_EV_FILE_CLOSE);
     return;
   }
-  fill_header(&e->hdr, JT_EV_FILE_CLOSE, sizeof(*e));
+  jt_header_current(&e->hdr, JT_EV_FILE_CLOSE, sizeof(*e));
   e->hdr.exec_id = exec_id;
   e->fd = k->fd;
   e->pad = 0;
@@ -360,7 +347,7 @@ int raw_tracepoint__sched__sched_process_exit_files(struct bpf_raw_tracepoint_ar
   bpf_for_each_map_elem(&open_fds, flush_fd, &c, 0);
   struct event_header *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
   if (e) {
-    fill_header(e, JT_EV_FILE_EXIT, sizeof(*e));
+    jt_header_current(e, JT_EV_FILE_EXIT, sizeof(*e));
     e->exec_id = c.exec_id;
     bpf_ringbuf_submit(e, 0);
   } else {

@@ -53,19 +53,6 @@ struct {
                          (1ULL << 7) | (1ULL << 8) | (1ULL << 10) | (1ULL << 13) | (1ULL << 18) |            \
                          (1ULL << 27) | (1ULL << 29) | (1ULL << 31))
 
-static __always_inline void fill_header(struct event_header *h, __u16 type, __u32 size)
-{
-  __u64 id = bpf_get_current_pid_tgid();
-  h->type = type;
-  h->flags = 0;
-  h->size = size;
-  h->ktime_ns = bpf_ktime_get_ns();
-  h->pid = id >> 32;
-  h->tid = (__u32)id;
-  h->exec_id = current_exec_id();
-  h->cgroup_id = bpf_get_current_cgroup_id();
-}
-
 /* Reads only the syscall's own arguments: attaching fails (EACCES) when a program reads past
  * the tracepoint's record, e.g. args[5] of setuid(uid). */
 static __always_inline int stash(struct trace_event_raw_sys_enter *ctx, __u32 sys, int nargs)
@@ -117,7 +104,7 @@ static __always_inline int emit(long ret)
     bpf_map_delete_elem(&priv_args, &tid);
     return 0;
   }
-  fill_header(&e->hdr, JT_EV_PRIV_SYSCALL, sizeof(*e));
+  jt_header_current(&e->hdr, JT_EV_PRIV_SYSCALL, sizeof(*e));
   e->ret = ret;
   for (int i = 0; i < 6; i++)
     e->args[i] = a->args[i];
@@ -201,7 +188,7 @@ int tracepoint__capability__cap_capable(struct trace_event_raw_cap_capable *ctx)
     bpf_map_delete_elem(&caps_seen, &k); /* report on a later use */
     return 0;
   }
-  fill_header(&e->hdr, JT_EV_PRIV_CAPABILITY, sizeof(*e));
+  jt_header_current(&e->hdr, JT_EV_PRIV_CAPABILITY, sizeof(*e));
   e->cap = cap;
   e->ret = ctx->ret;
   bpf_ringbuf_submit(e, 0);

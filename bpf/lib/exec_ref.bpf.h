@@ -27,4 +27,19 @@ static __always_inline __u64 current_exec_id(void)
   return ref ? ref->exec_id : 0;
 }
 
+/* The header of a record about the current task (every family but process, which sets a
+ * new exec_id at exec). */
+static __always_inline void jt_header_current(struct event_header *h, __u16 type, __u32 size)
+{
+  __u64 id = bpf_get_current_pid_tgid();
+  h->type = type;
+  h->flags = 0;
+  h->size = size;
+  h->ktime_ns = bpf_ktime_get_ns();
+  h->pid = id >> 32;
+  h->tid = (__u32)id;
+  h->exec_id = current_exec_id();
+  h->cgroup_id = bpf_get_current_cgroup_id();
+}
+
 #endif
