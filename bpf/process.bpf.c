@@ -11,6 +11,7 @@
 #include "lib/exec_ref.bpf.h"
 #include "lib/loss.bpf.h"
 #include "lib/path.bpf.h"
+#include "lib/fd.bpf.h"
 #include "lib/task.bpf.h"
 #include "lib/env.bpf.h"
 
@@ -100,10 +101,10 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
   jt_read_namespaces(task, e->ns_inum);
   e->flags = 0;
   int pipe = 0;
-  e->stdin_ino = jt_fd_inode(task, 0, &pipe);
+  e->stdin_ino = jt_fd_inode(0, &pipe);
   if (pipe)
     e->flags |= JT_EXEC_STDIN_PIPE;
-  e->stdout_ino = jt_fd_inode(task, 1, &pipe);
+  e->stdout_ino = jt_fd_inode(1, &pipe);
   if (pipe)
     e->flags |= JT_EXEC_STDOUT_PIPE;
 

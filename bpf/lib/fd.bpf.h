@@ -5,6 +5,9 @@
 #ifndef S_IFMT
 #define S_IFMT 00170000
 #endif
+#ifndef S_IFIFO
+#define S_IFIFO 0010000
+#endif
 
 /* The struct file behind fd in the current task, or NULL. */
 static __always_inline struct file *jt_fd_file(__u32 fd)

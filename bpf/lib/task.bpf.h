@@ -2,10 +2,7 @@
 #ifndef JOBTRAIL_TASK_BPF_H
 #define JOBTRAIL_TASK_BPF_H
 
-#ifndef S_IFMT
-#define S_IFMT 00170000
-#define S_IFIFO 0010000
-#endif
+#include "fd.bpf.h" /* S_IFMT, S_IFIFO, jt_fd_file */
 
 /* tgid of `task` as seen from the pid namespace at `level` (0 if not visible there). */
 static __always_inline __u32 jt_pid_at_level(struct task_struct *task, __u32 level)
@@ -40,16 +37,11 @@ static __always_inline void jt_read_namespaces(struct task_struct *task, __u32 *
   inum[JT_NS_PID] = BPF_CORE_READ(ns, ns.inum);
 }
 
-/* Inode of fd `fd`; sets *is_pipe when it is a FIFO (pipe or named pipe). */
-static __always_inline __u64 jt_fd_inode(struct task_struct *task, __u32 fd, int *is_pipe)
+/* Inode of the current task's fd `fd`; sets *is_pipe when it is a FIFO (pipe or named pipe). */
+static __always_inline __u64 jt_fd_inode(__u32 fd, int *is_pipe)
 {
-  struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
-  unsigned int max = BPF_CORE_READ(task, files, fdt, max_fds);
-  struct file *f = 0;
+  struct file *f = jt_fd_file(fd);
   *is_pipe = 0;
-  if (!fds || fd >= max)
-    return 0;
-  bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
   if (!f)
     return 0;
   struct inode *ino = BPF_CORE_READ(f, f_inode);
