@@ -3,6 +3,7 @@
  * chroot, ptrace, module loading, bpf, kexec, perf_event_open, process_vm_readv/writev with
  * their arguments and result (sys_enter stashes, sys_exit emits), and capability checks
  * outside the default container set (capability:cap_capable), first use per exec.
+ * setns also says whether the namespace joined is the host's (lib/host_ns.bpf.h).
  * Every program checks in_scope() first. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -13,6 +14,7 @@
 #include "lib/scope.bpf.h"
 #include "lib/exec_ref.bpf.h"
 #include "lib/loss.bpf.h"
+#include "lib/host_ns.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -110,7 +112,7 @@ static __always_inline int emit(long ret)
     e->args[i] = a->args[i];
   e->syscall = a->syscall;
   e->extra = 0;
-  e->pad = 0;
+  e->host_ns = 0;
   e->str_len[0] = e->str_len[1] = e->str_len[2] = 0;
   switch (a->syscall) {
   case JT_PRIV_MOUNT:
@@ -139,6 +141,9 @@ static __always_inline int emit(long ret)
     e->extra = type;
     break;
   }
+  case JT_PRIV_SETNS:
+    e->host_ns = jt_setns_host_ns((int)a->args[0], a->args[1], ret, &e->extra);
+    break;
   case JT_PRIV_CAPSET: {
     __u32 hdr[2] = {};
     bpf_probe_read_user(hdr, sizeof(hdr), (const void *)a->args[0]);

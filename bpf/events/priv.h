@@ -20,6 +20,14 @@ enum jt_priv_syscall {
   JT_PRIV_PROCESS_VM_WRITEV, JT_PRIV_CLONE3_NS, JT_PRIV_SYSCALL_MAX,
 };
 
+/* priv_event.host_ns of setns: the host's namespaces (init_task's) the call joined or tried to
+ * join, one bit per kind, and whether the kernel could decide (lib/host_ns.bpf.h). */
+enum jt_priv_host_ns {
+  JT_HOST_NS_MNT = 1 << 0, JT_HOST_NS_PID = 1 << 1, JT_HOST_NS_NET = 1 << 2, JT_HOST_NS_UTS = 1 << 3,
+  JT_HOST_NS_IPC = 1 << 4, JT_HOST_NS_USER = 1 << 5, JT_HOST_NS_CGROUP = 1 << 6, JT_HOST_NS_TIME = 1 << 7,
+  JT_HOST_NS_DECIDED = 1 << 15, /* unset: not known (failed pidfd setns, tree deeper than the walk) */
+};
+
 /* JT_EV_PRIV_SYSCALL: raw arguments plus up to 3 user strings (meaning per syscall, see
  * sidecar/priv decoder): mount source/target/fstype, umount2/chroot target, pivot_root
  * new_root/put_old, delete_module name, init/finit_module params. */
@@ -28,9 +36,9 @@ struct priv_event {
   __s64 ret;
   __u64 args[6];
   __u32 syscall; /* enum jt_priv_syscall */
-  __u32 extra;   /* perf_event_open: attr.type; capset: header.pid */
+  __u32 extra;   /* perf_event_open: attr.type; capset: header.pid; setns: target ns inode (nsfs fd) */
   __u16 str_len[3];
-  __u16 pad;
+  __u16 host_ns; /* setns: enum jt_priv_host_ns; 0 for other syscalls */
   char str[3][JT_PRIV_STR_MAX];
 };
 

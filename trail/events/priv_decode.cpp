@@ -62,6 +62,20 @@ std::string str_at(const priv_event& e, int i) {
 
 std::int64_t sarg(std::uint64_t v) { return static_cast<std::int32_t>(v); }
 
+// setns: the target namespace's inode (a /proc/PID/ns/KIND fd) and the kernel's verdict on
+// whether it is one of the host's namespaces (bpf/lib/host_ns.bpf.h). host_ns is left out when
+// the kernel could not decide (a failed setns on a pidfd), never guessed.
+json setns_args(const priv_event& e) {
+  json j = {{"fd", sarg(e.args[0])}, {"flags", e.args[1]}, {"namespaces", namespace_flags(e.args[1])}};
+  if (e.extra) j["ns_inum"] = e.extra;
+  if (e.host_ns & JT_HOST_NS_DECIDED) {
+    json kinds = host_namespace_kinds(e.host_ns);
+    j["host_ns"] = !kinds.empty();
+    if (!kinds.empty()) j["host_namespaces"] = std::move(kinds);
+  }
+  return j;
+}
+
 json args_json(const priv_event& e) {
   const auto* a = e.args;
   switch (e.syscall) {
@@ -75,7 +89,7 @@ json args_json(const priv_event& e) {
     case JT_PRIV_SETFSGID: return {{"fsgid", sarg(a[0])}};
     case JT_PRIV_SETGROUPS: return {{"count", sarg(a[0])}};
     case JT_PRIV_CAPSET: return {{"target_pid", e.extra}};
-    case JT_PRIV_SETNS: return {{"fd", sarg(a[0])}, {"flags", a[1]}, {"namespaces", namespace_flags(a[1])}};
+    case JT_PRIV_SETNS: return setns_args(e);
     case JT_PRIV_UNSHARE: return {{"flags", a[0]}, {"namespaces", namespace_flags(a[0])}};
     case JT_PRIV_MOUNT:
       return {{"source", str_at(e, 0)}, {"target", str_at(e, 1)}, {"fstype", str_at(e, 2)}, {"flags", a[3]}};
@@ -108,6 +122,16 @@ json namespace_flags(std::uint64_t f) {
                                                           {0x02000000, "cgroup"}, {0x00000080, "time"}};
   for (auto [bit, name] : kFlags)
     if (f & bit) out.push_back(name);
+  return out;
+}
+
+json host_namespace_kinds(std::uint16_t host_ns) {
+  json out = json::array();
+  const std::pair<std::uint16_t, const char*> kKinds[] = {
+      {JT_HOST_NS_MNT, "mnt"}, {JT_HOST_NS_PID, "pid"},       {JT_HOST_NS_NET, "net"},       {JT_HOST_NS_UTS, "uts"},
+      {JT_HOST_NS_IPC, "ipc"}, {JT_HOST_NS_USER, "user"}, {JT_HOST_NS_CGROUP, "cgroup"}, {JT_HOST_NS_TIME, "time"}};
+  for (auto [bit, name] : kKinds)
+    if (host_ns & bit) out.push_back(name);
   return out;
 }
 

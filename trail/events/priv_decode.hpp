@@ -12,6 +12,8 @@ namespace jobtrail::events {
 
 // CLONE_NEW* flags -> ["mnt","uts","ipc","user","pid","net","cgroup","time"].
 nlohmann::json namespace_flags(std::uint64_t flags);
+// enum jt_priv_host_ns bits -> ["mnt","pid","net","uts","ipc","user","cgroup","time"] (bit order).
+nlohmann::json host_namespace_kinds(std::uint16_t host_ns);
 // "CAP_SYS_ADMIN" for 21, "CAP_<n>" when unknown.
 std::string capability_name(int cap);
 
