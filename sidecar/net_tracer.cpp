@@ -11,6 +11,7 @@
 #include "net.skel.h"
 #include "sidecar/bpf_attach.hpp"
 #include "trail/dns/name_table.hpp"
+#include "trail/dns/tcp_stream.hpp"
 #include "trail/events/net_decode.hpp"
 
 namespace jobtrail::sidecar {
@@ -23,6 +24,7 @@ struct NetTracer::Impl {
   net* skel = nullptr;
   int cgroup_fd = -1;
   dns::NameTable names;
+  dns::TcpStreams tcp_dns;  // DNS over TCP: messages split across or packed into segments
   Links links;  // declared after the skeleton: detached before it is destroyed
 };
 
@@ -35,6 +37,7 @@ void NetTracer::open_and_load(const TracerContext& ctx) {
   if (!impl_->skel) throw std::runtime_error("net tracer: cannot open BPF object: " + libbpf_error_text(errno));
   disable_missing_tracepoints("net", impl_->skel->obj);
   reuse_shared_maps("net", impl_->skel->maps.jt_scope, impl_->skel->maps.jt_exec_ref, ctx);
+  set_ring_buffer_size("net", impl_->skel->maps.rb, ctx);
   impl_->cgroup_fd = ctx.target_cgroup_fd;
   if (int err = net__load(impl_->skel)) throw std::runtime_error("net tracer: BPF load failed: " + libbpf_error_text(err));
 }
@@ -45,7 +48,7 @@ int NetTracer::ring_buffer_fd() const { return bpf_map__fd(impl_->skel->maps.rb)
 
 std::optional<nlohmann::json> NetTracer::decode(const void* data, std::size_t size) {
   std::string why;
-  auto j = events::decode_net_record(data, size, impl_->names, &why);
+  auto j = events::decode_net_record(data, size, impl_->names, &impl_->tcp_dns, &why);
   if (!j) spdlog::warn("net tracer: bad record: {}", why);
   return j;
 }

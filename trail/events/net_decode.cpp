@@ -9,6 +9,7 @@
 
 #include "bpf/events/net.h"
 #include "trail/dns/message.hpp"
+#include "trail/dns/tcp_stream.hpp"
 #include "trail/events/record_common.hpp"
 
 namespace jobtrail::events {
@@ -43,12 +44,11 @@ json flow_json(const jt_flow& f, const dns::NameTable& names) {
   return n;
 }
 
-json dns_json(const dns_packet_event& e, dns::NameTable& names, bool* is_answer) {
+// One DNS message of a port-53 payload -> the `dns` object; learns answers into `names`.
+json dns_json(const dns_packet_event& e, const dns::ParseResult& parsed, dns::NameTable& names, bool* is_answer) {
   const bool ingress = e.flags & JT_DNS_INGRESS;
   const std::uint32_t captured = std::min<std::uint32_t>(e.captured_len, JT_DNS_CAPTURE);
-  std::span<const std::uint8_t> bytes(e.data, captured);
   const bool tcp = e.flow.protocol == JT_PROTO_TCP;
-  auto parsed = tcp ? dns::parse_tcp_message(bytes) : dns::parse_message(bytes);
   const auto& m = parsed.message;
   json d;
   d["id"] = m.id;
@@ -78,6 +78,38 @@ json dns_json(const dns_packet_event& e, dns::NameTable& names, bool* is_answer)
   return d;
 }
 
+json dns_event(const event_header& h, const dns_packet_event& e, const dns::ParseResult& parsed, dns::NameTable& names) {
+  bool answer = false;
+  json d = dns_json(e, parsed, names, &answer);
+  json j = header_json(h, answer ? "dns_answer" : "dns_query");
+  j["dns"] = std::move(d);
+  return j;
+}
+
+// DNS over TCP: the messages this segment completes (several, one, or none while a message
+// is still incomplete), one event each; an array unless exactly one. Without reassembly
+// state (`streams` null) the segment is taken on its own.
+json tcp_dns_events(const event_header& h, const dns_packet_event& e, std::span<const std::uint8_t> bytes,
+                    dns::NameTable& names, dns::TcpStreams* streams) {
+  if (!streams) return dns_event(h, e, dns::parse_tcp_message(bytes), names);
+  const std::string key(reinterpret_cast<const char*>(&e.flow), sizeof(e.flow));  // one direction of one connection
+  auto fed = streams->feed(key, bytes, e.packet_len <= bytes.size());
+  json out = json::array();
+  for (const auto& piece : fed.messages) {
+    auto parsed = dns::parse_message(piece.bytes);
+    if (piece.cut && parsed.ok()) parsed.error = "truncated tcp message";
+    if (piece.cut && fed.error != "tcp segment cut by the capture limit") parsed.error += " (" + fed.error + ")";
+    out.push_back(dns_event(h, e, parsed, names));
+  }
+  if (out.empty() && !fed.error.empty()) {  // nothing decodable, but bytes were given up: say so
+    dns::ParseResult r;
+    r.error = fed.error;
+    out.push_back(dns_event(h, e, r, names));
+  }
+  if (out.size() == 1) return out[0];
+  return out;
+}
+
 }  // namespace
 
 std::string address_text(const unsigned char* addr16, unsigned family) {
@@ -91,6 +123,11 @@ std::string address_text(const unsigned char* addr16, unsigned family) {
 }
 
 std::optional<json> decode_net_record(const void* data, std::size_t size, dns::NameTable& names, std::string* why) {
+  return decode_net_record(data, size, names, nullptr, why);
+}
+
+std::optional<json> decode_net_record(const void* data, std::size_t size, dns::NameTable& names,
+                                      dns::TcpStreams* tcp_streams, std::string* why) {
   event_header h{};
   if (!read_record(data, size, h, why)) return std::nullopt;
   switch (h.type) {
@@ -131,11 +168,9 @@ std::optional<json> decode_net_record(const void* data, std::size_t size, dns::N
     case JT_EV_DNS_PACKET: {
       auto e = std::make_unique<dns_packet_event>();
       if (!read_record(data, size, *e, why)) return std::nullopt;
-      bool answer = false;
-      json d = dns_json(*e, names, &answer);
-      json j = header_json(h, answer ? "dns_answer" : "dns_query");
-      j["dns"] = std::move(d);
-      return j;
+      std::span<const std::uint8_t> bytes(e->data, std::min<std::uint32_t>(e->captured_len, JT_DNS_CAPTURE));
+      if (e->flow.protocol == JT_PROTO_TCP) return tcp_dns_events(h, *e, bytes, names, tcp_streams);
+      return dns_event(h, *e, dns::parse_message(bytes), names);
     }
     default:
       if (why) *why = "unknown net record type " + std::to_string(h.type);

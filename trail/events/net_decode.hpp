@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trail/dns/name_table.hpp"
+#include "trail/dns/tcp_stream.hpp"
 
 struct jt_flow;
 
@@ -21,5 +22,11 @@ std::string address_text(const unsigned char* addr16, unsigned family);
 // or of an unknown type.
 std::optional<nlohmann::json> decode_net_record(const void* data, std::size_t size, dns::NameTable& names,
                                                 std::string* why);
+// The same with DNS-over-TCP reassembly across segments (trail/dns/tcp_stream.hpp): a TCP
+// port-53 segment yields one event per message it completes, so the result may be a JSON
+// ARRAY (several messages, or none yet: an empty array). Without `tcp_streams` each segment is
+// decoded on its own as one message.
+std::optional<nlohmann::json> decode_net_record(const void* data, std::size_t size, dns::NameTable& names,
+                                                dns::TcpStreams* tcp_streams, std::string* why);
 
 }  // namespace jobtrail::events
