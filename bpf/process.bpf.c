@@ -71,8 +71,10 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
     return 0;
   __u32 cpu = bpf_get_smp_processor_id();
   struct exec_scratch *s = bpf_map_lookup_elem(&exec_scratch, &cpu);
-  if (!s)
+  if (!s) { /* a CPU id beyond the scratch map: the exec is lost, counted like a full ring */
+    count_loss(JT_EV_PROCESS_EXEC);
     return 0;
+  }
   struct task_struct *task = (struct task_struct *)bpf_get_current_task();
   struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
   struct process_exec_event *e = &s->e;

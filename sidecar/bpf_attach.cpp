@@ -28,6 +28,12 @@ void reuse_shared_maps(const std::string& family, bpf_map* scope, bpf_map* exec_
     throw std::runtime_error(family + " tracer: cannot share jt_exec_ref: " + libbpf_error_text(errno));
 }
 
+void set_ring_buffer_size(const std::string& family, bpf_map* rb, const TracerContext& ctx) {
+  if (!ctx.ring_buffer_bytes || !rb) return;
+  if (int err = bpf_map__set_max_entries(rb, static_cast<__u32>(ctx.ring_buffer_bytes)))
+    throw std::runtime_error(family + " tracer: cannot set the ring buffer size: " + libbpf_error_text(err));
+}
+
 std::vector<std::string> disable_missing_tracepoints(const std::string& family, bpf_object* obj) {
   std::vector<std::string> off;
   std::string tracefs;

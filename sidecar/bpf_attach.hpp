@@ -16,6 +16,10 @@ struct TracerContext;
 // bpf_map__reuse_fd for jt_scope and jt_exec_ref (when present in the object); throws.
 void reuse_shared_maps(const std::string& family, bpf_map* scope, bpf_map* exec_ref, const TracerContext& ctx);
 
+// --ring-buffer-kib: bpf_map__set_max_entries on the family's ring buffer (before load) when
+// ctx.ring_buffer_bytes is set; throws.
+void set_ring_buffer_size(const std::string& family, bpf_map* rb, const TracerContext& ctx);
+
 // Probe, then choose: turns off autoload of every SEC("tp/CAT/NAME") program whose tracepoint
 // this kernel lacks (e.g. module syscalls without CONFIG_MODULES), logging each one.
 // Call between open and load. Returns the names turned off.

@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "sidecar/proc_cgroup.hpp"
+
 namespace fs = std::filesystem;
 
 namespace jobtrail::sidecar {
@@ -21,11 +23,9 @@ bool is_cgroup2(const fs::path& p) {
   return statfs(p.c_str(), &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
 }
 
-std::string read_first_line(const fs::path& p) {
+std::string read_text(const fs::path& p) {
   std::ifstream in(p);
-  std::string line;
-  std::getline(in, line);
-  return line;
+  return {std::istreambuf_iterator<char>(in), {}};
 }
 }  // namespace
 
@@ -46,34 +46,32 @@ std::uint64_t cgroup_id_of(const fs::path& dir) {
 }
 
 fs::path own_cgroup_dir(const fs::path& root) {
-  // /proc/self/cgroup: "0::/path" (cgroup v2 line)
-  std::ifstream in("/proc/self/cgroup");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("0::", 0) == 0) return root / fs::path(line.substr(3)).relative_path();
-  throw std::runtime_error("no cgroup v2 entry in /proc/self/cgroup");
+  const auto path = cgroup_v2_path(read_text("/proc/self/cgroup"));
+  if (!path) throw std::runtime_error("no cgroup v2 entry (0::) in /proc/self/cgroup");
+  return root / fs::path(*path).relative_path();
 }
 
 PodCgroups discover_pod_cgroup(const fs::path& host_root) {
-  // Our own cgroup id: the root of our cgroup view. With a cgroup namespace /proc/self/cgroup
-  // says "/" and our cgroupfs mount root IS our cgroup; without one the path is the host path.
-  std::uint64_t own_id = 0;
-  fs::path guess;
-  try {
-    guess = own_cgroup_dir(host_root);
-    own_id = cgroup_id_of(guess);
-  } catch (const std::exception&) {
+  const auto path = cgroup_v2_path(read_text("/proc/self/cgroup"));
+  if (!path) throw std::runtime_error("no cgroup v2 entry (0::) in /proc/self/cgroup");
+  const fs::path rel = fs::path(*path).relative_path();
+  // Without a cgroup namespace the path is the host path: our container's cgroup, directly.
+  if (!rel.empty() && fs::is_directory(host_root / rel)) return {(host_root / rel).parent_path(), host_root / rel};
+  // In a cgroup namespace the path is relative to the namespace's root, which is what a cgroup2
+  // mount made inside it shows (/sys/fs/cgroup in a container): our own cgroup's id comes from
+  // there, and the host mount is searched for the directory with that id (the cgroup id is the
+  // kernfs inode number, the same through every mount).
+  const std::uint64_t host_root_id = cgroup_id_of(host_root);
+  std::uint64_t want = 0;
+  for (const char* c : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
+    if (!is_cgroup2(c) || cgroup_id_of(c) == host_root_id) continue;  // the host's own mount
+    std::error_code ec;
+    if (fs::is_directory(fs::path(c) / rel, ec)) want = cgroup_id_of(fs::path(c) / rel);
+    break;
   }
-  std::uint64_t ns_root_id = 0;
-  for (const char* c : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"})
-    if (is_cgroup2(c) && fs::path(c) != host_root) {
-      // /proc/self/cgroup "0::/" in a namespace: the mount's root is our own cgroup
-      if (read_first_line("/proc/self/cgroup") == "0::/") ns_root_id = cgroup_id_of(c);
-      break;
-    }
-  std::uint64_t want = ns_root_id ? ns_root_id : own_id;
-  if (!ns_root_id && !guess.empty() && fs::exists(guess) && guess != host_root)
-    return {guess.parent_path(), guess};
+  if (want == 0)
+    throw std::runtime_error("own container cgroup not found: /proc/self/cgroup says " + *path + ", no such directory under " +
+                             host_root.string() + " and no namespaced cgroup2 mount at /sys/fs/cgroup: pass --cgroup");
   // Walk the host hierarchy for the matching id (bounded depth).
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(host_root, fs::directory_options::skip_permission_denied, ec);

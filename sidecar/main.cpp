@@ -19,6 +19,7 @@
 #include "sidecar/cgroup.hpp"
 #include "sidecar/http_endpoint.hpp"
 #include "sidecar/options.hpp"
+#include "sidecar/ring_buffer_size.hpp"
 #include "sidecar/session.hpp"
 
 namespace fs = std::filesystem;
@@ -50,6 +51,8 @@ void add_common_flags(CLI::App& app, Options& o) {
           std::map<std::string, OutputMode>{{"compact", OutputMode::compact}, {"json", OutputMode::json}}))
       ->default_str("compact");
   app.add_option("--http-listen", o.http_listen, "ADDR:PORT of /readyz /healthz /metrics")->capture_default_str();
+  app.add_option("--ring-buffer-kib", o.ring_buffer_kib,
+                 "KiB of every family's BPF ring buffer (power of two, >= page size; default per family: 1-16 MiB)");
   app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->capture_default_str();
   app.add_option("--disable-finding", o.disabled_findings, "switch off a finding rule by id (repeatable; docs/findings.md)");
   app.add_option("--allow-domain", o.allowed_domains, "allowed domain (github.com, *.github.com; repeatable): others become findings");
@@ -218,6 +221,10 @@ int main(int argc, char** argv) {
   // record serves /readyz only when asked; run always does (the startup probe needs it)
   o.http_listen_given = record->parsed() && record->count("--http-listen") > 0;
 
+  if (auto why = ring_buffer_kib_error(o.ring_buffer_kib, static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE))); !why.empty()) {
+    std::fprintf(stderr, "jobtrail-sidecar: %s\n", why.c_str());
+    return 1;
+  }
   auto logger = spdlog::stderr_color_mt("jobtrail");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(o.log_level));

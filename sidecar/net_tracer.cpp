@@ -37,6 +37,7 @@ void NetTracer::open_and_load(const TracerContext& ctx) {
   if (!impl_->skel) throw std::runtime_error("net tracer: cannot open BPF object: " + libbpf_error_text(errno));
   disable_missing_tracepoints("net", impl_->skel->obj);
   reuse_shared_maps("net", impl_->skel->maps.jt_scope, impl_->skel->maps.jt_exec_ref, ctx);
+  set_ring_buffer_size("net", impl_->skel->maps.rb, ctx);
   impl_->cgroup_fd = ctx.target_cgroup_fd;
   if (int err = net__load(impl_->skel)) throw std::runtime_error("net tracer: BPF load failed: " + libbpf_error_text(err));
 }

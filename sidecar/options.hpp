@@ -24,6 +24,7 @@ struct Options {
   std::string http_listen = "0.0.0.0:9477";  // "" = no endpoint
   bool http_listen_given = false;             // record: only when asked
   bool exit_when_idle = false;
+  std::uint64_t ring_buffer_kib = 0;           // every family's ring buffer; 0 = per-family default
   std::string log_level = "info";
   std::vector<std::string> disabled_findings;  // finding rule ids switched off (docs/findings.md)
   std::vector<std::string> allowed_domains;    // domain-not-allowed allow-list; empty = rule idle

@@ -31,6 +31,7 @@ void PrivTracer::open_and_load(const TracerContext& ctx) {
   if (!impl_->skel) throw std::runtime_error("priv tracer: cannot open BPF object: " + libbpf_error_text(errno));
   disable_missing_tracepoints("priv", impl_->skel->obj);
   reuse_shared_maps("priv", impl_->skel->maps.jt_scope, impl_->skel->maps.jt_exec_ref, ctx);
+  set_ring_buffer_size("priv", impl_->skel->maps.rb, ctx);
   impl_->cgroup_fd = ctx.target_cgroup_fd;
   if (int err = priv__load(impl_->skel.get()))
     throw std::runtime_error("priv tracer: BPF load failed: " + libbpf_error_text(err));

@@ -14,6 +14,7 @@
 
 #include "bpf/events/common.h"
 #include "process.skel.h"
+#include "sidecar/bpf_attach.hpp"
 #include "sidecar/container_names.hpp"
 #include "trail/events/process_decode.hpp"
 
@@ -44,6 +45,7 @@ void ProcessTracer::open_and_load(const TracerContext& ctx) {
   if (!ec) impl_->containers = std::make_unique<ContainerNames>(pod);
   impl_->skel = process__open();
   if (!impl_->skel) throw std::runtime_error("process tracer: cannot open BPF object: " + errno_text(errno));
+  set_ring_buffer_size("process", impl_->skel->maps.rb, ctx);
   int err = process__load(impl_->skel);
   if (err) throw std::runtime_error("process tracer: BPF load failed: " + errno_text(err));
   const int scope = bpf_map__fd(impl_->skel->maps.jt_scope);

@@ -91,6 +91,8 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   ctx.target_cgroup_fd = s.target_fd;
   ctx.excluded_cgroup_fd = s.excluded_fd;
   ctx.files = opts.files;
+  ctx.ring_buffer_bytes = opts.ring_buffer_kib * 1024;
+  if (ctx.ring_buffer_bytes) spdlog::info("ring buffers: {} KiB per family (--ring-buffer-kib)", opts.ring_buffer_kib);
   proc->open_and_load(ctx);
   ctx.scope_map_fd = proc->scope_map_fd();
   ctx.exec_ref_map_fd = proc->exec_ref_map_fd();

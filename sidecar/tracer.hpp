@@ -34,6 +34,7 @@ struct TracerContext {
   int scope_map_fd = -1;        // jt_scope of the process object: reuse it (already filled)
   int exec_ref_map_fd = -1;     // jt_exec_ref of the process object: reuse it
   FilesMode files = FilesMode::folded;
+  std::uint64_t ring_buffer_bytes = 0;  // --ring-buffer-kib * 1024 for every family; 0 = its default
 };
 
 class Tracer {
