@@ -6,8 +6,9 @@
 #   setns(pidfd_open(1), CLONE_NEWUTS)  the pidfd form (ctypes)                          -> host_ns
 #   unshare -m -- true               near miss: a fresh namespace
 #   nsenter -t $fresh -m -- true     near miss: setns into a namespace that is not the host's
-# Where a sandbox denies access to PID 1's /proc/1/ns (ptrace check, e.g. a VM agent as PID 1),
-# PID 2 stands in for it: kthreadd is a child of init_task and lives in the initial namespaces.
+# Where a sandbox denies access to PID 1's /proc/1/ns (ptrace check, e.g. a VM agent as PID 1) or
+# PID 1 is not in the initial namespaces (the tests run in a container), PID 2 stands in for it:
+# kthreadd is a child of init_task and lives in the initial namespaces.
 # Harmless: every namespace joined is one the test machine's processes already live in.
 set -euo pipefail
 bin=${JOBTRAIL_BINARY_DIR:?}/sidecar/jobtrail-sidecar
@@ -15,10 +16,12 @@ bin=${JOBTRAIL_BINARY_DIR:?}/sidecar/jobtrail-sidecar
 work=$(mktemp -d /tmp/findings-hostns-$$-XXXX)
 trap 'rm -rf "$work"' EXIT
 
+kthreadd_mnt=
+[ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ] && kthreadd_mnt=$(readlink /proc/2/ns/mnt 2>/dev/null || true)
 host=1
-if ! readlink /proc/1/ns/mnt > /dev/null 2>&1; then
-  [ "$(cat /proc/2/comm)" = kthreadd ] || { echo "neither /proc/1/ns nor kthreadd's is readable"; exit 1; }
-  host=2
+if ! init_mnt=$(readlink /proc/1/ns/mnt 2>/dev/null) || { [ -n "$kthreadd_mnt" ] && [ "$init_mnt" != "$kthreadd_mnt" ]; }; then
+  [ -n "$kthreadd_mnt" ] || { echo "neither PID 1's namespaces nor kthreadd's are readable"; exit 1; }
+  host=2   # PID 1's namespaces are unreadable here, or PID 1 is a container's init
 fi
 echo "host namespaces from PID $host ($(cat /proc/$host/comm))"
 
