@@ -36,7 +36,7 @@ const std::vector<RuleInfo>& all_rules() {
       {"bpf-use", high, "the bpf() syscall used by the job", make_bpf_use},
       {"kernel-tunable-write", high, "a file under /proc/sys or /sys opened for writing", make_kernel_tunable_write},
       {"release-agent-write", critical, "a cgroup release_agent written", make_release_agent_write},
-      {"host-namespace", high, "a process in the host's namespaces", make_host_namespace},
+      {"host-namespace", high, "a process in the host's namespaces, or setns into one (critical)", make_host_namespace},
       {"privileged-container", critical, "the container runtime asked for --privileged, -v /:/..., or --pid=host", make_privileged_container},
       {"cloud-metadata", high, "the cloud instance metadata service contacted", make_cloud_metadata},
       {"hardcoded-ip", medium, "a connection to an address no DNS answer of the job explains", make_hardcoded_ip},
