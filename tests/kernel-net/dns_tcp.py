@@ -2,7 +2,7 @@
 """Kernel test of DNS over TCP: the real sidecar `record` traces dns_tcp_job.py, which looks
 names up over TCP from a server on 127.0.0.79:53 (dns_tcp_server.py, outside the traced cgroup)
 in three shapes (query in one write; A+AAAA in one write; length and query written apart) and
-then connects to the answered address. Asserts, as kernel:net_families does for UDP, the query
+through glibc (getaddrinfo with `options use-vc`), then connects to the answered address. Asserts, as kernel:net_families does for UDP, the query
 names, the answer addresses and the dst_name of each following connect.
 usage: dns_tcp.py SIDECAR_BINARY SCRATCH_DIR"""
 import json
@@ -40,12 +40,12 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     dns = subprocess.Popen([python, os.path.join(here, "dns_tcp_server.py"), server,
                             "one.jobtrail.test=127.0.0.90,127.0.0.91", "two.jobtrail.test=127.0.0.92",
-                            "split.jobtrail.test=127.0.0.93"], stdout=subprocess.PIPE, text=True)
+                            "split.jobtrail.test=127.0.0.93", "glibc.jobtrail.test=127.0.0.94"], stdout=subprocess.PIPE, text=True)
     try:
         assert dns.stdout.readline().strip() == "ready"
         port = 21000 + os.getpid() % 900 * 10  # below the ephemeral range (32768+)
         r = subprocess.run([sidecar, "record", "--out", out, "--output", "json", "--",
-                            python, os.path.join(here, "dns_tcp_job.py"), server, str(port)],
+                            python, os.path.join(here, "dns_tcp_job.py"), server, str(port), scratch],
                            capture_output=True, text=True, timeout=60)
         check(r.returncode == 0, f"record exit status 0 (got {r.returncode}): {r.stderr[-400:]}")
     finally:
@@ -60,7 +60,8 @@ def main():
 
     expected = {"one.jobtrail.test": (["A"], ["127.0.0.90", "127.0.0.91"], port),
                 "two.jobtrail.test": (["A", "AAAA"], ["127.0.0.92"], port + 1),
-                "split.jobtrail.test": (["A"], ["127.0.0.93"], port + 2)}
+                "split.jobtrail.test": (["A"], ["127.0.0.93"], port + 2),
+                "glibc.jobtrail.test": (["A", "AAAA"], ["127.0.0.94"], port + 3)}
     # payload bytes of the TCP segment each event was decoded from: proves the three shapes
     # happened on the wire (several messages in one segment; a message in a segment of its own,
     # without its length, for "split")

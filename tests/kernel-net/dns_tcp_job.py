@@ -4,13 +4,17 @@ followed by a connection to the address it got, the way clients write DNS over T
   one    length and query in one write (dig +tcp, glibc for a single query)
   two    the A and AAAA queries of one lookup in one write (glibc getaddrinfo with use-vc)
   split  the length and the query in two writes (and the server answers likewise)
-usage: dns_tcp_job.py SERVER PORT"""
+  glibc  getaddrinfo over TCP (`getent ahosts` with `options use-vc`), in a private mount
+         namespace whose /etc/resolv.conf and /etc/nsswitch.conf point at SERVER only
+usage: dns_tcp_job.py SERVER PORT SCRATCH_DIR"""
+import os
 import socket
 import struct
+import subprocess
 import sys
 import time
 
-server, port = sys.argv[1], int(sys.argv[2])
+server, port, scratch = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
 
 def query(qid, name, qtype):
@@ -73,3 +77,14 @@ for i, (name, mode) in enumerate([("one.jobtrail.test", "one"), ("two.jobtrail.t
     addrs = lookup(name, mode)
     print(name, addrs, flush=True)
     connect_to(addrs[-1], port + i)
+
+resolv, nsswitch = os.path.join(scratch, "resolv.conf"), os.path.join(scratch, "nsswitch.conf")
+with open(resolv, "w") as f:
+    f.write(f"nameserver {server}\noptions use-vc attempts:1 timeout:3\n")
+with open(nsswitch, "w") as f:
+    f.write("hosts: files dns\n")
+out = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                      f"mount --bind {resolv} /etc/resolv.conf && mount --bind {nsswitch} /etc/nsswitch.conf"
+                      " && getent ahosts glibc.jobtrail.test"], capture_output=True, text=True, check=True).stdout
+print(out, flush=True)
+connect_to(out.split()[0], port + 3)
