@@ -193,3 +193,21 @@ TEST_CASE("net decode: tcp dns segments give one event per message") {
   CHECK((*j)["dns"]["answers"][1]["data"] == "10.0.0.2");
   CHECK(names.lookup("10.0.0.2") == "tcp.test");
 }
+
+TEST_CASE("net decode: a tcp dns segment cut by the capture is marked, not dropped") {
+  dns::NameTable names;
+  dns::TcpStreams streams;
+  std::string why;
+  Bytes answer = prefixed(message(9, "cut.test", 1, 3));
+  auto e = tcp_segment(Bytes(answer.begin(), answer.end() - 8), true);
+  e->packet_len = answer.size();  // the kernel saw the whole segment, captured less
+  auto j = events::decode_net_record(e.get(), sizeof(*e), names, &streams, &why);
+  REQUIRE(j);
+  REQUIRE(j->is_object());
+  CHECK((*j)["dns"]["error"] == "answer: truncated record header (tcp segment cut by the capture limit)");
+  CHECK((*j)["dns"]["malformed"] == true);
+  CHECK((*j)["dns"]["truncated_capture"] == true);
+  CHECK((*j)["dns"]["answers"].size() == 2);  // what was captured still counts
+  CHECK(names.lookup("10.0.0.2") == "cut.test");
+  CHECK(streams.streams() == 0);
+}

@@ -97,8 +97,7 @@ json tcp_dns_events(const event_header& h, const dns_packet_event& e, std::span<
   json out = json::array();
   for (const auto& piece : fed.messages) {
     auto parsed = dns::parse_message(piece.bytes);
-    if (piece.cut && parsed.ok()) parsed.error = "truncated tcp message";
-    if (piece.cut && fed.error != "tcp segment cut by the capture limit") parsed.error += " (" + fed.error + ")";
+    if (piece.cut) parsed.error = (parsed.ok() ? std::string("truncated tcp message") : parsed.error) + " (" + fed.error + ")";
     out.push_back(dns_event(h, e, parsed, names));
   }
   if (out.empty() && !fed.error.empty()) {  // nothing decodable, but bytes were given up: say so
