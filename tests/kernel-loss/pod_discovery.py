@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Pod cgroup discovery without --cgroup: the sidecar is one container cgroup (POD/sidecar) among
 siblings under the pod cgroup, as a native sidecar is. It must trace POD (the job in POD/job),
-exclude itself (POD/sidecar) and ignore a neighbour pod. Two layouts:
+exclude itself (POD/sidecar) and ignore a neighbour pod. Two layouts, and a sidecar in the root
+cgroup (nothing to discover: it must refuse to start):
   host:     no cgroup namespace; /proc/self/cgroup holds the host path.
   cgroupns: the way container runtimes start it: a cgroup namespace rooted at POD/sidecar, a
             private mount namespace with a cgroup2 mount made inside it at /sys/fs/cgroup (showing
@@ -70,9 +71,27 @@ def run_layout(sidecar_bin, layout):
     check(not foreign, f"[{layout}] nothing but the job's exec: {[e['process']['args'] for e in foreign]}")
 
 
+def run_in_root_cgroup(sidecar_bin):
+    """In the root cgroup without a namespace there is no pod to find: one line, exit 1, nothing
+    written (it used to trace the whole host with the root also "excluded": silently nothing)."""
+    work = scratch("discovery-root")
+    storage = os.path.join(work, "archive")
+    sc = Sidecar([sidecar_bin, "run", "--storage", storage, "--spool", storage + ".spool", "--http-listen", ""],
+                 os.path.join(work, "sidecar"), cgroup=CG_ROOT)
+    try:
+        status = sc.proc.wait(timeout=60)
+    finally:
+        sc.kill()
+    log = sc.log()
+    check(status == 1 and log.count("\n") == 1 and "own container cgroup not found" in log and "pass --cgroup" in log,
+          f"[root] start-up fails with one line (exit {status}): {log.strip()}")
+    check(not os.path.exists(storage), "[root] nothing written")
+
+
 def main():
     for layout in ("host", "cgroupns"):
         run_layout(sys.argv[1], layout)
+    run_in_root_cgroup(sys.argv[1])
 
 
 if __name__ == "__main__":
