@@ -33,13 +33,21 @@ def run_test(name, main):
         traceback.print_exc()
         failures.append("exception")
     print(f"{name}: {len(failures)} failure(s), {time.monotonic() - t0:.1f} s", flush=True)
+    if not failures:
+        for d in scratch_dirs:
+            shutil.rmtree(d, ignore_errors=True)
     sys.exit(1 if failures else 0)
 
 
+scratch_dirs = []
+
+
 def scratch(name):
+    """A fresh folder under the build tree; removed at the end if every check passed."""
     d = os.path.join(BIN, "tests", "kernel-loss-scratch", f"{name}-{os.getpid()}")
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
+    scratch_dirs.append(d)
     return d
 
 

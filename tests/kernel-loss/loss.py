@@ -14,7 +14,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktest import (CLI, Cgroups, Sidecar, archive_dir, check, events_of, free_port,  # noqa: E402
                    manifest_of, metrics, run_in, run_test, scratch)
 
-N = 300  # /bin/true runs; one exec record is ~250 bytes, so 4 KiB holds a dozen or so
+# The smallest ring the kernel takes (one page; 4 KiB on x86) and enough /bin/true runs to
+# overflow it many times over: one exec record is ~250 bytes, so 4 KiB holds a dozen or so.
+RING_KIB = max(4, os.sysconf("SC_PAGE_SIZE") // 1024)
+N = 300 * RING_KIB // 4
 
 
 def process_state(pid):
@@ -41,13 +44,18 @@ def main():
     work = scratch("loss")
     storage, port = os.path.join(work, "archive"), free_port()
     with Cgroups(f"jt-kloss-loss-{os.getpid()}") as (cg,):
+        bad = subprocess.run([sidecar_bin, "run", "--cgroup", cg, "--storage", storage, "--http-listen", "",
+                              "--ring-buffer-kib", "3"], capture_output=True, text=True, timeout=60)
+        check(bad.returncode == 1 and bad.stderr == "jobtrail-sidecar: --ring-buffer-kib 3: must be a power of two "
+              "(4, 8, ... 1024, ...)\n" and not os.path.exists(storage),
+              f"--ring-buffer-kib 3 refused with one line, nothing written: {bad.returncode} {bad.stderr!r}")
         sc = Sidecar([sidecar_bin, "run", "--cgroup", cg, "--storage", storage, "--spool", storage + ".spool",
-                      "--http-listen", f"127.0.0.1:{port}", "--output", "json", "--ring-buffer-kib", "4"],
+                      "--http-listen", f"127.0.0.1:{port}", "--output", "json", "--ring-buffer-kib", str(RING_KIB)],
                      os.path.join(work, "sidecar"))
         try:
-            if not check(sc.wait_ready(), "sidecar ready with --ring-buffer-kib 4"):
+            if not check(sc.wait_ready(), f"sidecar ready with --ring-buffer-kib {RING_KIB}"):
                 return
-            check("ring buffers: 4 KiB per family" in sc.log(), "the log says the ring-buffer size")
+            check(f"ring buffers: {RING_KIB} KiB per family" in sc.log(), "the log says the ring-buffer size")
             os.kill(sc.pid, signal.SIGSTOP)
             for _ in range(100):
                 if process_state(sc.pid) == "T":
@@ -79,7 +87,7 @@ def main():
     execs = [e for e in events if e["type"] == "process_exec"]
     exits = [e for e in events if e["type"] == "process_exit"]
     check(lost.get("process_exec", 0) > 0, f"process_exec losses recorded ({lost.get('process_exec', 0)})")
-    check(len(execs) > 0, f"some execs got through the 4 KiB ring ({len(execs)})")
+    check(len(execs) > 0, f"some execs got through the {RING_KIB} KiB ring ({len(execs)})")
     check(all(e["process"]["args"] in (["/bin/true"], ["/bin/sh", "-c", loop]) for e in execs),
           "every exec seen is one of the job's")
     # Exact: every exec in scope either reaches the ring or increments the loss counter.
