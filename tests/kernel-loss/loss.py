@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktest import (CLI, Cgroups, Sidecar, archive_dir, check, events_of, free_port,  # noqa: E402
                    manifest_of, metrics, run_in, run_test, scratch)

@@ -12,6 +12,7 @@ usage: pod_discovery.py SIDECAR_BINARY"""
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ktest import (CG_ROOT, Cgroups, Sidecar, archive_dir, check, events_of, execs_with_args, run_in,  # noqa: E402
                    run_test, scratch)
