@@ -64,6 +64,8 @@ std::map<std::string, std::uint64_t> NetTracer::read_losses() {
                                                   : "net_other";
     out[name] += n;
   }
+  // unfinished DNS-over-TCP messages dropped to keep the reassembly bounded
+  if (auto n = impl_->tcp_dns.evicted()) out["dns_tcp_reassembly"] = n;
   return out;
 }
 
