@@ -53,12 +53,14 @@ void record_and_check(const std::string& endpoint, const std::string& tag) {
   }
   auto [st, out] = rgw::sh(rgw::aws() + "s3 cp --recursive --only-show-errors s3://" + bucket + "/trails/ " + dir +
                            "/down 2>&1");
-  INFO(out);
+  const std::string& out_text = out;  // INFO captures in a lambda: no structured bindings (clang 14)
+  INFO(out_text);
   REQUIRE(st == 0);
   auto [st2, out2] = rgw::sh("python3 " + std::string(JOBTRAIL_SOURCE_DIR) + "/tests/storage/check_archive.py " +
                              dir + "/down " + prefix + " " + std::to_string(n) +
                              " jobs/octo/hello/42/1/build/uid-" + tag + ".json 2>&1");
-  INFO(out2);
+  const std::string& out2_text = out2;  // INFO captures in a lambda: no structured bindings (clang 14)
+  INFO(out2_text);
   CHECK(st2 == 0);
   CHECK(out2.find(std::to_string(n) + " events") != std::string::npos);
   fs::remove_all(dir);

@@ -37,7 +37,8 @@ void check_exactly(const std::string& bucket, const std::map<std::string, std::s
   for (const auto& o : listed) keys.insert(o.key);
   CHECK(listed.size() == expected.size());  // nothing duplicated, nothing extra
   CHECK(keys.size() == expected.size());
-  for (const auto& [k, v] : expected) {
+  for (const auto& [key, v] : expected) {
+    const std::string& k = key;  // INFO captures in a lambda: no structured bindings (clang 14)
     INFO("key " << k);
     REQUIRE(keys.count(k) == 1);  // nothing lost
     CHECK(jobtrail::s3::sha256_hex(direct->get_object(bucket, k)) == jobtrail::s3::sha256_hex(v));
@@ -129,7 +130,8 @@ TEST_CASE("s3 faults: a 30 s RGW outage during a stream of uploads loses and dup
   CHECK(st1 == 0);
   std::this_thread::sleep_for(std::chrono::seconds(30));
   auto [st2, o2] = rgw::sh(rgw_sh + " start-rgw " + state + " 2>&1");
-  INFO(o2);
+  const std::string& o2_text = o2;  // INFO captures in a lambda: no structured bindings (clang 14)
+  INFO(o2_text);
   CHECK(st2 == 0);
   std::this_thread::sleep_for(std::chrono::seconds(3));
   producing = false;

@@ -34,7 +34,8 @@ TEST_CASE("s3 rgw: put / get / list round trip - awscli sees the same bytes") {
   std::string dir = rgw::temp_dir();
   auto [st, out] = rgw::sh(rgw::aws() + "s3 cp s3://" + bucket + "/pods/ns/pod/uid/events-000000.jsonl.zst " + dir +
                            "/via-awscli 2>&1");
-  INFO(out);
+  const std::string& out_text = out;  // INFO captures in a lambda: no structured bindings (clang 14)
+  INFO(out_text);
   REQUIRE(st == 0);
   CHECK(jobtrail::s3::digests_of_file_range(dir + "/via-awscli", 0, body.size()).sha256_hex ==
         jobtrail::s3::sha256_hex(body));
@@ -42,7 +43,8 @@ TEST_CASE("s3 rgw: put / get / list round trip - awscli sees the same bytes") {
   // and an object awscli uploaded is read back by us
   write_file(dir + "/from-awscli", "written by awscli\n");
   auto [st2, out2] = rgw::sh(rgw::aws() + "s3 cp " + dir + "/from-awscli s3://" + bucket + "/x/from-awscli 2>&1");
-  INFO(out2);
+  const std::string& out2_text = out2;  // INFO captures in a lambda: no structured bindings (clang 14)
+  INFO(out2_text);
   REQUIRE(st2 == 0);
   CHECK(c->get_object(bucket, "x/from-awscli") == "written by awscli\n");
   fs::remove_all(dir);
@@ -126,7 +128,8 @@ TEST_CASE("s3 rgw: streamed file upload / multipart above the threshold / stream
   CHECK(fs::file_size(dir + "/large.back") == large.size());
   // awscli agrees on the size and content
   auto [st, out] = rgw::sh(rgw::aws() + "s3 cp s3://" + bucket + "/large " + dir + "/large.aws 2>&1");
-  INFO(out);
+  const std::string& out_text = out;  // INFO captures in a lambda: no structured bindings (clang 14)
+  INFO(out_text);
   REQUIRE(st == 0);
   CHECK(jobtrail::s3::digests_of_file_range(dir + "/large.aws", 0, large.size()).sha256_hex ==
         jobtrail::s3::sha256_hex(large));

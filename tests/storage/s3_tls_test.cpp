@@ -25,7 +25,8 @@ struct Pki {
         "printf 'subjectAltName=DNS:localhost\\n' > san.ext; "
         "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext "
         "-out server.pem 2>&1");
-    INFO(out);
+    const std::string& out_text = out;  // INFO captures in a lambda: no structured bindings (clang 14)
+    INFO(out_text);
     REQUIRE(st == 0);
   }
 };
