@@ -73,6 +73,16 @@ void Pipeline::drain() {
 }
 
 void Pipeline::poll_losses() {
+  // A record the kernel queued but no decoder accepted is as gone as one the kernel dropped: it
+  // goes into the trail (and the manifest's loss totals) as `lost`, not only into the log.
+  for (auto& [family, count] : undecodable_pending_) {
+    const std::string type = "undecodable_" + family;
+    nlohmann::json ev = {{"type", "lost"}, {"lost_type", type}, {"count", count},
+                         {"time", events::rfc3339_ns(events::realtime_now_ns())}};
+    writer_.add_lost(type, count);
+    emit(ev);
+  }
+  undecodable_pending_.clear();
   for (auto& t : tracers_) {
     for (auto& [type, total] : t->read_losses()) {
       auto& seen = lost_seen_[type];
@@ -92,6 +102,7 @@ void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
   if (!ev) {
     ++bad_records_;
     ++g_metrics.bad_records;
+    ++undecodable_pending_[t.name()];
     return;
   }
   if (ev->is_array()) {  // a family may release several events at once (folded file opens)

@@ -51,6 +51,8 @@ class Pipeline {
   ExecTable table_;
   std::int64_t mono_to_real_ns_ = 0;
   std::map<std::string, std::uint64_t> lost_seen_;
+  // Records no decoder accepted, per family, not yet written as `lost` events.
+  std::map<std::string, std::uint64_t> undecodable_pending_;
   nlohmann::json identity_;  // null until found
   std::uint64_t events_ = 0, bad_records_ = 0;
   std::string out_;  // stdout buffer, flushed per poll
