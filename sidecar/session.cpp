@@ -25,7 +25,8 @@ std::atomic<bool> g_stop{false};
 namespace {
 void on_signal(int) { g_stop = true; }
 
-int libbpf_to_spdlog(enum libbpf_print_level level, const char* fmt, va_list args) {
+// libbpf hands us its own printf format: marked as such so -Wformat checks callers, not us.
+[[gnu::format(printf, 2, 0)]] int libbpf_to_spdlog(enum libbpf_print_level level, const char* fmt, va_list args) {
   char buf[1024];
   int n = std::vsnprintf(buf, sizeof buf, fmt, args);
   std::string_view line(buf, n > 0 ? std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buf - 1) : 0);
