@@ -2,18 +2,30 @@
 # README command 2: installs everything, builds, and runs every test.
 #   1. one build of everything with clang and ASan+UBSan (build-test/), the libFuzzer targets
 #      included: clang compiles this code base with 25-30 % less CPU time than gcc at the same
-#      -O1 with sanitizers (measured on its heaviest files), and libFuzzer needs it anyway. Sanitizers also watch the real sidecar, webhook and CLI
-#      binaries the script tests run.
-#   2. every ctest label but fuzz: unit, kernel, storage, webhook, cli, browser, package. The
-#      package label holds image-steps: the Dockerfile's build step (a gcc Release build of the
-#      three binaries) in a clean folder, run alone so it cannot skew timing-sensitive tests.
+#      -O1 with sanitizers (measured on its heaviest files), and libFuzzer needs it anyway.
+#      Sanitizers also watch the real sidecar, webhook and CLI binaries the script tests run.
+#   2. every ctest label but fuzz: unit, kernel, storage, webhook, cli, browser, package.
 #   3. each libFuzzer target for a bounded time.
-# Extra arguments go to the first ctest (e.g. -L kernel, -R mutate) and skip the fuzzers.
-# JOBTRAIL_IMAGE_STEPS=0 leaves out package:image-steps (about 8 min on 2 cores) for quick runs.
+#   Beside all three, at the lowest CPU priority: package:image-steps' script, the Dockerfile's
+#   build step (a gcc Release build of the three binaries) in a clean folder. It only gets the
+#   CPU the build and the tests leave idle, so it cannot slow the timing-sensitive tests, and it
+#   costs CI what is left of it at the end instead of 8 minutes on its own.
+# Extra arguments go to the first ctest (e.g. -L kernel, -R mutate) and skip the fuzzers and the
+# image steps. JOBTRAIL_IMAGE_STEPS=0 leaves the image steps out.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 "$top/scripts/install-deps.sh"
+image_pid=
+image_log=$top/build-test/image-steps.log
+if [[ $# -eq 0 && ${JOBTRAIL_IMAGE_STEPS:-1} == 1 ]]; then
+  mkdir -p "$top/build-test"
+  # Its own process group (setsid), so a failed build or test stops all of it.
+  setsid nice -n 19 timeout 1500 env JOBTRAIL_SOURCE_DIR="$top" "$top/tests/package/run_image_steps.sh" \
+    > "$image_log" 2>&1 &
+  image_pid=$!
+  trap 'kill -- "-$image_pid" 2>/dev/null || true' EXIT
+fi
 start=$SECONDS
 # -O1 without debug info: CI's build is the longest step; sanitizer reports keep their frames
 # (-fno-omit-frame-pointer) and -O1 keeps timing-sensitive tests realistic. No bench programs.
@@ -25,13 +37,24 @@ fi
   -DJOBTRAIL_SANITIZE=ON -DJOBTRAIL_FUZZ=ON -DJOBTRAIL_BENCH=OFF \
   -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O1 -DCMAKE_C_FLAGS=-O1
 echo "test.sh: sanitized build took $((SECONDS - start)) s"
-exclude='^fuzz:'
-[[ ${JOBTRAIL_IMAGE_STEPS:-1} == 1 ]] || exclude='^(fuzz:|package:image-steps$)'
 start=$SECONDS
-(cd "$top/build-test" && ctest --output-on-failure -j"$jobs" -E "$exclude" "$@")
+(cd "$top/build-test" && ctest --output-on-failure -j"$jobs" -E '^(fuzz:|package:image-steps$)' "$@")
 echo "test.sh: tests took $((SECONDS - start)) s"
 if [[ $# -eq 0 ]]; then
   start=$SECONDS
   (cd "$top/build-test" && ctest --output-on-failure -L fuzz)
   echo "test.sh: fuzzing took $((SECONDS - start)) s"
+fi
+if [[ -n $image_pid ]]; then
+  start=$SECONDS
+  status=0
+  wait "$image_pid" || status=$?
+  trap - EXIT
+  if [[ $status -ne 0 ]]; then
+    cat "$image_log"
+    echo "test.sh: package:image-steps FAILED (exit $status)"
+    exit 1
+  fi
+  grep -E '^(ok|FAIL|image)' "$image_log"
+  echo "test.sh: image steps passed; waited $((SECONDS - start)) s for them after the fuzzers"
 fi
