@@ -5,19 +5,13 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
 import known_trail  # noqa: E402
+from trailtest import check, failures  # noqa: E402,F401 (re-exported to the tests)
 
 BIN = os.environ.get("JOBTRAIL_BINARY_DIR", "build")
 JOBTRAIL = os.path.join(BIN, "cli", "jobtrail")
 MAKE_ARCHIVE = os.path.join(BIN, "tests", "cli", "make_archive")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
 
 def run(*args, env=None, timeout=60):
     r = subprocess.run([JOBTRAIL, *map(str, args)], capture_output=True, text=True, timeout=timeout,

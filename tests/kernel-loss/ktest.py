@@ -11,17 +11,12 @@ import time
 import traceback
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from trailtest import check, events_of, failures  # noqa: E402,F401 (re-exported to the tests)
+
 BIN = os.environ["JOBTRAIL_BINARY_DIR"]
 CLI = os.path.join(BIN, "cli", "jobtrail")
 CG_ROOT = next(p for p in ("/sys/fs/cgroup/unified", "/sys/fs/cgroup") if os.path.exists(p + "/cgroup.procs"))
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
 
 
 def run_test(name, main):
@@ -145,16 +140,6 @@ def archive_dir(storage):
         if "manifest.json" in files:
             return root
     return None
-
-
-def events_of(archive):
-    lines = []
-    for name in sorted(os.listdir(archive)):
-        if name.endswith(".jsonl.zst"):
-            text = subprocess.run(["zstd", "-dc", os.path.join(archive, name)], check=True,
-                                  capture_output=True).stdout.decode()
-            lines += [json.loads(l) for l in text.splitlines() if l.strip()]
-    return sorted(lines, key=lambda e: e["seq"])
 
 
 def manifest_of(archive):

@@ -11,27 +11,13 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from trailtest import check, events_of, failures  # noqa: E402
+
 here = os.path.dirname(os.path.abspath(__file__))
 sidecar, scratch = sys.argv[1], sys.argv[2]
 python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 server = "127.0.0.79"
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def events_of(out):
-    lines = []
-    for name in sorted(os.listdir(out)):
-        if name.endswith(".jsonl.zst"):
-            text = subprocess.run(["zstd", "-dc", os.path.join(out, name)], check=True,
-                                  capture_output=True).stdout.decode()
-            lines += [json.loads(l) for l in text.splitlines() if l.strip()]
-    return lines
 
 
 def main():
