@@ -25,6 +25,10 @@ if [[ $# -eq 0 && ${JOBTRAIL_IMAGE_STEPS:-1} == 1 ]]; then
     > "$image_log" 2>&1 &
   image_pid=$!
   trap 'kill -- "-$image_pid" 2>/dev/null || true' EXIT
+  # A new session is a new scheduler autogroup where autogroups are on (Debian's default): the
+  # nice value above then only ranks it within its own group, which would still get half of
+  # the CPU. The group's own nice value makes it yield to the build and the tests.
+  echo 19 > "/proc/$image_pid/autogroup" 2>/dev/null || true
 fi
 start=$SECONDS
 # -O1 without debug info: CI's build is the longest step; sanitizer reports keep their frames
