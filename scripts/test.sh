@@ -20,15 +20,13 @@ image_pid=
 image_log=$top/build-test/image-steps.log
 if [[ $# -eq 0 && ${JOBTRAIL_IMAGE_STEPS:-1} == 1 ]]; then
   mkdir -p "$top/build-test"
-  # Its own process group (setsid), so a failed build or test stops all of it.
-  setsid nice -n 19 timeout 1500 env JOBTRAIL_SOURCE_DIR="$top" "$top/tests/package/run_image_steps.sh" \
+  # timeout puts itself and the script in a process group of their own (kill -- -PID stops it
+  # all), in this session: a new session (setsid) would be a scheduler autogroup of its own
+  # (Debian's default), where nice does not yield to the processes of other groups.
+  nice -n 19 timeout 1500 env JOBTRAIL_SOURCE_DIR="$top" "$top/tests/package/run_image_steps.sh" \
     > "$image_log" 2>&1 &
   image_pid=$!
   trap 'kill -- "-$image_pid" 2>/dev/null || true' EXIT
-  # A new session is a new scheduler autogroup where autogroups are on (Debian's default): the
-  # nice value above then only ranks it within its own group, which would still get half of
-  # the CPU. The group's own nice value makes it yield to the build and the tests.
-  echo 19 > "/proc/$image_pid/autogroup" 2>/dev/null || true
 fi
 start=$SECONDS
 # -O1 without debug info: CI's build is the longest step; sanitizer reports keep their frames
