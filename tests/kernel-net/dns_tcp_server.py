@@ -11,24 +11,17 @@ import sys
 import threading
 import time
 
+from dns_wire import question_of, reply
+
 bind = sys.argv[1]
 table = {k: v.split(",") for k, v in (a.split("=", 1) for a in sys.argv[2:])}
 
 
 def answer(q):
-    qid = struct.unpack(">H", q[:2])[0]
-    i, labels = 12, []
-    while i < len(q) and q[i]:
-        labels.append(q[i + 1:i + 1 + q[i]].decode(errors="replace"))
-        i += 1 + q[i]
-    question = q[12:i + 5]
-    name = ".".join(labels)
-    qtype = struct.unpack(">H", q[i + 1:i + 3])[0]
+    qid, name, qtype, question = question_of(q)
     if name not in table:
-        return name, struct.pack(">HHHHHH", qid, 0x8183, 1, 0, 0, 0) + question
-    addrs = table[name] if qtype == 1 else []
-    rr = b"".join(b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + socket.inet_aton(a) for a in addrs)
-    return name, struct.pack(">HHHHHH", qid, 0x8180, 1, len(addrs), 0, 0) + question + rr
+        return name, reply(qid, question, [], found=False)
+    return name, reply(qid, question, table[name] if qtype == 1 else [])
 
 
 def serve(conn):
