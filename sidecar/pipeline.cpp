@@ -55,21 +55,26 @@ int Pipeline::on_record(void* ctx, void* data, std::size_t size) {
 int Pipeline::poll(int timeout_ms) {
   int n = rb_ ? ring_buffer__poll(rb_, timeout_ms) : 0;
   release_deferred();
-  if (!out_.empty()) {
-    std::fwrite(out_.data(), 1, out_.size(), stdout);
-    std::fflush(stdout);
-    out_.clear();
-  }
+  flush_stdout();
   return n < 0 ? 0 : n;
+}
+
+void Pipeline::flush_stdout() {
+  if (out_.empty()) return;
+  std::fwrite(out_.data(), 1, out_.size(), stdout);
+  std::fflush(stdout);
+  out_.clear();
 }
 
 void Pipeline::drain() {
   if (rb_) ring_buffer__consume(rb_);
-  release_deferred();
+  release_deferred();  // one more read of every ring for the events held so far
+  // No ring is read after this: what a family still folds is flushed now, and nothing stays held.
   for (auto& t : tracers_)
-    for (auto& e : t->flush()) handle_event(e);  // events a family still held (folds)
-  poll(0);
+    for (auto& e : t->flush()) handle_event(e);
+  join_.release_all([this](nlohmann::json& e) { emit(e); });
   poll_losses();
+  flush_stdout();
 }
 
 void Pipeline::poll_losses() {
@@ -113,41 +118,16 @@ void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
 }
 
 void Pipeline::release_deferred() {
-  if (deferred_.empty()) return;
-  // Every ring is read to the end first: an exec is committed to its ring before any event of
-  // the new image exists, so whatever is still unknown now stays unknown (started untraced).
-  if (rb_) ring_buffer__consume(rb_);
-  auto batch = std::move(deferred_);
-  deferred_.clear();
-  for (auto& e : batch) handle_event(e, /*may_defer=*/false);
+  join_.release([this] { if (rb_) ring_buffer__consume(rb_); }, [this](nlohmann::json& e) { emit(e); });
 }
 
-void Pipeline::handle_event(nlohmann::json& e, bool may_defer) {
+void Pipeline::handle_event(nlohmann::json& e) {
   if (auto k = e.find("ktime_ns"); k != e.end()) {
     e["time"] = events::rfc3339_ns(k->get<std::int64_t>() + mono_to_real_ns_);
     e.erase(k);
   }
-  auto& p = e["process"];
-  const std::uint64_t exec_id = p.value("exec_id", std::uint64_t{0});
-  const std::string type = e.value("type", std::string());
-  // Each family has its own ring buffer and libbpf reads them one after the other, so a file
-  // or network event can reach us before the exec it belongs to: hold it until the rings
-  // have been read once more, then it gets the exec's process fields like every other event.
-  if (may_defer && exec_id != 0 && type.rfind("process_", 0) != 0 && !table_.find(exec_id)) {
-    deferred_.push_back(std::move(e));
-    return;
-  }
-  if (type == "process_exec") {
-    table_.add(exec_id, {{"binary", p["binary"]}, {"args", p["args"]}, {"args_truncated", p["args_truncated"]},
-                         {"cwd", p["cwd"]}, {"pid", p["pid"]}, {"uid", p["uid"]}, {"gid", p["gid"]},
-                         {"ns_pid", p["ns_pid"]}, {"parent_exec_id", p["parent_exec_id"]}});
-    if (e.contains("env")) check_identity(e);
-  } else if (const auto* known = table_.find(exec_id)) {
-    const auto pid = p.value("pid", 0u);
-    for (auto& [k, v] : known->items())
-      if (!p.contains(k)) p[k] = v;
-    if (type == "process_exit" && pid == (*known)["pid"].get<unsigned>()) table_.retire(exec_id);
-  }
+  if (join_.arrive(e) == ExecJoin::Arrival::held) return;
+  if (e.value("type", std::string()) == "process_exec" && e.contains("env")) check_identity(e);
   emit(e);
 }
 
@@ -158,7 +138,7 @@ void Pipeline::check_identity(const nlohmann::json& exec) {
     if (env.contains(k)) job[k] = env[k];
   if (job.empty()) return;
   const auto parent_id = exec["process"].value("parent_exec_id", std::uint64_t{0});
-  const auto* parent = table_.find(parent_id);
+  const auto* parent = join_.find(parent_id);
   const bool from_worker = parent && basename_of((*parent).value("binary", std::string())) == "Runner.Worker";
   if (identity_.is_null()) {
     if (!from_worker) return;  // only the runner's own step processes reveal the identity
@@ -190,6 +170,7 @@ void Pipeline::finish_observers() {
   std::vector<nlohmann::json> derived;
   for (auto& o : observers_) o->on_finish(derived);
   for (auto& d : derived) write(d);
+  flush_stdout();
 }
 
 void Pipeline::write(nlohmann::json& event) {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "sidecar/exec_table.hpp"
+#include "sidecar/exec_join.hpp"
 #include "sidecar/observer.hpp"
 #include "sidecar/options.hpp"
 #include "sidecar/tracer.hpp"
@@ -36,10 +36,11 @@ class Pipeline {
  private:
   static int on_record(void* ctx, void* data, std::size_t size);
   void handle(Tracer& t, const void* data, std::size_t size);
-  void handle_event(nlohmann::json& event, bool may_defer = true);
+  void handle_event(nlohmann::json& event);
   void release_deferred();
   void emit(nlohmann::json& event);
   void write(nlohmann::json& event);
+  void flush_stdout();
   void check_identity(const nlohmann::json& exec);
 
   std::vector<std::unique_ptr<Tracer>>& tracers_;
@@ -48,7 +49,7 @@ class Pipeline {
   events::PodRef pod_;
   ring_buffer* rb_ = nullptr;
   std::vector<std::pair<Pipeline*, Tracer*>> ctx_;
-  ExecTable table_;
+  ExecJoin join_;  // process fields for every event; holds events whose exec is not read yet
   std::int64_t mono_to_real_ns_ = 0;
   std::map<std::string, std::uint64_t> lost_seen_;
   // Records no decoder accepted, per family, not yet written as `lost` events.
@@ -57,7 +58,6 @@ class Pipeline {
   std::uint64_t events_ = 0, bad_records_ = 0;
   std::string out_;  // stdout buffer, flushed per poll
   std::vector<std::unique_ptr<EventObserver>> observers_;
-  std::vector<nlohmann::json> deferred_;  // events whose exec was not seen yet (another ring)
 };
 
 }  // namespace jobtrail::sidecar

@@ -65,20 +65,25 @@ for seg in sorted(glob.glob(f"{work}/out/events-*.jsonl.zst")):
 by_seq = {e["seq"]: e for e in ev}
 args = lambda e: e.get("process", {}).get("args", [])
 setns = [e for e in ev if e["type"] == "priv_syscall" and e["priv"]["syscall"] == "setns"]
-for e in setns: print("setns:", args(e), json.dumps(e["priv"]))
+for e in setns: print("setns:", args(e), json.dumps(e["priv"]), json.dumps(e["process"].get("exec_id")))
 
-[host] = [e for e in setns if args(e)[:3] == ["nsenter", "-t", host_pid]]
+def one(matches, what):
+    # every setns event carries its exec's argv (sidecar/exec_join): a miss is a failure, shown whole
+    assert len(matches) == 1, f"want one setns event of {what}, got {len(matches)}: {json.dumps(setns)}"
+    return matches[0]
+
+host = one([e for e in setns if args(e)[:3] == ["nsenter", "-t", host_pid]], "nsenter -t host")
 a = host["priv"]["args"]
 assert a["namespaces"] == ["mnt"] and host["priv"]["result"] == "ok", a
 assert a["host_ns"] is True and a["host_namespaces"] == ["mnt"], a
 assert a["ns_inum"] == host_inum, (a, host_inum)
 
-[pidfd] = [e for e in setns if any(x.endswith("pidfd_setns.py") for x in args(e))]
+pidfd = one([e for e in setns if any(x.endswith("pidfd_setns.py") for x in args(e))], "pidfd_setns.py")
 a = pidfd["priv"]["args"]
 assert a["namespaces"] == ["uts"] and pidfd["priv"]["result"] == "ok", a
 assert a["host_ns"] is True and a["host_namespaces"] == ["uts"] and "ns_inum" not in a, a
 
-[fresh] = [e for e in setns if args(e)[:2] == ["nsenter", "-t"] and args(e)[2] != host_pid]
+fresh = one([e for e in setns if args(e)[:2] == ["nsenter", "-t"] and args(e)[2] != host_pid], "nsenter -t fresh")
 a = fresh["priv"]["args"]
 assert a["ns_inum"] == fresh_inum != host_inum, (a, fresh_inum, host_inum)
 assert a["host_ns"] is False and "host_namespaces" not in a, a

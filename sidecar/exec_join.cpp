@@ -1,0 +1,62 @@
+#include "sidecar/exec_join.hpp"
+
+namespace jobtrail::sidecar {
+
+namespace {
+bool is_process_event(const std::string& type) { return type.rfind("process_", 0) == 0; }
+}  // namespace
+
+ExecJoin::Arrival ExecJoin::arrive(nlohmann::json& e) {
+  auto& p = e["process"];
+  const std::uint64_t exec_id = p.value("exec_id", std::uint64_t{0});
+  const std::string type = e.value("type", std::string());
+  if (type == "process_exec") {
+    table_.add(exec_id, {{"binary", p["binary"]}, {"args", p["args"]}, {"args_truncated", p["args_truncated"]},
+                         {"cwd", p["cwd"]}, {"pid", p["pid"]}, {"uid", p["uid"]}, {"gid", p["gid"]},
+                         {"ns_pid", p["ns_pid"]}, {"parent_exec_id", p["parent_exec_id"]}});
+    return Arrival::ready;
+  }
+  if (exec_id != 0 && !is_process_event(type) && !table_.find(exec_id)) {
+    held_.push_back(std::move(e));
+    return Arrival::held;
+  }
+  join(e);
+  return Arrival::ready;
+}
+
+void ExecJoin::release(const std::function<void()>& read_all_rings, const Sink& sink) {
+  if (held_.empty()) return;
+  // Taken BEFORE the read: an event held during it may belong to an exec committed to a ring
+  // the read had already passed (it would be released without its process fields).
+  auto batch = std::move(held_);
+  held_.clear();
+  read_all_rings();
+  for (auto& e : batch) {
+    join(e);
+    sink(e);
+  }
+}
+
+void ExecJoin::release_all(const Sink& sink) {
+  auto batch = std::move(held_);
+  held_.clear();
+  for (auto& e : batch) {
+    join(e);
+    sink(e);
+  }
+}
+
+void ExecJoin::join(nlohmann::json& e) {
+  auto& p = e["process"];
+  const std::uint64_t exec_id = p.value("exec_id", std::uint64_t{0});
+  const auto* known = table_.find(exec_id);
+  if (!known) return;
+  const auto pid = p.value("pid", 0u);
+  for (auto& [k, v] : known->items())
+    if (!p.contains(k)) p[k] = v;
+  // Forked children report under their parent's exec_id: only the exec's own process retires it.
+  if (e.value("type", std::string()) == "process_exit" && pid == (*known)["pid"].get<unsigned>())
+    table_.retire(exec_id);
+}
+
+}  // namespace jobtrail::sidecar
