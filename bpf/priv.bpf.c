@@ -175,6 +175,51 @@ PRIV(kexec_load, JT_PRIV_KEXEC_LOAD, 4) PRIV(kexec_file_load, JT_PRIV_KEXEC_FILE
 PRIV(perf_event_open, JT_PRIV_PERF_EVENT_OPEN, 5) PRIV(process_vm_readv, JT_PRIV_PROCESS_VM_READV, 6)
 PRIV(process_vm_writev, JT_PRIV_PROCESS_VM_WRITEV, 6)
 
+#define JT_CAP_SYS_ADMIN 21
+/* clone(2) flags that create namespaces (CLONE_NEWTIME only in clone3: in clone it is CSIGNAL) */
+#define JT_CLONE_NEW_NS_FLAGS 0x7e020000ULL
+#define JT_CLONE3_NEW_NS_FLAGS (JT_CLONE_NEW_NS_FLAGS | 0x80ULL)
+
+/* The kernel's memory accounting asks for CAP_SYS_ADMIN (cap_vm_enough_memory: root may dip
+ * into the reserve) on every writable private mapping: at each exec, mmap, brk, mprotect,
+ * mremap and fork. That check is noaudit, but the tracepoint carries no flag to tell, so
+ * without this every exec of every process would report CAP_SYS_ADMIN (granted for root,
+ * denied otherwise) and hide a real use of the same exec behind the first-use dedup.
+ * Those syscalls never need CAP_SYS_ADMIN for anything else, except clones that create
+ * namespaces: these stay reported. Decided from the syscall number in the task's registers
+ * (x86-64; elsewhere, or before bpf_task_pt_regs (5.15), every check is reported). */
+static __always_inline int memory_accounting_check(int cap)
+{
+  if (cap != JT_CAP_SYS_ADMIN)
+    return 0;
+#if defined(__TARGET_ARCH_x86)
+  if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
+    return 0;
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+  long nr = BPF_CORE_READ(regs, orig_ax);
+  switch (nr) {
+  case 9:   /* mmap */
+  case 10:  /* mprotect */
+  case 12:  /* brk */
+  case 25:  /* mremap */
+  case 57:  /* fork */
+  case 58:  /* vfork */
+  case 59:  /* execve */
+  case 322: /* execveat */
+    return 1;
+  case 56: /* clone(flags, ...) */
+    return (BPF_CORE_READ(regs, di) & JT_CLONE_NEW_NS_FLAGS) == 0;
+  case 435: { /* clone3(struct clone_args *uargs, size): flags is its first field */
+    __u64 flags = 0;
+    if (bpf_probe_read_user(&flags, sizeof(flags), (void *)BPF_CORE_READ(regs, di)))
+      return 0;
+    return (flags & JT_CLONE3_NEW_NS_FLAGS) == 0;
+  }
+  }
+#endif
+  return 0;
+}
+
 SEC("tp/capability/cap_capable")
 int tracepoint__capability__cap_capable(struct trace_event_raw_cap_capable *ctx)
 {
@@ -182,6 +227,8 @@ int tracepoint__capability__cap_capable(struct trace_event_raw_cap_capable *ctx)
     return 0;
   int cap = ctx->cap;
   if (cap < 0 || cap > 63 || (JT_DEFAULT_CAPS & (1ULL << cap)))
+    return 0;
+  if (memory_accounting_check(cap))
     return 0;
   struct cap_key k = {.exec_id = current_exec_id(), .cap = cap, .ret = ctx->ret};
   __u8 one = 1;

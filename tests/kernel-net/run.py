@@ -128,6 +128,14 @@ def main():
         check(any(p["args"].get("namespaces") == ["net"] for p in by("setns")), "setns recorded")
         check(any(p["args"].get("request") == "PTRACE_ATTACH" and p["result"] == "ok" for p in by("ptrace")), "ptrace attach recorded")
         check(len(by("open_proc_mem")) >= 1, "open of another process's /proc/<pid>/mem recorded")
+        # CAP_SYS_ADMIN: the mount and unshare use it; the memory accounting of every exec, mmap
+        # and fork asks for it too, which must not be reported (bpf/priv.bpf.c)
+        admin = [e for e in ev if e["type"] == "capability" and e["capability"]["name"] == "CAP_SYS_ADMIN"]
+        true_ids = [i for i, e in execs.items() if e["process"]["binary"] == "/usr/bin/true"]
+        check(len(true_ids) == 1, "the workload's /bin/true exec is in the trail")
+        check([e["process"]["exec_id"] for e in admin] == [wl_id] and admin[0]["capability"]["granted"],
+              "CAP_SYS_ADMIN granted once, to the workload (mount/unshare), never for /bin/true " +
+              json.dumps([(e["process"].get("binary"), e["capability"]) for e in admin]))
 
         # --- the neighbour: nothing ---
         leak = [e for e in ev if json.dumps(e).find("neighbour") >= 0 or
