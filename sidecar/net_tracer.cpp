@@ -48,7 +48,7 @@ int NetTracer::ring_buffer_fd() const { return bpf_map__fd(impl_->skel->maps.rb)
 
 std::optional<nlohmann::json> NetTracer::decode(const void* data, std::size_t size) {
   std::string why;
-  auto j = events::decode_net_record(data, size, impl_->names, &impl_->tcp_dns, &why);
+  auto j = events::decode_net_record(data, size, impl_->names, impl_->tcp_dns, &why);
   if (!j) spdlog::warn("net tracer: bad record: {}", why);
   return j;
 }

@@ -178,20 +178,6 @@ TEST_CASE("dns: unprintable label bytes are escaped") {
   CHECK(r.message.qname == "a\\x0a\\.");
 }
 
-TEST_CASE("dns: tcp length prefix") {
-  Bytes body = sample_response();
-  Bytes tcp;
-  put16(tcp, body.size());
-  tcp.insert(tcp.end(), body.begin(), body.end());
-  CHECK(parse_tcp_message(tcp).ok());
-  CHECK(parse_tcp_message(tcp).message.answers.size() == 3);
-  Bytes one = {0};
-  CHECK(parse_tcp_message(one).error == "truncated tcp length");
-  Bytes longer = tcp;
-  longer[1] += 4;  // announces 4 more bytes than present
-  CHECK(parse_tcp_message(longer).error == "truncated tcp message");
-}
-
 TEST_CASE("dns: name table maps answers to the asked name, bounded") {
   NameTable t(2);
   auto r = parse_message(sample_response());

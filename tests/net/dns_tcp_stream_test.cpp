@@ -169,7 +169,7 @@ TEST_CASE("net decode: tcp dns segments give one event per message") {
   dns::TcpStreams streams;
   std::string why;
   auto q = tcp_segment(prefixed(message(1, "tcp.test", 1, 0)) + prefixed(message(2, "tcp.test", 28, 0)), false);
-  auto j = events::decode_net_record(q.get(), sizeof(*q), names, &streams, &why);
+  auto j = events::decode_net_record(q.get(), sizeof(*q), names, streams, &why);
   REQUIRE(j);
   REQUIRE(j->is_array());
   REQUIRE(j->size() == 2);
@@ -181,11 +181,11 @@ TEST_CASE("net decode: tcp dns segments give one event per message") {
 
   Bytes answer = prefixed(message(1, "tcp.test", 1, 2));
   auto a1 = tcp_segment(Bytes(answer.begin(), answer.begin() + 2), true);
-  j = events::decode_net_record(a1.get(), sizeof(*a1), names, &streams, &why);
+  j = events::decode_net_record(a1.get(), sizeof(*a1), names, streams, &why);
   REQUIRE(j);
   CHECK(*j == nlohmann::json::array());  // only the length so far
   auto a2 = tcp_segment(Bytes(answer.begin() + 2, answer.end()), true);
-  j = events::decode_net_record(a2.get(), sizeof(*a2), names, &streams, &why);
+  j = events::decode_net_record(a2.get(), sizeof(*a2), names, streams, &why);
   REQUIRE(j);
   REQUIRE(j->is_object());
   CHECK((*j)["type"] == "dns_answer");
@@ -201,7 +201,7 @@ TEST_CASE("net decode: a tcp dns segment cut by the capture is marked, not dropp
   Bytes answer = prefixed(message(9, "cut.test", 1, 3));
   auto e = tcp_segment(Bytes(answer.begin(), answer.end() - 8), true);
   e->packet_len = answer.size();  // the kernel saw the whole segment, captured less
-  auto j = events::decode_net_record(e.get(), sizeof(*e), names, &streams, &why);
+  auto j = events::decode_net_record(e.get(), sizeof(*e), names, streams, &why);
   REQUIRE(j);
   REQUIRE(j->is_object());
   CHECK((*j)["dns"]["error"] == "answer: truncated record header (tcp segment cut by the capture limit)");

@@ -87,23 +87,25 @@ std::string fake_time(std::int64_t ns) { return std::to_string(ns); }
 
 TEST_CASE("net decode: connect result and refused") {
   dns::NameTable names;
+  dns::TcpStreams tcp;
   net_conn_event e{};
   header(e, JT_EV_NET_CONNECT);
   e.flow = v4_flow("127.0.0.1", 50000, "127.0.0.1", 8080, JT_PROTO_TCP);
   e.result = -111;
   std::string why;
-  auto j = events::decode_net_record(&e, sizeof(e), names, &why);
+  auto j = events::decode_net_record(&e, sizeof(e), names, tcp, &why);
   REQUIRE(j);
   CHECK((*j)["type"] == "net_connect");
   CHECK((*j)["net"]["result"] == "ECONNREFUSED");
   CHECK((*j)["net"]["dst_port"] == 8080);
   CHECK((*j)["process"]["exec_id"] == 7);
-  CHECK_FALSE(events::decode_net_record(&e, sizeof(e) - 1, names, &why));
+  CHECK_FALSE(events::decode_net_record(&e, sizeof(e) - 1, names, tcp, &why));
   CHECK(why.find("need") != std::string::npos);
 }
 
 TEST_CASE("net decode: dns answer teaches the name table and annotates the next connect") {
   dns::NameTable names;
+  dns::TcpStreams tcp;
   auto pkt = std::make_unique<dns_packet_event>();
   header(*pkt, JT_EV_DNS_PACKET);
   pkt->flow = v4_flow("127.0.0.77", 53, "127.0.0.1", 40000, JT_PROTO_UDP);
@@ -113,7 +115,7 @@ TEST_CASE("net decode: dns answer teaches the name table and annotates the next 
   std::memcpy(pkt->data, resp, sizeof(resp));
   pkt->captured_len = pkt->packet_len = sizeof(resp);
   std::string why;
-  auto a = events::decode_net_record(pkt.get(), sizeof(*pkt), names, &why);
+  auto a = events::decode_net_record(pkt.get(), sizeof(*pkt), names, tcp, &why);
   REQUIRE(a);
   CHECK((*a)["type"] == "dns_answer");
   CHECK((*a)["dns"]["name"] == "svc.test");
@@ -122,12 +124,12 @@ TEST_CASE("net decode: dns answer teaches the name table and annotates the next 
   net_conn_event c{};
   header(c, JT_EV_NET_CONNECT);
   c.flow = v4_flow("127.0.0.1", 50000, "10.1.2.3", 443, JT_PROTO_TCP);
-  auto j = events::decode_net_record(&c, sizeof(c), names, &why);
+  auto j = events::decode_net_record(&c, sizeof(c), names, tcp, &why);
   REQUIRE(j);
   CHECK((*j)["net"]["dst_name"] == "svc.test");
 
   pkt->captured_len = 7;  // cut short: recorded as malformed, never a crash
-  auto bad = events::decode_net_record(pkt.get(), sizeof(*pkt), names, &why);
+  auto bad = events::decode_net_record(pkt.get(), sizeof(*pkt), names, tcp, &why);
   REQUIRE(bad);
   CHECK((*bad)["dns"]["malformed"] == true);
 }

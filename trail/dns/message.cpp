@@ -175,20 +175,6 @@ ParseResult parse_message(std::span<const std::uint8_t> bytes) {
   return r;
 }
 
-ParseResult parse_tcp_message(std::span<const std::uint8_t> bytes) {
-  if (bytes.size() < 2) {
-    ParseResult r;
-    r.error = "truncated tcp length";
-    return r;
-  }
-  std::size_t announced = static_cast<std::size_t>(bytes[0]) << 8 | bytes[1];
-  auto body = bytes.subspan(2);
-  bool cut = body.size() < announced;
-  ParseResult r = parse_message(body.first(std::min(body.size(), announced)));
-  if (cut && r.ok()) r.error = "truncated tcp message";
-  return r;
-}
-
 std::string type_name(std::uint16_t type) {
   switch (type) {
     case 1: return "A";

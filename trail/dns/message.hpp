@@ -38,10 +38,6 @@ struct ParseResult {
 // Decodes one DNS message (UDP payload, or a TCP message without its 2-byte length prefix).
 ParseResult parse_message(std::span<const std::uint8_t> bytes);
 
-// Decodes DNS over TCP: the 2-byte big-endian length prefix, then one message. A prefix that
-// announces more bytes than given is reported as "truncated tcp message" (data decoded anyway).
-ParseResult parse_tcp_message(std::span<const std::uint8_t> bytes);
-
 // "A", "AAAA", "CNAME", ... or "TYPE<n>" (RFC 3597 style) for the rest.
 std::string type_name(std::uint16_t type);
 // "NOERROR", "NXDOMAIN", ... or "RCODE<n>".

@@ -87,13 +87,11 @@ json dns_event(const event_header& h, const dns_packet_event& e, const dns::Pars
 }
 
 // DNS over TCP: the messages this segment completes (several, one, or none while a message
-// is still incomplete), one event each; an array unless exactly one. Without reassembly
-// state (`streams` null) the segment is taken on its own.
+// is still incomplete), one event each; an array unless exactly one.
 json tcp_dns_events(const event_header& h, const dns_packet_event& e, std::span<const std::uint8_t> bytes,
-                    dns::NameTable& names, dns::TcpStreams* streams) {
-  if (!streams) return dns_event(h, e, dns::parse_tcp_message(bytes), names);
+                    dns::NameTable& names, dns::TcpStreams& streams) {
   const std::string key(reinterpret_cast<const char*>(&e.flow), sizeof(e.flow));  // one direction of one connection
-  auto fed = streams->feed(key, bytes, e.packet_len <= bytes.size());
+  auto fed = streams.feed(key, bytes, e.packet_len <= bytes.size());
   json out = json::array();
   for (const auto& piece : fed.messages) {
     auto parsed = dns::parse_message(piece.bytes);
@@ -121,12 +119,8 @@ std::string address_text(const unsigned char* addr16, unsigned family) {
   return buf;
 }
 
-std::optional<json> decode_net_record(const void* data, std::size_t size, dns::NameTable& names, std::string* why) {
-  return decode_net_record(data, size, names, nullptr, why);
-}
-
 std::optional<json> decode_net_record(const void* data, std::size_t size, dns::NameTable& names,
-                                      dns::TcpStreams* tcp_streams, std::string* why) {
+                                      dns::TcpStreams& tcp_streams, std::string* why) {
   event_header h{};
   if (!read_record(data, size, h, why)) return std::nullopt;
   switch (h.type) {

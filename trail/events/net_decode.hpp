@@ -19,14 +19,10 @@ namespace jobtrail::events {
 std::string address_text(const unsigned char* addr16, unsigned family);
 
 // Raw record -> JSON without "seq"/"time" ("ktime_ns" kept). nullopt + *why when too short
-// or of an unknown type.
+// or of an unknown type. DNS over TCP is reassembled across segments in `tcp_streams`
+// (trail/dns/tcp_stream.hpp): a TCP port-53 segment yields one event per message it completes,
+// so the result may be a JSON ARRAY (several messages, or none yet: an empty array).
 std::optional<nlohmann::json> decode_net_record(const void* data, std::size_t size, dns::NameTable& names,
-                                                std::string* why);
-// The same with DNS-over-TCP reassembly across segments (trail/dns/tcp_stream.hpp): a TCP
-// port-53 segment yields one event per message it completes, so the result may be a JSON
-// ARRAY (several messages, or none yet: an empty array). Without `tcp_streams` each segment is
-// decoded on its own as one message.
-std::optional<nlohmann::json> decode_net_record(const void* data, std::size_t size, dns::NameTable& names,
-                                                dns::TcpStreams* tcp_streams, std::string* why);
+                                                dns::TcpStreams& tcp_streams, std::string* why);
 
 }  // namespace jobtrail::events
