@@ -13,6 +13,7 @@
 #include "lib/scope.bpf.h"
 #include "lib/exec_ref.bpf.h"
 #include "lib/loss.bpf.h"
+#include "lib/wakeup.bpf.h"
 #include "lib/path.bpf.h"
 #include "lib/fd.bpf.h"
 #include "lib/file_paths.bpf.h"
@@ -86,18 +87,37 @@ struct {
   __type(value, struct io_args);
 } io_args SEC(".maps");
 
-/* tgid -> exec_id of processes that emitted file records (the process object drops its
- * exec ref at exit before we run, so the exec_id is kept here for the exit records) */
+/* tgid -> processes that emitted file records: their exec_id (the process object drops its
+ * exec ref at exit before we run, so it is kept here for the exit records) and how many of
+ * their entries open_fds may still hold. Walking open_fds costs ~0.27 ms whatever it holds
+ * (every bucket of 65536), so an exit walks it only when the count says there is something
+ * to flush: most processes close what they open (the loader closes its libraries), and at an
+ * exec-heavy 1,000 execs that walk was most of the family's cost. The count may be too high
+ * (fds closed by exec's O_CLOEXEC or close_range leave entries, flushed at exit), never too
+ * low: open_fds gets an entry only when it is counted here. */
+struct file_proc {
+  __u64 exec_id;
+  __s64 open_fds;
+};
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 65536);
   __type(key, __u32);
-  __type(value, __u64);
+  __type(value, struct file_proc);
 } file_active SEC(".maps");
 
-static __always_inline void mark_active(__u32 tgid, __u64 exec_id)
+static __always_inline struct file_proc *mark_active(__u32 tgid, __u64 exec_id)
 {
-  bpf_map_update_elem(&file_active, &tgid, &exec_id, BPF_ANY);
+  struct file_proc *p = bpf_map_lookup_elem(&file_active, &tgid);
+  if (!p) {
+    struct file_proc fresh = {.exec_id = exec_id};
+    bpf_map_update_elem(&file_active, &tgid, &fresh, BPF_NOEXIST); /* another thread may win */
+    p = bpf_map_lookup_elem(&file_active, &tgid);
+    if (!p)
+      return 0;
+  }
+  p->exec_id = exec_id;
+  return p;
 }
 
 static __always_inline int stash(__u16 sys, __s32 dfd1, const void *p1, __s32 dfd2, const void *p2, __u64 oflags,
@@ -156,15 +176,16 @@ static __always_inline int emit(long ret)
   if (size > sizeof(*s))
     size = sizeof(*s);
   e->hdr.size = size;
-  if (bpf_ringbuf_output(&rb, s, size, 0)) {
+  if (bpf_ringbuf_output(&rb, s, size, jt_wakeup_flags(&rb))) {
     count_loss(type);
     return 0;
   }
-  mark_active(tgid, e->hdr.exec_id);
-  if (type == JT_EV_FILE_OPEN && ret >= 0) {
+  struct file_proc *p = mark_active(tgid, e->hdr.exec_id);
+  if (p && type == JT_EV_FILE_OPEN && ret >= 0) {
     struct fd_key k = {.tgid = tgid, .fd = (__s32)ret};
     struct fd_io io = {};
-    bpf_map_update_elem(&open_fds, &k, &io, BPF_ANY);
+    if (!bpf_map_update_elem(&open_fds, &k, &io, BPF_ANY))
+      __sync_fetch_and_add(&p->open_fds, 1);
   }
   return 0;
 }
@@ -300,7 +321,7 @@ static __always_inline void emit_close(struct fd_key *k, struct fd_io *io, __u64
   e->pad = 0;
   e->bytes_read = io->bytes_read;
   e->bytes_written = io->bytes_written;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
 }
 
 SEC("tp/syscalls/sys_enter_close")
@@ -313,13 +334,18 @@ int tracepoint__syscalls__sys_enter_close(struct trace_event_raw_sys_enter *ctx)
   if (!io)
     return 0;
   emit_close(&k, io, current_exec_id());
-  bpf_map_delete_elem(&open_fds, &k);
+  if (!bpf_map_delete_elem(&open_fds, &k)) {
+    struct file_proc *p = bpf_map_lookup_elem(&file_active, &k.tgid);
+    if (p)
+      __sync_fetch_and_sub(&p->open_fds, 1);
+  }
   return 0;
 }
 
 struct exit_ctx {
   __u32 tgid;
   __u64 exec_id;
+  __s64 left; /* entries still to find (an upper bound) */
 };
 
 static long flush_fd(struct bpf_map *map, struct fd_key *k, struct fd_io *io, struct exit_ctx *c)
@@ -328,7 +354,7 @@ static long flush_fd(struct bpf_map *map, struct fd_key *k, struct fd_io *io, st
     return 0;
   emit_close(k, io, c->exec_id);
   bpf_map_delete_elem(map, k);
-  return 0;
+  return --c->left > 0 ? 0 : 1; /* 1 stops the walk: all of them found */
 }
 
 SEC("raw_tp/sched_process_exit")
@@ -340,16 +366,17 @@ int raw_tracepoint__sched__sched_process_exit_files(struct bpf_raw_tracepoint_ar
   if (BPF_CORE_READ(task, signal, live.counter) != 0)
     return 0; /* not the last thread */
   __u32 tgid = bpf_get_current_pid_tgid() >> 32;
-  __u64 *exec_id = bpf_map_lookup_elem(&file_active, &tgid);
-  if (!exec_id)
+  struct file_proc *p = bpf_map_lookup_elem(&file_active, &tgid);
+  if (!p)
     return 0; /* did no file work: nothing to flush */
-  struct exit_ctx c = {.tgid = tgid, .exec_id = *exec_id};
-  bpf_for_each_map_elem(&open_fds, flush_fd, &c, 0);
+  struct exit_ctx c = {.tgid = tgid, .exec_id = p->exec_id, .left = p->open_fds};
+  if (p->open_fds > 0)
+    bpf_for_each_map_elem(&open_fds, flush_fd, &c, 0);
   struct event_header *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
   if (e) {
     jt_header_current(e, JT_EV_FILE_EXIT, sizeof(*e));
     e->exec_id = c.exec_id;
-    bpf_ringbuf_submit(e, 0);
+    bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
   } else {
     count_loss(JT_EV_FILE_EXIT);
   }

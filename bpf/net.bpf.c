@@ -17,6 +17,7 @@
 #include "lib/scope.bpf.h"
 #include "lib/exec_ref.bpf.h"
 #include "lib/loss.bpf.h"
+#include "lib/wakeup.bpf.h"
 #include "lib/sock_owner.bpf.h"
 #include "lib/sockfd.bpf.h"
 
@@ -105,7 +106,7 @@ static __always_inline void emit_udp_flow(struct jt_sock_owner *o)
   e->flow = o->udp;
   e->datagrams = o->udp_datagrams;
   e->bytes = o->udp_bytes;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
   o->udp_datagrams = 0;
   o->udp_bytes = 0;
 }
@@ -178,7 +179,7 @@ int tracepoint__syscalls__sys_exit_connect(struct trace_event_raw_sys_exit *ctx)
   e->flow = fl;
   e->result = (__s32)ctx->ret;
   e->pad = 0;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
   return 0;
 }
 
@@ -214,7 +215,7 @@ static __always_inline int accept_exit(long ret)
   e->flow = fl;
   e->result = (__s32)ret;
   e->pad = 0;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
   return 0;
 }
 
@@ -289,7 +290,7 @@ int sockops_tcp(struct bpf_sock_ops *ctx)
     e->flags = o->incoming ? JT_CLOSE_INCOMING : 0;
     e->pad = 0;
     o->established_ns = 0; /* one close record per connection */
-    bpf_ringbuf_submit(e, 0);
+    bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
     return 1;
   }
   }
@@ -384,7 +385,7 @@ static __always_inline void capture_dns(struct __sk_buff *skb, struct l4_info *l
   if (bpf_skb_load_bytes(skb, l4->payload_off, e->data, n))
     len = 0;
   e->captured_len = len;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
 }
 
 static __always_inline struct jt_sock_owner *skb_owner(struct __sk_buff *skb)

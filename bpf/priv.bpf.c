@@ -14,6 +14,7 @@
 #include "lib/scope.bpf.h"
 #include "lib/exec_ref.bpf.h"
 #include "lib/loss.bpf.h"
+#include "lib/wakeup.bpf.h"
 #include "lib/host_ns.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -152,7 +153,7 @@ static __always_inline int emit(long ret)
   }
   }
   bpf_map_delete_elem(&priv_args, &tid);
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
   return 0;
 }
 
@@ -243,6 +244,6 @@ int tracepoint__capability__cap_capable(struct trace_event_raw_cap_capable *ctx)
   jt_header_current(&e->hdr, JT_EV_PRIV_CAPABILITY, sizeof(*e));
   e->cap = cap;
   e->ret = ctx->ret;
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
   return 0;
 }

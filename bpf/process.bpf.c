@@ -10,6 +10,7 @@
 #include "lib/scope.bpf.h"
 #include "lib/exec_ref.bpf.h"
 #include "lib/loss.bpf.h"
+#include "lib/wakeup.bpf.h"
 #include "lib/path.bpf.h"
 #include "lib/fd.bpf.h"
 #include "lib/task.bpf.h"
@@ -176,7 +177,7 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
   e->hdr.size = sizeof(*e) + total;
   if (e->flags & (JT_EXEC_ARGS_TRUNCATED | JT_EXEC_CWD_TRUNCATED | JT_EXEC_BINARY_TRUNCATED | JT_EXEC_ENV_TRUNCATED))
     e->hdr.flags |= JT_HDR_TRUNCATED;
-  if (bpf_ringbuf_output(&rb, e, sizeof(*e) + total, 0))
+  if (bpf_ringbuf_output(&rb, e, sizeof(*e) + total, jt_wakeup_flags(&rb)))
     count_loss(JT_EV_PROCESS_EXEC);
   return 0;
 }
@@ -227,7 +228,7 @@ int raw_tracepoint__sched__sched_process_exit(struct bpf_raw_tracepoint_args *ct
   e->duration_ns = ref ? now - ref->start_ns : now - BPF_CORE_READ(task, group_leader, start_time);
   e->exit_code = BPF_CORE_READ(task, exit_code);
   e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-  bpf_ringbuf_submit(e, 0);
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
   if (ref)
     bpf_map_delete_elem(&jt_exec_ref, &tgid);
   return 0;

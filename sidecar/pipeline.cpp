@@ -54,6 +54,9 @@ int Pipeline::on_record(void* ctx, void* data, std::size_t size) {
 
 int Pipeline::poll(int timeout_ms) {
   int n = rb_ ? ring_buffer__poll(rb_, timeout_ms) : 0;
+  // The kernel side wakes us only once a ring is filling (bpf/lib/wakeup.bpf.h): what came
+  // in quietly is read when the wait times out.
+  if (rb_ && n == 0) n = ring_buffer__consume(rb_);
   release_deferred();
   flush_stdout();
   return n < 0 ? 0 : n;

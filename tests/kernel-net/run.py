@@ -109,6 +109,9 @@ def main():
         w = [e for e in fo if e["file"]["path"] == work + "/a.txt" and "write" in e["file"]["mode"]]
         check(len(w) == 1 and w[0]["file"]["bytes_written"] == 7777 and "create" in w[0]["file"]["mode"]
               and w[0]["file"]["count"] == 1, "relative create resolved, 7777 bytes written " + json.dumps([x["file"] for x in w]))
+        left = [e for e in fo if e["file"]["path"] == work + "/e.txt"]
+        check(len(left) == 1 and left[0]["file"]["bytes_written"] == 4321,
+              "a file left open at exit still has its bytes (flushed at exit) " + json.dumps([x["file"] for x in left]))
         rd = [e for e in fo if e["file"]["path"] == work + "/a.txt" and e["file"]["mode"] == ["read"]]
         check(len(rd) == 1 and rd[0]["file"]["count"] == 5 and rd[0]["file"]["bytes_read"] == 5 * 7777,
               "5 reads folded into one: count 5, 38885 bytes " + json.dumps([x["file"] for x in rd]))

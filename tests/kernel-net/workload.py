@@ -94,6 +94,12 @@ with open("a.txt", "wb") as f:          # relative path: resolved against the cw
 for _ in range(5):                       # folded into one record of count 5
     with open(os.path.join(work, "a.txt"), "rb") as f:
         f.read()
+pid = os.fork()
+if pid == 0:                             # left open: the kernel closes it at exit, no close(2)
+    fd = os.open("e.txt", os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(fd, b"e" * 4321)
+    os._exit(0)
+os.waitpid(pid, 0)
 os.rename("a.txt", "b.txt")
 os.chmod("b.txt", 0o600)
 os.symlink("b.txt", "c.lnk")
