@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -54,9 +55,10 @@ int Pipeline::on_record(void* ctx, void* data, std::size_t size) {
 
 int Pipeline::poll(int timeout_ms) {
   int n = rb_ ? ring_buffer__poll(rb_, timeout_ms) : 0;
-  // The kernel side wakes us only once a ring is filling (bpf/lib/wakeup.bpf.h): what came
-  // in quietly is read when the wait times out.
-  if (rb_ && n == 0) n = ring_buffer__consume(rb_);
+  // The kernel side wakes us only once a ring is filling (bpf/lib/wakeup.bpf.h), and the poll
+  // reads only the rings that woke us: every other ring is read here, so a quiet family is at
+  // most one poll timeout late even while a busy one keeps waking us.
+  if (rb_) n = std::max(n, 0) + std::max(ring_buffer__consume(rb_), 0);
   release_deferred();
   flush_stdout();
   return n < 0 ? 0 : n;
