@@ -10,7 +10,7 @@
 # make it from Debian with debootstrap (docs/install.md, "Building the image offline").
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-version=$(sed -n 's/^project(jobtrail VERSION \([0-9.]*\).*/\1/p' "$top/CMakeLists.txt")
+version=$("$top/scripts/project-version.sh")
 tag="localhost/jobtrail:$version"
 btf=""
 push=0

@@ -7,7 +7,7 @@
 #   check_image.sh [IMAGE]     (default localhost/jobtrail:<version>); needs root and podman
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
-version=$(sed -n 's/^project(jobtrail VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+version=$("$src/scripts/project-version.sh")
 image=${1:-localhost/jobtrail:$version}
 fail() { echo "FAIL: $*"; exit 1; }
 podman image exists "$image" || fail "no image $image (build it with scripts/build-image.sh)"

@@ -12,7 +12,7 @@ src=${JOBTRAIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 work=$(mktemp -d /tmp/jobtrail-image-steps.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-version=$(sed -n 's/^project(jobtrail VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+version=$("$src/scripts/project-version.sh")
 
 echo "== Dockerfile"
 df=$src/Dockerfile
