@@ -20,7 +20,7 @@ ExecJoin::Arrival ExecJoin::arrive(nlohmann::json& e) {
     held_.push_back(std::move(e));
     return Arrival::held;
   }
-  join(e);
+  join(e, type);
   return Arrival::ready;
 }
 
@@ -32,7 +32,7 @@ void ExecJoin::release(const std::function<void()>& read_all_rings, const Sink& 
   held_.clear();
   read_all_rings();
   for (auto& e : batch) {
-    join(e);
+    join(e, {});
     sink(e);
   }
 }
@@ -41,12 +41,12 @@ void ExecJoin::release_all(const Sink& sink) {
   auto batch = std::move(held_);
   held_.clear();
   for (auto& e : batch) {
-    join(e);
+    join(e, {});
     sink(e);
   }
 }
 
-void ExecJoin::join(nlohmann::json& e) {
+void ExecJoin::join(nlohmann::json& e, std::string_view type) {
   auto& p = e["process"];
   const std::uint64_t exec_id = p.value("exec_id", std::uint64_t{0});
   const auto* known = table_.find(exec_id);
@@ -55,7 +55,7 @@ void ExecJoin::join(nlohmann::json& e) {
   for (auto& [k, v] : known->items())
     if (!p.contains(k)) p[k] = v;
   // Forked children report under their parent's exec_id: only the exec's own process retires it.
-  if (e.value("type", std::string()) == "process_exit" && pid == (*known)["pid"].get<unsigned>())
+  if (type == "process_exit" && pid == (*known)["pid"].get<unsigned>())
     table_.retire(exec_id);
 }
 

@@ -8,6 +8,7 @@
 // Pure: the caller passes the ring read and the sink, so the order of rounds is unit-tested.
 #include <cstdint>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,8 @@ class ExecJoin {
   const nlohmann::json* find(std::uint64_t exec_id) const { return table_.find(exec_id); }
 
  private:
-  void join(nlohmann::json& e);
+  // `type` is the event's type where the caller has it (held events are never process events).
+  void join(nlohmann::json& e, std::string_view type);
 
   ExecTable table_;
   std::vector<nlohmann::json> held_;

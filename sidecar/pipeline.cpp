@@ -132,7 +132,7 @@ void Pipeline::handle_event(nlohmann::json& e) {
     e.erase(k);
   }
   if (join_.arrive(e) == ExecJoin::Arrival::held) return;
-  if (e.value("type", std::string()) == "process_exec" && e.contains("env")) check_identity(e);
+  if (e.contains("env")) check_identity(e);  // only process_exec carries the environment
   emit(e);
 }
 

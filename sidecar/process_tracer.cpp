@@ -90,27 +90,23 @@ std::map<std::uint32_t, std::uint64_t> read_percpu_loss_map(int map_fd) {
   std::map<std::uint32_t, std::uint64_t> out;
   const int ncpu = libbpf_num_possible_cpus();
   if (ncpu <= 0) return out;
-  // One batch read of all JT_EV_TYPE_MAX + 1 slots (Linux 5.6): read every second per family,
-  // one lookup per slot was ~2,000 bpf() calls a second for nothing.
+  // One batch read of all JT_EV_TYPE_MAX + 1 slots (Linux 5.6; the programs need 5.17 for
+  // bpf_loop anyway): read every second per family, one lookup per slot was ~2,000 bpf() calls
+  // a second for nothing.
   constexpr std::uint32_t kSlots = JT_EV_TYPE_MAX + 1;
   std::vector<std::uint32_t> keys(kSlots);
   std::vector<std::uint64_t> all(static_cast<std::size_t>(kSlots) * static_cast<std::size_t>(ncpu));
   std::uint32_t next = 0, count = kSlots;
-  if (bpf_map_lookup_batch(map_fd, nullptr, &next, keys.data(), all.data(), &count, nullptr) == 0 ||
-      (errno == ENOENT && count > 0)) {  // ENOENT: the last batch, `count` slots read
-    for (std::uint32_t i = 0; i < count; ++i) {
-      std::uint64_t sum = 0;
-      for (int c = 0; c < ncpu; ++c) sum += all[static_cast<std::size_t>(i) * ncpu + c];
-      if (sum) out[keys[i]] = sum;
-    }
+  if (bpf_map_lookup_batch(map_fd, nullptr, &next, keys.data(), all.data(), &count, nullptr) != 0 &&
+      errno != ENOENT) {  // ENOENT: the last batch, `count` slots read
+    spdlog::error("cannot read the loss counters (map fd {}): {}; losses of this family are not reported",
+                  map_fd, std::strerror(errno));
     return out;
   }
-  std::vector<std::uint64_t> values(static_cast<std::size_t>(ncpu));
-  for (std::uint32_t type = 0; type <= JT_EV_TYPE_MAX; ++type) {  // kernels without batch ops
-    if (bpf_map_lookup_elem(map_fd, &type, values.data())) continue;
+  for (std::uint32_t i = 0; i < count; ++i) {
     std::uint64_t sum = 0;
-    for (auto v : values) sum += v;
-    if (sum) out[type] = sum;
+    for (int c = 0; c < ncpu; ++c) sum += all[static_cast<std::size_t>(i) * ncpu + c];
+    if (sum) out[keys[i]] = sum;
   }
   return out;
 }
