@@ -15,7 +15,16 @@ if [[ $# -eq 0 ]]; then
 else
   for n in "$@"; do lists+=("$here/deps/$n.txt"); done
 fi
-mapfile -t wanted < <(cat "${lists[@]}" | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
+mapfile -t words < <(cat "${lists[@]}" | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
+# `command:CMD=PACKAGE` wants PACKAGE only when no CMD is on the PATH (from whatever package).
+wanted=()
+for w in "${words[@]}"; do
+  if [[ $w =~ ^command:([^=]+)=(.+)$ ]]; then
+    command -v "${BASH_REMATCH[1]}" >/dev/null || wanted+=("${BASH_REMATCH[2]}")
+  else
+    wanted+=("$w")
+  fi
+done
 # A wanted name also counts as present when an installed package Provides it (e.g. npm is
 # provided by nodesource's nodejs, which conflicts with Debian's npm package).
 mapfile -t provided < <(dpkg-query -W -f='${db:Status-Abbrev}|${Provides}\n' 2>/dev/null |
