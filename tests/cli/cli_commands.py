@@ -103,8 +103,18 @@ try:
     lj = [json.loads(l) for l in r.stdout.splitlines()]
     check(len(lj) == 1 and lj[0]["run_id"] == "42" and lj[0]["events"] == len(EV) and lj[0]["lost"] == 3,
           "ls --json: run, events, lost: %s" % lj)
-    expect(0, "ls", root, "--since", "2026-11-29", contains="octo/hello")
-    expect(3, "ls", root, "--since", "2026-11-30")
+    # --since against the index's own start time (the wall clock of this run), never a fixed date.
+    import datetime
+    idx_dir = os.path.join(root, "jobs")
+    idx_files = [os.path.join(d, f) for d, _, fs in os.walk(idx_dir) for f in fs if f.endswith(".json")]
+    check(len(idx_files) == 1, "one index object under jobs/: %s" % idx_files)
+    started = datetime.datetime.strptime(json.load(open(idx_files[0]))["started_at"][:19], "%Y-%m-%dT%H:%M:%S")
+    day = started.date()
+    expect(0, "ls", root, "--since", day.isoformat(), contains="octo/hello")
+    expect(0, "ls", root, "--since", (started - datetime.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+           contains="octo/hello")
+    expect(3, "ls", root, "--since", (day + datetime.timedelta(days=1)).isoformat())
+    expect(3, "ls", root, "--since", (started + datetime.timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ"))
     expect(3, "ls", root, "--repo", "octo/other")
     expect(2, "ls", root, "--since", "soon")
 
