@@ -18,7 +18,7 @@ exit0=$build/tests/kernel/jt_exit0
 N=${N:-20000}
 ROUNDS=${ROUNDS:-3}
 for f in "$sidecar" "$burst" "$exit0"; do
-  [[ -x $f ]] || { echo "missing $f: build first (scripts/build.sh $build)" >&2; exit 2; }
+  [[ -x $f ]] || { echo "missing $f: build first (scripts/build.sh $build -DJOBTRAIL_BENCH=ON -DBUILD_TESTING=ON)" >&2; exit 2; }
 done
 root=/sys/fs/cgroup/unified
 [[ -e $root/cgroup.controllers ]] || root=/sys/fs/cgroup
