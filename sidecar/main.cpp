@@ -54,8 +54,14 @@ void add_common_flags(CLI::App& app, Options& o) {
   app.add_option("--ring-buffer-kib", o.ring_buffer_kib,
                  "KiB of every family's BPF ring buffer (power of two, >= page size; default per family: 1-16 MiB)");
   app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->capture_default_str();
-  app.add_option("--disable-finding", o.disabled_findings, "switch off a finding rule by id (repeatable; docs/findings.md)");
-  app.add_option("--allow-domain", o.allowed_domains, "allowed domain (github.com, *.github.com; repeatable): others become findings");
+  // One value per occurrence: a list option would end at `--` and eat it, so `record --allow-domain X
+  // -- CMD -c ...` would parse CMD's own options as ours.
+  auto one_each = [](CLI::Option* opt) {
+    opt->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  };
+  one_each(app.add_option("--disable-finding", o.disabled_findings, "switch off a finding rule by id (repeatable; docs/findings.md)"));
+  one_each(app.add_option("--allow-domain", o.allowed_domains,
+                          "allowed domain (github.com, *.github.com; repeatable): others become findings"));
 }
 
 std::string hostname() {

@@ -60,6 +60,7 @@ try:
         os.remove(png)
     r = chromium("--screenshot=" + png, "--window-size=1280,1800", "--hide-scrollbars", url)
     size = os.path.getsize(png) if os.path.exists(png) else 0
+    check(r.returncode == 0, "chromium --screenshot exits 0 (%d: %s)" % (r.returncode, r.stderr[-500:]))
     check(size > 10000 and open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n",
           "screenshot saved: %s (%d bytes)" % (png, size))
 finally:

@@ -136,7 +136,7 @@ try:
                        capture_output=True, text=True, timeout=60)
     check(r.returncode == 0 and "%d/%d objects" % (len(segs) + 1, len(segs) + 1) in r.stdout,
           "fetch draws a progress line on a terminal: " + r.stdout[-200:].replace("\r", "|"))
-    r = run("fetch", ok, "-o", os.path.join(tmp, "fetched-pipe"))
+    r = expect(0, "fetch", ok, "-o", os.path.join(tmp, "fetched-pipe"))
     check("objects " not in r.stderr, "no progress line when not on a terminal")
 
     # --- show ----------------------------------------------------------------------------------

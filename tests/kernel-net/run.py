@@ -130,7 +130,11 @@ def main():
         check(any(p["args"].get("namespaces") == ["net"] and p["result"] == "ok" for p in by("unshare")), "unshare -n recorded")
         check(any(p["args"].get("namespaces") == ["net"] for p in by("setns")), "setns recorded")
         check(any(p["args"].get("request") == "PTRACE_ATTACH" and p["result"] == "ok" for p in by("ptrace")), "ptrace attach recorded")
-        check(len(by("open_proc_mem")) >= 1, "open of another process's /proc/<pid>/mem recorded")
+        mem = by("open_proc_mem")
+        traced = {e["process"]["pid"] for e in ev}
+        check(len(mem) == 1 and mem[0]["args"].get("path") == "/proc/%s/mem" % mem[0]["args"].get("target_pid")
+              and mem[0]["args"].get("target_pid") in traced,
+              "the one open of another process's /proc/<pid>/mem recorded, naming the traced sleeper " + json.dumps(mem))
         # CAP_SYS_ADMIN: the mount and unshare use it; the memory accounting of every exec, mmap
         # and fork asks for it too, which must not be reported (bpf/priv.bpf.c)
         admin = [e for e in ev if e["type"] == "capability" and e["capability"]["name"] == "CAP_SYS_ADMIN"]

@@ -74,6 +74,8 @@ pid_t spawn_in(const fs::path& cg, const std::string& path, const std::vector<st
   return pid;
 }
 
+int exit_code(int st) { return WIFEXITED(st) ? WEXITSTATUS(st) : -1; }
+
 int wait_status(pid_t pid) {
   int st = 0;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {

@@ -42,6 +42,9 @@ struct SpawnOptions {
 pid_t spawn_in(const fs::path& cg, const std::string& path, const std::vector<std::string>& argv,
                const SpawnOptions& opts = {});
 int wait_status(pid_t pid);  // raw wait status
+// The exit code of a process that exited, or -1 for one a signal ended (WEXITSTATUS alone reads
+// 0 for a process killed by SIGKILL, so a crashed sidecar would pass as a clean exit).
+int exit_code(int wait_status);
 
 // The real sidecar in `run` mode on one cgroup, archiving into a local folder.
 class Sidecar {

@@ -9,8 +9,11 @@ and, per request, either forwards it or injects one fault:
 Faults are drawn from a seeded RNG with probability --rate, so a run is repeatable. The counts
 are rewritten to --stats (JSON) after every request so a test can check faults really happened.
 With --tls-cert/--tls-key it terminates TLS (the TLS verification tests use it with --rate 0).
+--only TEXT limits faults to requests whose request line contains TEXT (e.g. "/events-": the
+segments fail, the manifest goes through); --while-exists PATH injects faults only while PATH
+exists, so a test brings the store "back" by deleting it.
 Prints the port it listens on, then serves until killed."""
-import argparse, json, random, socket, ssl, struct, sys, threading, time
+import argparse, json, os, random, socket, ssl, struct, sys, threading, time
 
 FAULTS = ["reset", "500", "slowdown", "stall", "lost-reply"]
 
@@ -77,9 +80,13 @@ class Proxy:
         self.lock = threading.Lock()
         self.stats = {k: 0 for k in FAULTS + ["forwarded", "requests"]}
 
-    def pick(self):
+    def pick(self, request_line):
         with self.lock:
             self.stats["requests"] += 1
+            if self.a.only and self.a.only.encode() not in request_line:
+                return None
+            if self.a.while_exists and not os.path.exists(self.a.while_exists):
+                return None
             if self.rng.random() < self.a.rate:
                 return self.rng.choice(self.a.faults)
             return None
@@ -107,7 +114,7 @@ class Proxy:
                 except ConnectionError:
                     return
                 method = req.split(b" ", 1)[0]
-                fault = self.pick()
+                fault = self.pick(req.split(b"\r\n", 1)[0])
                 if fault == "reset":
                     self.count("reset"); rst(client); return
                 if fault == "500":
@@ -164,6 +171,8 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--stall", type=float, default=5.0, help="seconds a stalled request hangs")
     p.add_argument("--stats", default="", help="JSON file with the counts, rewritten per request")
+    p.add_argument("--only", default="", help="inject faults only into requests whose request line has this text")
+    p.add_argument("--while-exists", default="", help="inject faults only while this file exists")
     p.add_argument("--tls-cert", default="")
     p.add_argument("--tls-key", default="")
     a = p.parse_args()

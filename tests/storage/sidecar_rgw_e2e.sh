@@ -57,9 +57,40 @@ if [[ $status -ne 0 ]]; then cat "$tmp/sidecar.log" >&2; echo "sidecar exited $s
 prefix=pods/ci/runner-e2e/$uid/
 awsr s3 cp --recursive --only-show-errors "s3://$bucket/trails/" "$tmp/down"
 python3 "$here/check_archive.py" "$tmp/down" "$prefix" manifest auto --marker "$marker"
+# The job's own numbers, not the manifest's: one exec per program the step ran (the stand-in
+# Runner.Worker, the bash it execs, seq, 300 /bin/true, the marked echo, sleep), each /bin/true
+# with its exit 0, and nothing lost.
+python3 - "$tmp/down/$prefix" "$marker" <<'PY' || exit 1
+import json, os, subprocess, sys
+adir, marker = sys.argv[1], sys.argv[2]
+man = json.load(open(os.path.join(adir, "manifest.json")))
+ev = []
+for s in man["segments"]:
+    out = subprocess.run(["zstd", "-dcq", os.path.join(adir, s["name"])], capture_output=True, check=True).stdout
+    ev += [json.loads(line) for line in out.splitlines() if line.strip()]
+bad = []
+execs = [e for e in ev if e["type"] == "process_exec"]
+names = sorted(os.path.basename(e["process"]["binary"]) for e in execs if e["process"]["binary"] != "/usr/bin/true")
+if names != sorted(["Runner.Worker", "bash", "seq", "echo", "sleep"]):
+    bad.append(f"execs other than /bin/true: {names}")
+trues = {e["process"]["exec_id"] for e in execs if e["process"]["args"] == ["/bin/true"]}
+if len(trues) != 300 or len(execs) != 305:
+    bad.append(f"{len(trues)} /bin/true execs (want 300), {len(execs)} execs in all (want 305)")
+exits = [e for e in ev if e["type"] == "process_exit" and e["process"]["exec_id"] in trues]
+if len(exits) != 300 or any(e["exit"]["code"] != 0 or e["exit"].get("signal") for e in exits):
+    bad.append(f"{len(exits)} exits of the /bin/true execs, want 300 with code 0")
+lost = {k: v for k, v in man.get("lost", {}).items() if v}
+if lost or man.get("spool_dropped") or any(e["type"] == "lost" for e in ev):
+    bad.append(f"losses: manifest {man.get('lost')}, spool_dropped {man.get('spool_dropped')}, "
+               f"{sum(e['type'] == 'lost' for e in ev)} lost events")
+if len(ev) != man["events"]:
+    bad.append(f"{len(ev)} events in the segments, the manifest says {man['events']}")
+for b in bad:
+    print("FAIL:", b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
 events=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['events'])" "$tmp/down/${prefix}manifest.json")
-[[ $events -ge 300 ]] || { echo "only $events events for 300+ processes" >&2; exit 1; }
 repo=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['job_identity']['GITHUB_REPOSITORY'])" "$tmp/down/${prefix}manifest.json")
 [[ $repo == octo/e2e ]] || { echo "job identity: '$repo'" >&2; exit 1; }
 ls "$tmp/down/jobs/octo/e2e/77/1/build/" | grep -q "$uid.json" || { echo "no index object under jobs/octo/e2e/77/1/build/" >&2; exit 1; }
-echo "e2e: $events events from the sidecar in RGW, checked with awscli"
+echo "e2e: $events events from the sidecar in RGW, checked with awscli: 305 execs, 300 /bin/true exits, nothing lost"
