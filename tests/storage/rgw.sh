@@ -48,9 +48,10 @@ case $cmd in
   stop) for n in rgw osd mon; do stop_one "$n"; done; exit 0 ;;
   stop-rgw) stop_one rgw; exit 0 ;;
   start-rgw) start_rgw; exit 0 ;;
-  start)  # a second try with fresh ports and state: one CI run once saw its new OSD rejected
-          # by a monitor ("wrong fsid"), a cluster that was not its own, and never again
-    for attempt in 1 2; do
+  start)  # more tries with fresh ports and state: under heavy load (seen at a load average
+          # above 100) a new OSD is now and then rejected by its monitor ("wrong fsid")
+    for attempt in 1 2 3; do
+      [[ $attempt -gt 1 ]] && sleep 5
       "$0" start-once "$D" && exit 0
       echo "rgw.sh: start attempt $attempt failed, log: $(tail -n 3 "$D"/log/*.log 2>/dev/null | tr '\n' ' ')" >&2
       "$0" stop "$D" || true
