@@ -143,14 +143,19 @@ class Session : public std::enable_shared_from_this<Session> {
   // max_requests_in_flight x body_limit, however many clients send at once.
   void on_header(beast::error_code ec, std::size_t n) {
     if (ec) return on_read(ec, n);
-    if (!registry_->try_take_slot(limits_.max_requests_in_flight)) {
+    // Without a body (probes, /metrics) a request needs no slot: slow bodies must not fail the
+    // kubelet's liveness probe and get the webhook restarted.
+    const bool has_body = parser_->chunked() || parser_->content_length().value_or(0) > 0;
+    if (has_body && !registry_->try_take_slot(limits_.max_requests_in_flight)) {
       deadline_.cancel();
       waiting_ = false;
       state_->metrics.count_limit("in_flight");
       return send_error(http::status::service_unavailable, "too many requests in flight; retry", false);
     }
-    holds_slot_ = true;
-    state_->metrics.add_requests_in_flight(1);
+    if (has_body) {
+      holds_slot_ = true;
+      state_->metrics.add_requests_in_flight(1);
+    }
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
