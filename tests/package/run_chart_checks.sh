@@ -64,6 +64,15 @@ print("object schemas without additionalProperties:", bad or "none")
 sys.exit(1 if bad else 0)
 PY
 
+echo "== values.schema.json descriptions and defaults are values.yaml's comments and values"
+python3 "$here/schema_docs.py" "$chart" --check
+rm -rf "$work/d"; cp -r "$chart" "$work/d"
+sed -i 's/^  replicas: 2$/  replicas: 3/' "$work/d/values.yaml"
+if python3 "$here/schema_docs.py" "$work/d" --check > "$work/d.out"; then
+  echo "FAIL: a changed default was not detected"; exit 1
+fi
+echo "ok   changed default detected: $(grep -m1 FAIL "$work/d.out")"
+
 echo "== template structure (check_chart.py)"
 python3 "$here/check_chart.py" "$chart" "$src"
 
