@@ -78,6 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
       : tls_(state->tls()),
         stream_(beast::tcp_stream(std::move(socket)), *tls_),
         deadline_(stream_.get_executor()),
+        slot_wait_(stream_.get_executor()),
         state_(std::move(state)),
         limits_(limits),
         registry_(std::move(registry)) {
@@ -140,22 +141,37 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // The body is read only with a request slot: bodies in memory are at most
-  // max_requests_in_flight x body_limit, however many clients send at once.
+  // max_requests_in_flight x body_limit, however many clients send at once. Without a free slot the
+  // request waits (its body unread) until one frees or its request_timeout ends, then 503: a burst of
+  // reviews from the API server is delayed, not refused.
   void on_header(beast::error_code ec, std::size_t n) {
     if (ec) return on_read(ec, n);
     // Without a body (probes, /metrics) a request needs no slot: slow bodies must not fail the
     // kubelet's liveness probe and get the webhook restarted.
-    const bool has_body = parser_->chunked() || parser_->content_length().value_or(0) > 0;
-    if (has_body && !registry_->try_take_slot(limits_.max_requests_in_flight)) {
-      deadline_.cancel();
-      waiting_ = false;
-      state_->metrics.count_limit("in_flight");
-      return send_error(http::status::service_unavailable, "too many requests in flight; retry", false);
-    }
-    if (has_body) {
+    if (!parser_->chunked() && parser_->content_length().value_or(0) == 0) return read_body();
+    waited_for_slot_ = false;
+    wait_for_slot();
+  }
+
+  void wait_for_slot() {
+    if (registry_->try_take_slot(limits_.max_requests_in_flight)) {
       holds_slot_ = true;
       state_->metrics.add_requests_in_flight(1);
+      return read_body();
     }
+    if (!waited_for_slot_) state_->metrics.count_limit("in_flight");
+    waited_for_slot_ = true;
+    if (timed_out_ || draining_) {
+      deadline_.cancel();
+      waiting_ = false;
+      return send_error(http::status::service_unavailable, "no request slot free within the time limit; retry",
+                        false);
+    }
+    slot_wait_.expires_after(std::chrono::milliseconds(2));
+    slot_wait_.async_wait([self = shared_from_this()](beast::error_code) { self->wait_for_slot(); });
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
@@ -225,6 +241,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<ssl::context> tls_;  // keeps the certificate this connection started with alive
   ssl::stream<beast::tcp_stream> stream_;
   asio::steady_timer deadline_;
+  asio::steady_timer slot_wait_;  // polls for a free request slot
   std::shared_ptr<LiveState> state_;
   ServerLimits limits_;
   beast::flat_buffer buffer_;
@@ -234,6 +251,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool waiting_ = false;   // a read for the next request is pending
   bool draining_ = false;  // the server is shutting down
   bool holds_slot_ = false;  // a request slot is taken (on this session's strand)
+  bool waited_for_slot_ = false;
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {

@@ -21,8 +21,9 @@ struct ServerLimits {
   // Open connections (TLS included) beyond this are closed at accept. Each costs ~40 KiB of TLS
   // buffers and at most a header (8 KiB) until it holds a request slot.
   std::size_t max_connections = 128;
-  // Requests whose headers have arrived and which are not answered yet: 503 beyond. Each may hold a
-  // body of up to body_limit, so this times body_limit bounds the memory bodies take.
+  // Requests whose body is being read or handled; more wait with their body unread (503 if none
+  // frees within request_timeout). Each may hold a body of up to body_limit, so this times
+  // body_limit bounds the memory bodies take.
   std::size_t max_requests_in_flight = 8;
 };
 
