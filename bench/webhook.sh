@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # jobtrail-webhook over TLS on loopback: requests/s and p50/p99 latency of POST /mutate at 1, 16 and
-# 64 concurrent keep-alive clients (wrk), 16 clients with a TLS handshake per request, and the
-# server's peak RSS.   bench/webhook.sh [BUILD_DIR] [SECONDS_PER_RUN]
+# 64 concurrent keep-alive clients (wrk), 16 clients with a TLS handshake per request, 16 clients
+# while 4 hostile connections send worst-case bodies, and the server's peak RSS.
+# bench/webhook.sh [BUILD_DIR] [SECONDS_PER_RUN]
 # Use a build without sanitizers (e.g. -DCMAKE_BUILD_TYPE=Release); needs wrk, openssl, curl.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +44,14 @@ run "1 keep-alive" 1 1
 run "16 keep-alive" 2 16
 run "64 keep-alive" 2 64
 run "16 new TLS conn per req" 2 16 1
+# Hostile row: 16 keep-alive clients with well-formed reviews while 4 other connections send
+# worst-case bodies back to back (bench/webhook/hostile_client.py).
+python3 "$top/bench/webhook/hostile_client.py" "$port" tls.crt "$REVIEW" "$((secs + 1))" 4 > hostile.out &
+flood=$!
+sleep 0.5
+run "16 keep-alive + 4 hostile" 2 16
+wait $flood
+echo "hostile clients sent $(cat hostile.out) worst-case bodies during that row"
 echo "peak RSS (VmHWM): $(( $(rss_kib VmHWM) / 1024 )) MiB"
 injected=$(curl -s --cacert tls.crt "https://127.0.0.1:$port/metrics" |
   awk '/^jobtrail_webhook_requests_total\{outcome="injected"\}/ { print $2 }')

@@ -82,7 +82,11 @@ nlohmann::json pod_meta() {
   return {{"pod",
            {{"name", env_or("JOBTRAIL_POD_NAME", "")}, {"namespace", env_or("JOBTRAIL_POD_NAMESPACE", "")},
             {"uid", env_or("JOBTRAIL_POD_UID", "")}, {"node", env_or("JOBTRAIL_NODE_NAME", "")},
-            {"runner_pod", env_or("JOBTRAIL_RUNNER_POD", "")}}},
+            {"runner_pod", env_or("JOBTRAIL_RUNNER_POD", "")},
+            // What the webhook saw in the pod spec that lets other containers reach the sidecar.
+            {"privileged_containers", env_or("JOBTRAIL_PRIVILEGED_CONTAINERS", "")},
+            {"host_namespace_containers", env_or("JOBTRAIL_HOST_NAMESPACE_CONTAINERS", "")},
+            {"shared_process_namespace", env_or("JOBTRAIL_SHARED_PROCESS_NAMESPACE", "") == "true"}}},
           {"sidecar_version", JOBTRAIL_VERSION}};
 }
 

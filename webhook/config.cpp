@@ -31,12 +31,18 @@ void require_one_of(const std::string& value, std::set<std::string> allowed, con
 }  // namespace
 
 Config parse_config(const json& doc) {
-  reject_unknown(doc, "config", {"onError", "sidecar", "storage"});
+  reject_unknown(doc, "config", {"onError", "optOut", "sidecar", "storage"});
   Config c;
   std::string on_error = "allow";
   take(doc, "onError", on_error, "config");
   require_one_of(on_error, {"allow", "deny"}, "onError");
   c.deny_on_error = on_error == "deny";
+
+  const json opt_out = doc.value("optOut", json::object());
+  reject_unknown(opt_out, "optOut", {"anyone", "users", "groups"});
+  take(opt_out, "anyone", c.opt_out.anyone, "optOut");
+  take(opt_out, "users", c.opt_out.users, "optOut");
+  take(opt_out, "groups", c.opt_out.groups, "optOut");
 
   const json sidecar = doc.value("sidecar", json::object());
   reject_unknown(sidecar, "sidecar",
@@ -92,6 +98,16 @@ Config parse_config(const json& doc) {
   if (st.credentials_mode == "webIdentity" && st.role_arn.empty())
     throw ConfigError("storage.credentials.roleArn is required in webIdentity mode");
   return c;
+}
+
+bool OptOutConfig::allows(const std::string& user, const std::vector<std::string>& user_groups) const {
+  if (anyone) return true;
+  for (const auto& u : users)
+    if (u == user) return true;
+  for (const auto& g : groups)
+    for (const auto& mine : user_groups)
+      if (g == mine) return true;
+  return false;
 }
 
 Config parse_config_text(const std::string& text) {

@@ -40,8 +40,18 @@ struct StorageConfig {
   std::string audience = "sts.amazonaws.com";
 };
 
+// Whose jobtrail.io/inject: "false" is honoured. A runner in kubernetes mode may create pods, so
+// "anyone" includes the job itself.
+struct OptOutConfig {
+  bool anyone = true;
+  std::vector<std::string> users;   // request.userInfo.username, exact
+  std::vector<std::string> groups;  // any of request.userInfo.groups, exact
+  bool allows(const std::string& user, const std::vector<std::string>& user_groups) const;
+};
+
 struct Config {
-  bool deny_on_error = false;  // onError: deny
+  bool deny_on_error = false;  // onError: deny (accepted; conflicts are refused either way, see mutate)
+  OptOutConfig opt_out;
   SidecarConfig sidecar;
   StorageConfig storage;
 };

@@ -1,7 +1,10 @@
 #include "handler.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
+#include "json_limits.hpp"
 #include "mutate.hpp"
 
 namespace jobtrail::webhook {
@@ -17,17 +20,39 @@ bool is_json_content_type(const std::string& value) {
   return media == "application/json";
 }
 
+// Names in the review are chosen by whoever created the pod: quoted as JSON strings, so control bytes
+// and quotes cannot forge a log line.
+std::string quoted(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// One line per skip, refusal or ignored opt-out: which pod, why, who asked.
+void log_decision(const nlohmann::json& review, const MutateResult& result) {
+  const ReviewSubject who = review_subject(review);
+  if (who.pod == "/*" && result.skip_reason == "not_pod") return;  // not a Pod at all: nothing to say
+  spdlog::info("webhook: {} pod={} reason={} user={}{}{}", result.outcome, quoted(who.pod),
+               result.skip_reason.empty() ? std::string("-") : result.skip_reason, quoted(who.user),
+               result.detail.empty() ? "" : " detail=", result.detail.empty() ? "" : quoted(result.detail));
+}
+
 HttpResponse mutate_endpoint(const HttpRequest& req, const std::shared_ptr<const Config>& config, Metrics& metrics,
                              std::string& outcome) {
   if (req.method != "POST") return text(405, "method not allowed: use POST");
   if (!is_json_content_type(req.content_type))
     return text(415, "unsupported content type \"" + req.content_type.substr(0, 60) + "\": use application/json");
   if (!config) return text(503, "no valid configuration loaded");
+  // Checked on the bytes first: the tree nlohmann builds, and every recursive walk of it, is then bounded.
+  if (const std::string over = check_json_limits(req.body, JsonLimits{}); !over.empty()) {
+    metrics.count_limit(over.find("deeper") != std::string::npos ? "json_depth" : "json_values");
+    return text(400, over);
+  }
   const auto review = nlohmann::json::parse(req.body, nullptr, false);
   if (review.is_discarded()) return text(400, "body is not valid JSON");
   try {
     auto result = mutate(review, *config);
-    if (!result.skip_reason.empty()) metrics.count_skip(result.skip_reason);
+    if (result.outcome == "skipped") metrics.count_skip(result.skip_reason);
+    if (result.outcome == "refused") metrics.count_refusal(result.skip_reason);
+    if (result.outcome != "injected" || !result.detail.empty()) log_decision(review, result);
     outcome = result.outcome;
     return {200, "application/json", result.review.dump()};
   } catch (const ReviewError& e) {

@@ -23,6 +23,16 @@ void Metrics::count_reload(const std::string& what, bool ok) {
   ++reloads_[what + (ok ? ",ok" : ",rejected")];
 }
 
+void Metrics::count_limit(const std::string& limit) {
+  std::lock_guard lock(mutex_);
+  ++limits_[limit];
+}
+
+void Metrics::count_refusal(const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  ++refusals_[reason];
+}
+
 std::string Metrics::render() const {
   std::lock_guard lock(mutex_);
   std::ostringstream out;
@@ -37,6 +47,20 @@ std::string Metrics::render() const {
          "# TYPE jobtrail_webhook_skips_total counter\n";
   for (const auto& [reason, n] : skips_)
     out << "jobtrail_webhook_skips_total{reason=\"" << reason << "\"} " << n << "\n";
+  out << "# HELP jobtrail_webhook_refusals_total Pods refused (allowed: false), by reason.\n"
+         "# TYPE jobtrail_webhook_refusals_total counter\n";
+  for (const auto& [reason, n] : refusals_)
+    out << "jobtrail_webhook_refusals_total{reason=\"" << reason << "\"} " << n << "\n";
+  out << "# HELP jobtrail_webhook_limit_rejections_total Connections and requests turned away by a limit.\n"
+         "# TYPE jobtrail_webhook_limit_rejections_total counter\n";
+  for (const auto& [limit, n] : limits_)
+    out << "jobtrail_webhook_limit_rejections_total{limit=\"" << limit << "\"} " << n << "\n";
+  out << "# HELP jobtrail_webhook_open_connections Connections open now.\n"
+         "# TYPE jobtrail_webhook_open_connections gauge\n"
+      << "jobtrail_webhook_open_connections " << open_connections_.load() << "\n"
+      << "# HELP jobtrail_webhook_requests_in_flight Requests received and not answered yet.\n"
+         "# TYPE jobtrail_webhook_requests_in_flight gauge\n"
+      << "jobtrail_webhook_requests_in_flight " << requests_in_flight_.load() << "\n";
   out << "# HELP jobtrail_webhook_reloads_total Certificate and config reloads.\n"
          "# TYPE jobtrail_webhook_reloads_total counter\n";
   for (const auto& [key, n] : reloads_) {

@@ -13,6 +13,11 @@ class Metrics {
   void count_request(const std::string& outcome, double seconds);
   void count_skip(const std::string& reason);
   void count_reload(const std::string& what, bool ok);
+  // A request or connection turned away by a limit: connections, in_flight, body_size, json_depth, ...
+  void count_limit(const std::string& limit);
+  void count_refusal(const std::string& reason);
+  void add_open_connections(long delta) { open_connections_ += delta; }
+  void add_requests_in_flight(long delta) { requests_in_flight_ += delta; }
   std::string render() const;
 
  private:
@@ -21,6 +26,10 @@ class Metrics {
   std::map<std::string, unsigned long long> requests_;   // by outcome
   std::map<std::string, unsigned long long> skips_;      // by reason
   std::map<std::string, unsigned long long> reloads_;    // "what,result"
+  std::map<std::string, unsigned long long> limits_;     // by limit
+  std::map<std::string, unsigned long long> refusals_;   // by reason
+  std::atomic<long> open_connections_{0};
+  std::atomic<long> requests_in_flight_{0};
   std::array<unsigned long long, kBuckets.size()> bucket_counts_{};
   unsigned long long latency_count_ = 0;
   double latency_sum_ = 0;

@@ -2,6 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <string_view>
+
+#include "ours.hpp"
 #include "sidecar_spec.hpp"
 
 namespace jobtrail::webhook {
@@ -22,15 +25,6 @@ std::string base64(const std::string& in) {
   return out;
 }
 
-std::string image_repository(const std::string& image) {
-  auto at = image.find('@');
-  std::string s = image.substr(0, at);
-  auto slash = s.rfind('/');
-  auto colon = s.rfind(':');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) s.resize(colon);
-  return s;
-}
-
 const json& member_or_null(const json& obj, const char* key) {
   static const json null_value;
   if (!obj.is_object()) return null_value;
@@ -38,30 +32,77 @@ const json& member_or_null(const json& obj, const char* key) {
   return it == obj.end() ? null_value : *it;
 }
 
-// Why this pod cannot be injected, or "" when it can; sets already_injected when ours is present.
-std::string find_conflict(const json& spec, const Config& config, bool& already_injected) {
+const std::string& string_or_empty(const json& value) {
+  static const std::string empty;
+  return value.is_string() ? value.get_ref<const std::string&>() : empty;
+}
+
+// Whether the sidecar and its volumes, exactly as this webhook writes them, are in the pod already;
+// or what in the pod collides with them: a container or volume that takes one of our names without
+// being ours, or another container mounting one of our volumes (it could rewrite the spool before
+// upload). Names alone decide nothing: any pod can pick them.
+struct Presence {
+  bool ours = false;
+  std::string conflict;  // "" when none
+};
+
+Presence find_ours(const json& pod, const json& spec, const Config& config) {
+  Presence p;
+  const char* our_list = config.sidecar.mode == "native" ? "initContainers" : "containers";
+  const json* sidecar = nullptr;
   for (const char* list : {"initContainers", "containers"}) {
     const json& items = member_or_null(spec, list);
     if (!items.is_array()) continue;
     for (const auto& c : items) {
       if (member_or_null(c, "name") != kSidecarName) continue;
-      const json& image = member_or_null(c, "image");
-      if (image.is_string() && image_repository(image.get<std::string>()) == image_repository(config.sidecar.image)) {
-        already_injected = true;
-        return "";
+      // The expected container is computed from the pod without it, as on the first pass.
+      if (std::string_view(list) == our_list && !sidecar &&
+          matches_ours(sidecar_container(config, pod_facts(pod, &c)), c)) {
+        sidecar = &c;
+        continue;
       }
-      return std::string("container name ") + kSidecarName + " already used by another image";
+      p.conflict = std::string("container ") + kSidecarName + " in " + list + " is not the one jobtrail injects";
+      return p;
     }
   }
+  const json ours = sidecar_volumes(config);
+  std::size_t ours_present = 0;
   const json& volumes = member_or_null(spec, "volumes");
   if (volumes.is_array()) {
     for (const auto& v : volumes) {
-      const json& name = member_or_null(v, "name");
-      if (name.is_string() && name.get<std::string>().rfind("jobtrail-", 0) == 0)
-        return "volume name " + name.get<std::string>() + " already used";
+      const std::string& name = string_or_empty(member_or_null(v, "name"));
+      for (const auto& o : ours) {
+        if (o["name"] != name) continue;
+        if (!sidecar || !matches_ours(o, v)) {
+          p.conflict = "volume " + name + " is not the one jobtrail injects";
+          return p;
+        }
+        ++ours_present;
+      }
     }
   }
-  return "";
+  for (const char* list : {"initContainers", "containers", "ephemeralContainers"}) {
+    const json& items = member_or_null(spec, list);
+    if (!items.is_array()) continue;
+    for (const auto& c : items) {
+      if (&c == sidecar) continue;
+      const json& mounts = member_or_null(c, "volumeMounts");
+      if (!mounts.is_array()) continue;
+      for (const auto& m : mounts)
+        for (const auto& o : ours)
+          if (member_or_null(m, "name") == o["name"]) {
+            p.conflict = "container " + string_or_empty(member_or_null(c, "name")).substr(0, 63) + " mounts volume " +
+                         o["name"].get<std::string>();
+            return p;
+          }
+    }
+  }
+  if (sidecar && ours_present != ours.size()) {
+    p.conflict = std::string("container ") + kSidecarName + " present without its volumes";
+    return p;
+  }
+  p.ours = sidecar != nullptr;
+  return p;
 }
 
 json response_base(const json& uid) {
@@ -71,7 +112,7 @@ json response_base(const json& uid) {
 }
 
 MutateResult skipped(const json& uid, std::string reason, json warnings) {
-  MutateResult r{response_base(uid), "skipped", std::move(reason), json::array()};
+  MutateResult r{response_base(uid), "skipped", std::move(reason), json::array(), ""};
   if (!warnings.empty()) r.review["response"]["warnings"] = warnings;
   return r;
 }
@@ -103,6 +144,24 @@ std::string short_warning(std::string text) {
   return text;
 }
 
+ReviewSubject review_subject(const json& review) {
+  ReviewSubject s;
+  const json& request = member_or_null(review, "request");
+  const json& metadata = member_or_null(member_or_null(request, "object"), "metadata");
+  std::string ns = string_or_empty(member_or_null(metadata, "namespace"));
+  if (ns.empty()) ns = string_or_empty(member_or_null(request, "namespace"));
+  std::string name = string_or_empty(member_or_null(metadata, "name"));
+  if (name.empty()) name = string_or_empty(member_or_null(metadata, "generateName")) + "*";
+  s.pod = ns + "/" + name;
+  const json& user_info = member_or_null(request, "userInfo");
+  s.user = string_or_empty(member_or_null(user_info, "username"));
+  const json& groups = member_or_null(user_info, "groups");
+  if (groups.is_array())
+    for (const auto& g : groups)
+      if (g.is_string()) s.groups.push_back(g.get<std::string>());
+  return s;
+}
+
 MutateResult mutate(const json& review, const Config& config) {
   if (!review.is_object()) throw ReviewError("body is not a JSON object");
   if (member_or_null(review, "apiVersion") != "admission.k8s.io/v1" || member_or_null(review, "kind") != "AdmissionReview")
@@ -128,26 +187,28 @@ MutateResult mutate(const json& review, const Config& config) {
 
   json warnings = json::array();
   const json& inject = member_or_null(annotations, kInjectAnnotation);
-  if (inject == "false") return skipped(uid, "opted_out", warnings);
-  if (!inject.is_null())
+  std::string detail;
+  if (inject == "false") {
+    const ReviewSubject who = review_subject(review);
+    if (config.opt_out.allows(who.user, who.groups)) return skipped(uid, "opted_out", warnings);
+    detail = "opt-out by " + (who.user.empty() ? std::string("an unnamed user") : who.user) + " not honoured";
+    warnings.push_back(short_warning("jobtrail: " + detail + "; injecting"));
+  } else if (!inject.is_null()) {
     warnings.push_back(short_warning("jobtrail: ignoring jobtrail.io/inject value other than \"false\"; injecting"));
-  if (member_or_null(annotations, kStatusAnnotation) == "injected") return skipped(uid, "already_injected", warnings);
+  }
 
-  bool already_injected = false;
-  const std::string conflict = find_conflict(spec, config, already_injected);
-  if (already_injected) return skipped(uid, "already_injected", warnings);
-  if (!conflict.empty()) {
-    MutateResult r{response_base(uid), "", "conflict", json::array()};
-    if (config.deny_on_error) {
-      r.outcome = "refused";
-      r.review["response"]["allowed"] = false;
-      // 400: actions-runner-controller retries it; 403/422 would fail the runner for good.
-      r.review["response"]["status"] = {{"code", 400}, {"message", "jobtrail: cannot inject sidecar: " + conflict}};
-    } else {
-      r.outcome = "error_allowed";
-      warnings.push_back(short_warning("jobtrail: pod NOT traced: " + conflict));
-      r.review["response"]["warnings"] = warnings;
-    }
+  // The status annotation is written by us but decides nothing: any pod can carry it.
+  const Presence presence = find_ours(pod, spec, config);
+  if (presence.ours) return skipped(uid, "already_injected", warnings);
+  if (!presence.conflict.empty()) {
+    // Refused whatever onError says: allowing it would leave the pod untraced by its own choice of
+    // names, which is exactly what a hostile job wants. 400: actions-runner-controller retries it,
+    // 403/422 would fail the runner for good.
+    MutateResult r{response_base(uid), "refused", "conflict", json::array(), presence.conflict};
+    r.review["response"]["allowed"] = false;
+    r.review["response"]["status"] = {
+        {"code", 400}, {"message", "jobtrail: cannot inject sidecar: " + presence.conflict}};
+    if (!warnings.empty()) r.review["response"]["warnings"] = warnings;
     return r;
   }
 
@@ -194,7 +255,7 @@ MutateResult mutate(const json& review, const Config& config) {
     patch.push_back({{"op", "add"}, {"path", "/metadata/annotations"}, {"value", ours}});
   }
 
-  MutateResult r{response_base(uid), "injected", "", patch};
+  MutateResult r{response_base(uid), "injected", "", patch, detail};
   r.review["response"]["patchType"] = "JSONPatch";
   r.review["response"]["patch"] = base64(patch.dump());
   if (!warnings.empty()) r.review["response"]["warnings"] = warnings;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "config.hpp"
 
@@ -15,10 +16,19 @@ class ReviewError : public std::runtime_error {
 
 struct MutateResult {
   nlohmann::json review;   // the AdmissionReview v1 response
-  std::string outcome;     // injected | skipped | refused | error_allowed
-  std::string skip_reason; // not_pod, not_create, opted_out, already_injected, ... (empty if injected)
+  std::string outcome;     // injected | skipped | refused
+  std::string skip_reason; // not_pod, not_create, opted_out, already_injected, conflict, ... (empty if injected)
   nlohmann::json patch;    // the JSONPatch (array; empty when nothing is injected)
+  std::string detail;      // for the log: what conflicted, whose opt-out was ignored ("" if nothing)
 };
+
+// Who asked and about which pod, for log lines (any field may be empty in a malformed review).
+struct ReviewSubject {
+  std::string pod;   // namespace/name (or namespace/generateName*)
+  std::string user;  // request.userInfo.username
+  std::vector<std::string> groups;
+};
+ReviewSubject review_subject(const nlohmann::json& review);
 
 // JSON Pointer escaping (RFC 6901): '~' -> "~0", '/' -> "~1".
 std::string escape_json_pointer(const std::string& token);

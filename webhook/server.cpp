@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <atomic>
 #include <map>
 #include <vector>
 
@@ -51,11 +52,21 @@ class SessionRegistry {
     std::lock_guard l(m_);
     return live_.size();
   }
+  // A request slot (ServerLimits::max_requests_in_flight), held from its headers to its answer.
+  bool try_take_slot(std::size_t max) {
+    std::size_t now = in_flight_.load();
+    do {
+      if (now >= max) return false;
+    } while (!in_flight_.compare_exchange_weak(now, now + 1));
+    return true;
+  }
+  void give_back_slot() { --in_flight_; }
 
  private:
   mutable std::mutex m_;
   bool draining_ = false;
   std::map<Session*, std::weak_ptr<Session>> live_;
+  std::atomic<std::size_t> in_flight_{0};
 };
 
 namespace {
@@ -67,10 +78,17 @@ class Session : public std::enable_shared_from_this<Session> {
       : tls_(state->tls()),
         stream_(beast::tcp_stream(std::move(socket)), *tls_),
         deadline_(stream_.get_executor()),
+        slot_wait_(stream_.get_executor()),
         state_(std::move(state)),
         limits_(limits),
-        registry_(std::move(registry)) {}
-  ~Session() { registry_->remove(this); }
+        registry_(std::move(registry)) {
+    state_->metrics.add_open_connections(1);
+  }
+  ~Session() {
+    release_slot();
+    state_->metrics.add_open_connections(-1);
+    registry_->remove(this);
+  }
 
   void run() {
     registry_->add(shared_from_this());
@@ -118,7 +136,50 @@ class Session : public std::enable_shared_from_this<Session> {
       beast::error_code ignored;
       beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
     });
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  // The body is read only with a request slot: bodies in memory are at most
+  // max_requests_in_flight x body_limit, however many clients send at once. Without a free slot the
+  // request waits (its body unread) until one frees or its request_timeout ends, then 503: a burst of
+  // reviews from the API server is delayed, not refused.
+  void on_header(beast::error_code ec, std::size_t n) {
+    if (ec) return on_read(ec, n);
+    // Without a body (probes, /metrics) a request needs no slot: slow bodies must not fail the
+    // kubelet's liveness probe and get the webhook restarted.
+    if (!parser_->chunked() && parser_->content_length().value_or(0) == 0) return read_body();
+    waited_for_slot_ = false;
+    wait_for_slot();
+  }
+
+  void wait_for_slot() {
+    if (registry_->try_take_slot(limits_.max_requests_in_flight)) {
+      holds_slot_ = true;
+      state_->metrics.add_requests_in_flight(1);
+      return read_body();
+    }
+    if (!waited_for_slot_) state_->metrics.count_limit("in_flight");
+    waited_for_slot_ = true;
+    if (timed_out_ || draining_) {
+      deadline_.cancel();
+      waiting_ = false;
+      return send_error(http::status::service_unavailable, "no request slot free within the time limit; retry",
+                        false);
+    }
+    slot_wait_.expires_after(std::chrono::milliseconds(2));
+    slot_wait_.async_wait([self = shared_from_this()](beast::error_code) { self->wait_for_slot(); });
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void release_slot() {
+    if (!holds_slot_) return;
+    holds_slot_ = false;
+    registry_->give_back_slot();
+    state_->metrics.add_requests_in_flight(-1);
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -129,6 +190,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (buffer_.size() == 0 && !parser_->got_some()) return do_close();
       return send_error(http::status::request_timeout, "request not received within the time limit", false);
     }
+    if (ec == http::error::body_limit) state_->metrics.count_limit("body_size");
     if (ec == http::error::body_limit) return send_error(http::status::payload_too_large, "body exceeds 3 MiB", false);
     if (ec == http::error::end_of_stream) return do_close();
     if (draining_ && (ec == asio::error::operation_aborted || ec == beast::error::timeout)) return do_close();
@@ -161,6 +223,7 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::get_lowest_layer(stream_).expires_after(limits_.request_timeout);
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+                        self->release_slot();
                         if (ec) return fail(ec, "write");
                         if (!keep_alive || self->draining_) return self->do_close();
                         self->do_read();
@@ -178,6 +241,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<ssl::context> tls_;  // keeps the certificate this connection started with alive
   ssl::stream<beast::tcp_stream> stream_;
   asio::steady_timer deadline_;
+  asio::steady_timer slot_wait_;  // polls for a free request slot
   std::shared_ptr<LiveState> state_;
   ServerLimits limits_;
   beast::flat_buffer buffer_;
@@ -186,6 +250,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool timed_out_ = false;
   bool waiting_ = false;   // a read for the next request is pending
   bool draining_ = false;  // the server is shutting down
+  bool holds_slot_ = false;  // a request slot is taken (on this session's strand)
+  bool waited_for_slot_ = false;
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {
@@ -225,7 +291,14 @@ class Listener : public std::enable_shared_from_this<Listener> {
       });
       return;
     }
-    std::make_shared<Session>(std::move(socket), state_, limits_, registry_)->run();
+    if (registry_->size() >= limits_.max_connections) {
+      // Closed before the TLS handshake: a flood of connections costs one accept each.
+      state_->metrics.count_limit("connections");
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      std::make_shared<Session>(std::move(socket), state_, limits_, registry_)->run();
+    }
     do_accept();
   }
 

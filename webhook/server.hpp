@@ -18,6 +18,13 @@ struct ServerLimits {
   std::chrono::milliseconds request_timeout{10'000};  // whole request; 408 after
   std::chrono::milliseconds handshake_timeout{10'000};
   std::chrono::milliseconds idle_timeout{30'000};     // keep-alive between requests
+  // Open connections (TLS included) beyond this are closed at accept. Each costs ~40 KiB of TLS
+  // buffers and at most a header (8 KiB) until it holds a request slot.
+  std::size_t max_connections = 128;
+  // Requests whose body is being read or handled; more wait with their body unread (503 if none
+  // frees within request_timeout). Each may hold a body of up to body_limit, so this times
+  // body_limit bounds the memory bodies take.
+  std::size_t max_requests_in_flight = 8;
 };
 
 // What sessions read at the start of each connection/request; swapped by the reloader.

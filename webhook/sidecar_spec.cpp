@@ -15,34 +15,39 @@ void append_joined(std::string& list, const std::string& item) {
 }
 }  // namespace
 
-PodFacts pod_facts(const json& pod) {
+PodFacts pod_facts(const json& pod, const json* skip) {
+  // References into the request only: it may be as large and as deep as the limits allow.
+  static const json empty = json::object();
+  auto member = [](const json& obj, const char* key) -> const json& {
+    if (!obj.is_object()) return empty;
+    const auto it = obj.find(key);
+    return it == obj.end() ? empty : *it;
+  };
   PodFacts facts;
-  const json spec = pod.value("spec", json::object());
+  const json& spec = member(pod, "spec");
   // Host namespaces are pod-wide: every container of the pod shares them.
   std::string host;
   auto flag = [&](const char* key, const char* short_name) {
-    if (spec.value(key, false)) host += host.empty() ? short_name : std::string("+") + short_name;
+    if (member(spec, key) == true) host += host.empty() ? short_name : std::string("+") + short_name;
   };
   flag("hostNetwork", "net");
   flag("hostPID", "pid");
   flag("hostIPC", "ipc");
+  facts.share_process_namespace = member(spec, "shareProcessNamespace") == true;
   for (const char* list : {"initContainers", "containers"}) {
-    auto it = spec.find(list);
-    if (it == spec.end() || !it->is_array()) continue;
-    for (const auto& c : *it) {
-      if (!c.is_object()) continue;
-      const std::string name = c.value("name", "");
-      const auto sc = c.find("securityContext");
-      if (sc != c.end() && sc->is_object() && sc->value("privileged", false)) append_joined(facts.privileged_containers, name);
+    const json& items = member(spec, list);
+    if (!items.is_array()) continue;
+    for (const auto& c : items) {
+      if (!c.is_object() || &c == skip) continue;
+      const json& name_value = member(c, "name");
+      const std::string name = name_value.is_string() ? name_value.get<std::string>() : "";
+      if (member(member(c, "securityContext"), "privileged") == true) append_joined(facts.privileged_containers, name);
       if (!host.empty()) append_joined(facts.host_namespace_containers, name + ":" + host);
     }
   }
   // actions/runner-container-hooks labels the workflow pods it creates with runner-pod=<runner pod name>.
-  const json labels = pod.value("metadata", json::object()).value("labels", json::object());
-  if (labels.is_object()) {
-    auto it = labels.find("runner-pod");
-    if (it != labels.end() && it->is_string()) facts.runner_pod = it->get<std::string>();
-  }
+  const json& runner_pod = member(member(member(pod, "metadata"), "labels"), "runner-pod");
+  if (runner_pod.is_string()) facts.runner_pod = runner_pod.get<std::string>();
   return facts;
 }
 
@@ -70,7 +75,8 @@ json sidecar_container(const Config& config, const PodFacts& facts) {
                           field_env("JOBTRAIL_POD_UID", "metadata.uid"),
                           field_env("JOBTRAIL_NODE_NAME", "spec.nodeName"),
                           value_env("JOBTRAIL_PRIVILEGED_CONTAINERS", facts.privileged_containers),
-                          value_env("JOBTRAIL_HOST_NAMESPACE_CONTAINERS", facts.host_namespace_containers)});
+                          value_env("JOBTRAIL_HOST_NAMESPACE_CONTAINERS", facts.host_namespace_containers),
+                          value_env("JOBTRAIL_SHARED_PROCESS_NAMESPACE", facts.share_process_namespace ? "true" : "false")});
   if (!facts.runner_pod.empty()) env.push_back(value_env("JOBTRAIL_RUNNER_POD", facts.runner_pod));
 
   json mounts = json::array({

@@ -18,9 +18,12 @@ struct PodFacts {
   std::string privileged_containers;        // "a,b"
   std::string host_namespace_containers;    // "a:net+pid,b:net+pid"
   std::string runner_pod;                   // kubernetes-mode workflow pods only
+  // shareProcessNamespace: true: the pod's containers see (and, as root, can signal or ptrace) the sidecar.
+  bool share_process_namespace = false;
 };
 
-PodFacts pod_facts(const nlohmann::json& pod);
+// skip: a container of the pod to leave out (our own sidecar when checking a pod already injected).
+PodFacts pod_facts(const nlohmann::json& pod, const nlohmann::json* skip = nullptr);
 nlohmann::json sidecar_container(const Config&, const PodFacts&);
 nlohmann::json sidecar_volumes(const Config&);  // array
 

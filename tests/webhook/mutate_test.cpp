@@ -89,8 +89,9 @@ json without_ours(json pod, const json& before) {
     if (kept.empty() && !before["spec"].contains(list)) spec.erase(list);
   }
   json vols = json::array();
+  const std::set<std::string> ours{kVolumeHostCgroup, kVolumeSpool, kVolumePodinfo, kVolumeCa, kVolumeToken};
   for (auto& v : spec["volumes"])
-    if (v["name"].get<std::string>().rfind("jobtrail-", 0) != 0) vols.push_back(v);
+    if (!ours.count(v["name"].get<std::string>())) vols.push_back(v);
   spec["volumes"] = vols;
   if (vols.empty() && !before["spec"].contains("volumes")) spec.erase("volumes");
   auto& ann = pod["metadata"]["annotations"];
@@ -115,6 +116,24 @@ long long effective_grace(const json& pod) {
   const auto& spec = pod.at("spec");
   const auto it = spec.find("terminationGracePeriodSeconds");
   return it == spec.end() || it->is_null() ? 30 : it->get<long long>();
+}
+
+// What the API server adds to our container and volumes when it decodes the patched pod again
+// (pkg/apis/core/v1/defaults.go) before a reinvocation.
+json as_defaulted(json pod) {
+  for (auto& c : pod["spec"]["initContainers"]) {
+    if (c["name"] != kSidecarName) continue;
+    c["terminationMessagePath"] = "/dev/termination-log";
+    c["terminationMessagePolicy"] = "File";
+    c["startupProbe"]["timeoutSeconds"] = 1;
+    c["startupProbe"]["successThreshold"] = 1;
+    c["startupProbe"]["httpGet"]["scheme"] = "HTTP";
+    for (auto& e : c["env"])
+      if (e.contains("valueFrom") && e["valueFrom"].contains("fieldRef")) e["valueFrom"]["fieldRef"]["apiVersion"] = "v1";
+  }
+  for (auto& v : pod["spec"]["volumes"])
+    if (v.contains("downwardAPI")) v["downwardAPI"]["defaultMode"] = 420;
+  return pod;
 }
 
 json inject_and_check(const json& pod) {
@@ -152,11 +171,14 @@ json inject_and_check(const json& pod) {
   }
   CHECK(without_ours(patched, pod) == pod);
 
-  // Second pass (reinvocationPolicy: IfNeeded): nothing more to do.
-  const auto again = mutate(review_for(patched), config);
-  CHECK(again.outcome == "skipped");
-  CHECK(again.skip_reason == "already_injected");
-  CHECK_FALSE(again.review["response"].contains("patch"));
+  // Second pass (reinvocationPolicy: IfNeeded): nothing more to do, also once the API server has
+  // added its defaults to what we injected.
+  for (const json& seen : {patched, as_defaulted(patched)}) {
+    const auto again = mutate(review_for(seen), config);
+    CHECK(again.outcome == "skipped");
+    CHECK(again.skip_reason == "already_injected");
+    CHECK_FALSE(again.review["response"].contains("patch"));
+  }
   return patched;
 }
 }  // namespace
@@ -279,20 +301,135 @@ TEST_CASE("mutate: grace period absent counts as 30 s and is set when the flush 
   CHECK(r.review["response"]["warnings"][0].get<std::string>().find("from 30 to 65") != std::string::npos);
 }
 
-TEST_CASE("mutate: conflicting container name is allowed with a warning or refused with 400 under onError deny") {
+json sidecar_of(const json& pod) {
+  for (const auto& c : pod["spec"]["initContainers"])
+    if (c["name"] == kSidecarName) return c;
+  FAIL("no sidecar");
+  return {};
+}
+
+TEST_CASE("mutate: a pod injected before and defaulted by the API server is recognised as ours") {
+  const json pod = load("arc-runner-default.json");
+  const json patched = kubectl_apply(pod, mutate(review_for(pod), test_config()).patch);
+  const auto again = mutate(review_for(as_defaulted(patched)), test_config());
+  CHECK(again.outcome == "skipped");
+  CHECK(again.skip_reason == "already_injected");
+}
+
+TEST_CASE("mutate: forged skips are injected or refused as conflicts, never skipped") {
+  const Config config = test_config();
+  const json pod = load("arc-runner-default.json");
+  SUBCASE("status annotation alone: injected, the sidecar is in the patched pod") {
+    json forged = pod;
+    forged["metadata"]["annotations"]["jobtrail.io/status"] = "injected";
+    const auto r = mutate(review_for(forged), config);
+    REQUIRE(r.outcome == "injected");
+    CHECK(sidecar_of(kubectl_apply(forged, r.patch))["image"] == config.sidecar.image);
+  }
+  auto expect_conflict = [&](const json& p, const std::string& what) {
+    for (bool deny : {false, true}) {
+      Config c = config;
+      c.deny_on_error = deny;
+      const auto r = mutate(review_for(p), c);
+      CHECK_MESSAGE(r.outcome == "refused", what);
+      CHECK(r.skip_reason == "conflict");
+      CHECK(r.review["response"]["allowed"] == false);
+      CHECK(r.review["response"]["status"]["code"] == 400);
+      CHECK_FALSE(r.review["response"].contains("patch"));
+      CHECK_MESSAGE(r.review["response"]["status"]["message"].get<std::string>().find(what) != std::string::npos,
+                    r.review["response"]["status"]["message"]);
+    }
+  };
+  SUBCASE("a container named jobtrail-sidecar of another image") {
+    json p = pod;
+    p["spec"]["containers"].push_back({{"name", kSidecarName}, {"image", "someone/else:1"}});
+    expect_conflict(p, "container jobtrail-sidecar");
+  }
+  SUBCASE("a container named jobtrail-sidecar of our image that does not run our sidecar") {
+    json p = pod;
+    p["spec"]["initContainers"] = json::array(
+        {{{"name", kSidecarName}, {"image", config.sidecar.image}, {"command", {"sleep", "infinity"}}}});
+    p["metadata"]["annotations"]["jobtrail.io/status"] = "injected";
+    expect_conflict(p, "container jobtrail-sidecar");
+  }
+  SUBCASE("our exact injected pod, then an entrypoint override or an extra env var") {
+    const json patched = kubectl_apply(pod, mutate(review_for(pod), config).patch);
+    json p = patched;
+    p["spec"]["initContainers"][0]["command"] = {"/bin/true"};
+    expect_conflict(p, "container jobtrail-sidecar");
+    p = patched;
+    p["spec"]["initContainers"][0]["env"].push_back({{"name", "LD_PRELOAD"}, {"value", "/x.so"}});
+    expect_conflict(p, "container jobtrail-sidecar");
+    p = patched;  // the facts the sidecar records, hidden
+    for (auto& e : p["spec"]["initContainers"][0]["env"])
+      if (e["name"] == "JOBTRAIL_SHARED_PROCESS_NAMESPACE") e["value"] = "false";
+    p["spec"]["shareProcessNamespace"] = true;
+    expect_conflict(p, "container jobtrail-sidecar");
+  }
+  SUBCASE("a volume with one of our names") {
+    json p = pod;
+    p["spec"]["volumes"].push_back({{"name", "jobtrail-spool"}, {"hostPath", {{"path", "/tmp"}}}});
+    expect_conflict(p, "volume jobtrail-spool");
+  }
+  SUBCASE("our sidecar present without its volumes") {
+    json patched = kubectl_apply(pod, mutate(review_for(pod), config).patch);
+    json vols = json::array();
+    for (auto& v : patched["spec"]["volumes"])
+      if (v["name"] != "jobtrail-spool") vols.push_back(v);
+    patched["spec"]["volumes"] = vols;
+    expect_conflict(patched, "without its volumes");
+  }
+  SUBCASE("a job container mounting our spool volume") {
+    json p = pod;
+    p["spec"]["containers"][0]["volumeMounts"].push_back({{"name", "jobtrail-spool"}, {"mountPath", "/spool"}});
+    expect_conflict(p, "mounts volume jobtrail-spool");
+  }
+  SUBCASE("a jobtrail-* volume that is not one of ours is no conflict") {
+    json p = pod;
+    p["spec"]["volumes"].push_back({{"name", "jobtrail-cache"}, {"emptyDir", json::object()}});
+    inject_and_check(p);
+  }
+}
+
+TEST_CASE("mutate: opt-out honoured only for the configured users and groups") {
   json pod = load("arc-runner-default.json");
-  pod["spec"]["containers"].push_back({{"name", kSidecarName}, {"image", "someone/else:1"}});
+  pod["metadata"]["annotations"]["jobtrail.io/inject"] = "false";
+  auto review_by = [&](const std::string& user, json groups) {
+    json r = review_for(pod);
+    r["request"]["userInfo"] = {{"username", user}, {"groups", groups}};
+    return r;
+  };
+  const json job = review_by("system:serviceaccount:arc-runners:runner", {"system:serviceaccounts"});
   Config config = test_config();
-  auto r = mutate(review_for(pod), config);
-  CHECK(r.outcome == "error_allowed");
-  CHECK(r.review["response"]["allowed"] == true);
-  CHECK_FALSE(r.review["response"].contains("patch"));
-  CHECK(r.review["response"]["warnings"][0].get<std::string>().find("NOT traced") != std::string::npos);
-  config.deny_on_error = true;
-  r = mutate(review_for(pod), config);
-  CHECK(r.outcome == "refused");
-  CHECK(r.review["response"]["allowed"] == false);
-  CHECK(r.review["response"]["status"]["code"] == 400);
+  CHECK(mutate(job, config).skip_reason == "opted_out");  // default: anyone
+  config = parse_config_text(R"({"optOut":{"anyone":false,"users":["alice"],"groups":["platform-admins"]},
+    "sidecar":{"image":"registry.example/jobtrail:0.1.0"},"storage":{"url":"s3://trails/jobtrail"}})");
+  const auto r = mutate(job, config);
+  REQUIRE(r.outcome == "injected");
+  CHECK(r.detail.find("system:serviceaccount:arc-runners:runner") != std::string::npos);
+  bool warned = false;
+  for (const auto& w : r.review["response"]["warnings"]) warned |= w.get<std::string>().find("not honoured") != std::string::npos;
+  CHECK(warned);
+  CHECK(sidecar_of(kubectl_apply(pod, r.patch))["name"] == kSidecarName);
+  CHECK(mutate(review_by("alice", json::array()), config).skip_reason == "opted_out");
+  CHECK(mutate(review_by("bob", {"platform-admins"}), config).skip_reason == "opted_out");
+  CHECK(mutate(review_by("bob", {"platform"}), config).outcome == "injected");
+  CHECK(mutate(review_for(pod), config).outcome == "injected");  // no userInfo at all
+}
+
+TEST_CASE("mutate: a shared process namespace is recorded in the sidecar's env") {
+  json pod = load("arc-runner-default.json");
+  const json* env = nullptr;
+  auto r = mutate(review_for(pod), test_config());
+  env = find_env(r.patch[0]["value"][0], "JOBTRAIL_SHARED_PROCESS_NAMESPACE");
+  REQUIRE(env);
+  CHECK((*env)["value"] == "false");
+  pod["spec"]["shareProcessNamespace"] = true;
+  r = mutate(review_for(pod), test_config());
+  const json patched = inject_and_check(pod);
+  env = find_env(patched["spec"]["initContainers"][0], "JOBTRAIL_SHARED_PROCESS_NAMESPACE");
+  REQUIRE(env);
+  CHECK((*env)["value"] == "true");
 }
 
 TEST_CASE("mutate: container mode and capability list") {
