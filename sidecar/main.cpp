@@ -192,8 +192,8 @@ int do_record(Options& o) {
     if (!reaped && waitpid(child, &status, WNOHANG) == child) reaped = true;
     return reaped && !cgroup_populated(target);
   });
-  if (!reaped) {  // stopped by a signal: pass it on, then collect the status
-    kill(child, SIGTERM);
+  if (!reaped) {  // stopped by a signal: pass it on; after a sidecar error the command runs on
+    if (!session.failed()) kill(child, SIGTERM);
     waitpid(child, &status, 0);
   }
   std::error_code ec;

@@ -123,23 +123,38 @@ Session::~Session() = default;
 
 bool Session::run(const std::function<bool()>& should_stop) {
   auto& s = *impl_;
-  auto last_loss = std::chrono::steady_clock::now();
-  while (!g_stop && !should_stop()) {
-    s.pipeline->poll(100);
-    auto now = std::chrono::steady_clock::now();
-    s.writer->tick(now);
-    if (now - last_loss > std::chrono::seconds(1)) {
-      s.pipeline->poll_losses();
-      publish_writer_stats(s.writer->stats());
-      last_loss = now;
+  // After start-up nothing ends the trail early: an error stops the tracing, and the archive of
+  // what was traced so far is still finished (manifest complete: false, with the reason).
+  std::string failure;
+  auto guarded = [&failure](const char* stage, const std::function<void()>& step) {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      if (failure.empty()) failure = std::string("sidecar error while ") + stage + ": " + e.what();
+      spdlog::error("{} ({})", failure, e.what());
     }
-  }
+  };
+  guarded("tracing", [&] {
+    auto last_loss = std::chrono::steady_clock::now();
+    while (!g_stop && !should_stop()) {
+      s.pipeline->poll(100);
+      auto now = std::chrono::steady_clock::now();
+      s.writer->tick(now);
+      if (now - last_loss > std::chrono::seconds(1)) {
+        s.pipeline->poll_losses();
+        publish_writer_stats(s.writer->stats());
+        last_loss = now;
+      }
+    }
+  });
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(static_cast<long>(s.opts.flush_deadline_s * 1000));
-  s.pipeline->drain();
-  s.pipeline->finish_observers();
+  guarded("draining", [&] { s.pipeline->drain(); });
+  guarded("finishing findings", [&] { s.pipeline->finish_observers(); });
+  failed_ = !failure.empty();
   const bool stopped_by_signal = g_stop.load();
-  auto r = s.writer->finish(true, stopped_by_signal ? "stopped by signal" : "traced workload ended", deadline);
+  const std::string reason = failed_ ? failure : stopped_by_signal ? "stopped by signal" : "traced workload ended";
+  auto r = s.writer->finish(!failed_, reason, deadline);
   if (!r.complete) {
     spdlog::warn("archive incomplete: {}", r.reason);
     for (auto& n : r.not_uploaded) spdlog::warn("not uploaded: {}", n);
