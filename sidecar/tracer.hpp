@@ -55,8 +55,8 @@ class Tracer {
 // Families register a factory here (one line in sidecar/tracers.cpp).
 using TracerFactory = std::unique_ptr<Tracer> (*)();
 
-// Sums a BPF_MAP_TYPE_PERCPU_ARRAY of __u64 indexed by event type (bpf/lib/loss.bpf.h);
-// returns index -> total for non-zero entries. Helper for read_losses().
+// Sums a BPF_MAP_TYPE_PERCPU_ARRAY of __u64 indexed by loss slot (cause and event type,
+// bpf/lib/loss.bpf.h); returns slot -> total for non-zero entries. Helper for read_losses().
 std::map<std::uint32_t, std::uint64_t> read_percpu_loss_map(int map_fd);
 
 }  // namespace jobtrail::sidecar

@@ -1,7 +1,10 @@
 // Pure helpers of the sidecar: container ids from cgroup names, the /metrics text.
 #include <doctest/doctest.h>
 
+#include "bpf/events/common.h"
+#include "bpf/events/net.h"
 #include "sidecar/container_names.hpp"
+#include "sidecar/loss_names.hpp"
 #include "sidecar/metrics.hpp"
 
 using namespace jobtrail::sidecar;
@@ -29,4 +32,19 @@ TEST_CASE("metrics render in the Prometheus text format") {
   CHECK(text.find("jobtrail_sidecar_ready 0\n") != std::string::npos);
   CHECK(text.find("jobtrail_sidecar_segments_uploaded_total 4\n") != std::string::npos);
   CHECK(text.find("# TYPE jobtrail_sidecar_ready gauge") != std::string::npos);
+}
+
+TEST_CASE("kernel loss slots are named by event type and cause") {
+  using jobtrail::sidecar::loss_slot_name;
+  auto name_of = [](std::uint32_t type) { return type == JT_EV_NET_ACCEPT ? "net_accept" : "net_other"; };
+  constexpr std::uint32_t kTypes = JT_EV_TYPE_MAX + 1;
+  CHECK(loss_slot_name(JT_EV_NET_ACCEPT, name_of) == "net_accept");
+  CHECK(loss_slot_name(JT_LOSS_MAP_FULL * kTypes + JT_EV_NET_ACCEPT, name_of) == "net_accept_map_full");
+  CHECK(loss_slot_name(JT_LOSS_SCRATCH * kTypes + JT_EV_NET_ACCEPT, name_of) == "net_accept_no_scratch");
+  CHECK(loss_slot_name(JT_LOSS_SCAN_CUT * kTypes + 7, name_of) == "net_other_scan_cut");
+  auto totals = jobtrail::sidecar::name_losses(
+      {{JT_EV_NET_ACCEPT, 2}, {JT_LOSS_MAP_FULL * kTypes + JT_EV_NET_ACCEPT, 5}, {JT_LOSS_MAP_FULL * kTypes + 9, 1},
+       {JT_LOSS_MAP_FULL * kTypes + 10, 1}},
+      name_of);
+  CHECK(totals == std::map<std::string, std::uint64_t>{{"net_accept", 2}, {"net_accept_map_full", 5}, {"net_other_map_full", 2}});
 }
