@@ -69,6 +69,14 @@ std::optional<nlohmann::json> FileTracer::decode(const void* data, std::size_t s
   return nlohmann::json(std::move(out));  // an array, possibly empty (folded or internal record)
 }
 
+void FileTracer::set_memory_share(std::uint64_t bytes) {
+  if (impl_->folder) impl_->folder->set_max_bytes(bytes);
+}
+Tracer::MemoryUse FileTracer::memory_use() const {
+  if (!impl_->folder) return {};
+  return {impl_->folder->bytes(), impl_->folder->released_early()};
+}
+
 std::vector<nlohmann::json> FileTracer::flush() {
   return impl_->folder ? impl_->folder->flush() : std::vector<nlohmann::json>{};
 }

@@ -53,6 +53,10 @@ void add_common_flags(CLI::App& app, Options& o) {
   app.add_option("--http-listen", o.http_listen, "ADDR:PORT of /readyz /healthz /metrics")->capture_default_str();
   app.add_option("--ring-buffer-kib", o.ring_buffer_kib,
                  "KiB of every family's BPF ring buffer (power of two, >= page size; default per family: 1-16 MiB)");
+  app.add_option("--memory-budget-mib", o.memory_budget_mib,
+                 "MiB the sidecar may use, ring buffers included; past it the exec table and the file folds degrade "
+                 "(docs/sidecar.md)")
+      ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->capture_default_str();
   app.add_option("--disable-finding", o.disabled_findings, "switch off a finding rule by id (repeatable; docs/findings.md)");
   app.add_option("--allow-domain", o.allowed_domains, "allowed domain (github.com, *.github.com; repeatable): others become findings");

@@ -28,8 +28,8 @@ std::string basename_of(const std::string& p) {
 }  // namespace
 
 Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, archive::Writer& writer, OutputMode output,
-                   events::PodRef pod)
-    : tracers_(tracers), writer_(writer), output_(output), pod_(std::move(pod)) {
+                   events::PodRef pod, std::size_t exec_table_bytes)
+    : tracers_(tracers), writer_(writer), output_(output), pod_(std::move(pod)), join_(8192, exec_table_bytes) {
   mono_to_real_ns_ = events::monotonic_to_realtime_offset_ns();
   ctx_.reserve(tracers_.size());
   for (auto& t : tracers_) {

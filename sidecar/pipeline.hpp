@@ -2,6 +2,7 @@
 // The core loop: polls every tracer's ring buffer, decodes, enriches with the exec table,
 // writes the live stream and the archive, polls losses, and derives the job identity.
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,7 @@ namespace jobtrail::sidecar {
 class Pipeline {
  public:
   Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, archive::Writer& writer, OutputMode output,
-           events::PodRef pod);
+           events::PodRef pod, std::size_t exec_table_bytes = std::numeric_limits<std::size_t>::max());
   ~Pipeline();
   // Polls once (up to timeout_ms); returns records handled.
   int poll(int timeout_ms);
@@ -33,6 +34,7 @@ class Pipeline {
   void finish_observers();
   std::uint64_t events() const { return events_; }
   std::uint64_t bad_records() const { return bad_records_; }
+  const ExecTable& exec_table() const { return join_.table(); }
 
  private:
   static int on_record(void* ctx, void* data, std::size_t size);

@@ -50,6 +50,14 @@ class Tracer {
   // End of the trail: events the family still holds (e.g. folded file opens). decode() may
   // also return a JSON ARRAY of events (several released at once); the core handles each.
   virtual std::vector<nlohmann::json> flush() { return {}; }
+  // The bytes of user-space state the family may hold for the job (its share of
+  // --memory-budget-mib); set once after load. Families holding nothing ignore it.
+  virtual void set_memory_share(std::uint64_t /*bytes*/) {}
+  struct MemoryUse {
+    std::uint64_t bytes = 0;           // held now
+    std::uint64_t released_early = 0;  // events written early to stay in the share (total)
+  };
+  virtual MemoryUse memory_use() const { return {}; }
 };
 
 // Families register a factory here (one line in sidecar/tracers.cpp).

@@ -19,6 +19,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 THREADS = 17000
 ARGS_MAP_ENTRIES = 16384  # file_args, accepting (bpf/file.bpf.c, bpf/net.bpf.c)
 PHASES = ["numbers", "env", "accept", "fifo", "bloat"]
+BUDGET_MIB = 160
+PROCESS_SHARE_MIB = 48  # sidecar/memory_budget.hpp: code, libraries, BPF objects, writer
+
+
+def record(sidecar_bin, out, argv, env, stderr):
+    """`jobtrail-sidecar record` of argv; returns (exit status, peak VmHWM in KiB)."""
+    proc = subprocess.Popen([sidecar_bin, "record", "--out", out, "--output", "json",
+                             "--memory-budget-mib", str(BUDGET_MIB), "--"] + argv,
+                            stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+    peak, end = 0, time.monotonic() + 600
+    while proc.poll() is None and time.monotonic() < end:
+        peak = max(peak, vm_hwm_kib(proc.pid))
+        time.sleep(0.1)
+    if proc.poll() is None:
+        proc.kill()
+    return proc.wait(), peak
 
 
 def vm_hwm_kib(pid):
@@ -40,18 +56,11 @@ def main():
     # A sanitizer build holds freed memory in its quarantine: keep it small so VmHWM measures the
     # sidecar's own data, not ASan's defaults (256 MiB of quarantine).
     env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=16:malloc_context_size=5"
+    with open(os.path.join(work, "idle.stderr"), "w") as err:
+        _, idle = record(sidecar_bin, os.path.join(work, "idle"), ["/bin/sleep", "1"], env, err)
     with open(os.path.join(work, "sidecar.stderr"), "w") as err:
-        proc = subprocess.Popen([sidecar_bin, "record", "--out", out, "--output", "json", "--",
-                                 sys.executable, os.path.join(HERE, "hostile_job.py")] + PHASES,
-                                stdout=subprocess.DEVNULL, stderr=err, env=env)
-        peak = 0
-        end = time.monotonic() + 600
-        while proc.poll() is None and time.monotonic() < end:
-            peak = max(peak, vm_hwm_kib(proc.pid))
-            time.sleep(0.1)
-        if proc.poll() is None:
-            proc.kill()
-        status = proc.wait()
+        status, peak = record(sidecar_bin, out, [sys.executable, os.path.join(HERE, "hostile_job.py")] + PHASES,
+                              env, err)
     with open(os.path.join(work, "sidecar.stderr"), errors="replace") as f:
         log = f.read()
     check(status == 7, f"sidecar exits with the job's status 7 (got {status}); log tail:\n{log[-2000:]}")
@@ -71,7 +80,8 @@ def main():
     for e in events:
         if e["type"] == "lost":
             lost[e["lost_type"]] = lost.get(e["lost_type"], 0) + e["count"]
-    print(f"lost by type: {lost}; sidecar peak RSS (VmHWM) {peak // 1024} MiB", flush=True)
+    print(f"lost by type: {lost}; sidecar peak RSS (VmHWM) {peak // 1024} MiB, idle {idle // 1024} MiB, "
+          f"budget {BUDGET_MIB} MiB", flush=True)
     check(manifest.get("lost") == lost, f"manifest lost totals {manifest.get('lost')} == lost events {lost}")
     check(not any(t.startswith(("undecodable_", "unhandled_")) for t in lost), "every record was decoded and handled")
 
@@ -91,6 +101,20 @@ def main():
           f"accepts without room counted: {lost.get('net_accept_map_full')} == {THREADS - ARGS_MAP_ENTRIES}")
     check(lost.get("file_open_map_full") == THREADS - ARGS_MAP_ENTRIES + 1,
           f"FIFO opens without room counted: {lost.get('file_open_map_full')} == {THREADS - ARGS_MAP_ENTRIES + 1}")
+
+    # argv built to bloat memory: every exec in the archive with its whole argv, the rest counted
+    bloat = [e for e in execs if len(e["process"]["args"]) > 1000]
+    check(all(e["process"]["args"] == ["/bin/true"] + ["x"] * 30000 for e in bloat), "bloat execs keep their full argv")
+    check(len(bloat) + lost.get("process_exec", 0) == 150,
+          f"bloat execs seen {len(bloat)} + lost {lost.get('process_exec', 0)} == 150")
+    with open(sidecar_bin, "rb") as f:
+        sanitized = b"__asan_init" in f.read()
+    if sanitized:  # ASan's shadow memory and allocator inflate the fixed part, not what the job adds
+        check(peak - idle < (BUDGET_MIB - PROCESS_SHARE_MIB) * 1024,
+              f"ASan build: peak RSS grew by {(peak - idle) // 1024} MiB under attack, less than the budget "
+              f"without the process share ({BUDGET_MIB - PROCESS_SHARE_MIB} MiB)")
+    else:
+        check(peak < BUDGET_MIB * 1024, f"peak RSS {peak // 1024} MiB under the {BUDGET_MIB} MiB budget")
 
     v = subprocess.run([CLI, "verify", archive], capture_output=True, text=True)
     check(v.returncode == 5 and "net_accept_map_full" in v.stdout,

@@ -5,6 +5,7 @@
 #include "bpf/events/net.h"
 #include "sidecar/container_names.hpp"
 #include "sidecar/loss_names.hpp"
+#include "sidecar/memory_budget.hpp"
 #include "sidecar/metrics.hpp"
 
 using namespace jobtrail::sidecar;
@@ -47,4 +48,18 @@ TEST_CASE("kernel loss slots are named by event type and cause") {
        {JT_LOSS_MAP_FULL * kTypes + 10, 1}},
       name_of);
   CHECK(totals == std::map<std::string, std::uint64_t>{{"net_accept", 2}, {"net_accept_map_full", 5}, {"net_other_map_full", 2}});
+}
+
+TEST_CASE("the memory budget holds the rings and the process first, then splits the rest") {
+  using jobtrail::sidecar::split_memory_budget;
+  constexpr std::uint64_t kMib = 1 << 20;
+  std::string why;
+  auto s = split_memory_budget(160 * kMib, 41 * kMib, &why);
+  REQUIRE(s);
+  CHECK(s->exec_table == (160 - 41 - 48) * kMib / 2);
+  CHECK(s->file_folds == (160 - 41 - 48) * kMib / 4);
+  CHECK_FALSE(split_memory_budget(96 * kMib, 41 * kMib, &why));
+  CHECK(why == "--memory-budget-mib 96: too small for the ring buffers (41 MiB) + 48 MiB for the sidecar + 8 MiB "
+               "of exec table and file folds; give at least 97");
+  CHECK(split_memory_budget(97 * kMib, 41 * kMib, &why));
 }
