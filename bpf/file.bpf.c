@@ -128,7 +128,8 @@ static __always_inline int stash(__u16 sys, __s32 dfd1, const void *p1, __s32 df
   struct file_args a = {.path1 = (__u64)p1, .path2 = (__u64)p2, .open_flags = oflags, .dfd1 = dfd1,
                         .dfd2 = dfd2, .mode = mode, .uid = uid, .gid = gid, .syscall = sys};
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  bpf_map_update_elem(&file_args, &tid, &a, BPF_ANY);
+  if (bpf_map_update_elem(&file_args, &tid, &a, BPF_ANY)) /* its event cannot be built at exit */
+    count_loss_cause(JT_LOSS_MAP_FULL, sys <= JT_SYS_CREAT ? JT_EV_FILE_OPEN : JT_EV_FILE_CHANGE);
   return 0;
 }
 
@@ -143,11 +144,12 @@ static __always_inline int emit(long ret)
     return 0;
   struct file_scratch *s = bpf_map_lookup_elem(&file_scratch, &zero);
   struct jt_path_state *st = bpf_map_lookup_elem(&path_scratch, &zero);
+  __u16 type = a->syscall <= JT_SYS_CREAT ? JT_EV_FILE_OPEN : JT_EV_FILE_CHANGE;
   if (!s || !st) {
     bpf_map_delete_elem(&file_args, &tid);
+    count_loss_cause(JT_LOSS_SCRATCH, type);
     return 0;
   }
-  __u16 type = a->syscall <= JT_SYS_CREAT ? JT_EV_FILE_OPEN : JT_EV_FILE_CHANGE;
   struct file_event *e = &s->e;
   jt_header_current(&e->hdr, type, 0);
   e->ret = ret;
@@ -186,6 +188,8 @@ static __always_inline int emit(long ret)
     struct fd_io io = {};
     if (!bpf_map_update_elem(&open_fds, &k, &io, BPF_ANY))
       __sync_fetch_and_add(&p->open_fds, 1);
+    else /* the fd's byte totals are never reported */
+      count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_FILE_CLOSE);
   }
   return 0;
 }
@@ -273,7 +277,8 @@ static __always_inline int io_enter(__s32 fd, __u32 is_write)
   if (!bpf_map_lookup_elem(&open_fds, &a.key))
     return 0; /* pipes, sockets, fds opened before tracing: not counted */
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  bpf_map_update_elem(&io_args, &tid, &a, BPF_ANY);
+  if (bpf_map_update_elem(&io_args, &tid, &a, BPF_ANY)) /* the read/write is missing from the byte totals */
+    count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_FILE_CLOSE);
   return 0;
 }
 

@@ -134,7 +134,8 @@ int tracepoint__syscalls__sys_enter_connect(struct trace_event_raw_sys_enter *ct
   a.addrlen = (__u32)ctx->args[2];
   bpf_probe_read_user(a.addr, sizeof(a.addr), (void *)ctx->args[1]);
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  bpf_map_update_elem(&connect_args, &tid, &a, BPF_ANY);
+  if (bpf_map_update_elem(&connect_args, &tid, &a, BPF_ANY)) /* its net_connect cannot be built at exit */
+    count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_NET_CONNECT);
   return 0;
 }
 
@@ -188,7 +189,8 @@ static __always_inline int accept_enter(void)
   if (!in_scope())
     return 0;
   __u32 tid = (__u32)bpf_get_current_pid_tgid(), one = 1;
-  bpf_map_update_elem(&accepting, &tid, &one, BPF_ANY);
+  if (bpf_map_update_elem(&accepting, &tid, &one, BPF_ANY)) /* its net_accept is never sent */
+    count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_NET_ACCEPT);
   return 0;
 }
 

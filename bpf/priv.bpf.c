@@ -77,7 +77,8 @@ static __always_inline int stash(struct trace_event_raw_sys_enter *ctx, __u32 sy
   if (nargs > 5)
     a.args[5] = ctx->args[5];
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  bpf_map_update_elem(&priv_args, &tid, &a, BPF_ANY);
+  if (bpf_map_update_elem(&priv_args, &tid, &a, BPF_ANY)) /* its priv_syscall cannot be built at exit */
+    count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_PRIV_SYSCALL);
   return 0;
 }
 

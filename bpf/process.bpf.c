@@ -72,8 +72,8 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
     return 0;
   __u32 cpu = bpf_get_smp_processor_id();
   struct exec_scratch *s = bpf_map_lookup_elem(&exec_scratch, &cpu);
-  if (!s) { /* a CPU id beyond the scratch map: the exec is lost, counted like a full ring */
-    count_loss(JT_EV_PROCESS_EXEC);
+  if (!s) { /* a CPU id beyond the scratch map: the exec is lost */
+    count_loss_cause(JT_LOSS_SCRATCH, JT_EV_PROCESS_EXEC);
     return 0;
   }
   struct task_struct *task = (struct task_struct *)bpf_get_current_task();
@@ -144,6 +144,10 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
   s->env.skipping = 0;
   struct jt_env_scan scan = {.st = &s->env};
   bpf_loop(JT_ENV_VARS_MAX, jt_env_step, &scan, 0);
+  if (s->env.ptr < s->env.end) { /* stopped at JT_ENV_VARS_MAX or an unreadable page: a variable may be missing */
+    s->env.flags |= JT_EXEC_ENV_TRUNCATED;
+    count_loss_cause(JT_LOSS_SCAN_CUT, JT_EV_PROCESS_EXEC);
+  }
   e->flags |= s->env.flags;
   __u32 elen = s->env.out_len;
   if (elen > JT_ENV_MAX)

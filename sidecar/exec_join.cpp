@@ -55,7 +55,7 @@ void ExecJoin::join(nlohmann::json& e, std::string_view type) {
   for (auto& [k, v] : known->items())
     if (!p.contains(k)) p[k] = v;
   // Forked children report under their parent's exec_id: only the exec's own process retires it.
-  if (type == "process_exit" && pid == (*known)["pid"].get<unsigned>())
+  if (type == "process_exit" && pid == known->value("pid", 0u))
     table_.retire(exec_id);
 }
 

@@ -8,6 +8,7 @@
 // Pure: the caller passes the ring read and the sink, so the order of rounds is unit-tested.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string_view>
 #include <vector>
 
@@ -21,7 +22,8 @@ class ExecJoin {
  public:
   enum class Arrival { ready, held };
   using Sink = std::function<void(nlohmann::json&)>;
-  explicit ExecJoin(std::size_t retired_max = 8192) : table_(retired_max) {}
+  explicit ExecJoin(std::size_t retired_max = 8192, std::size_t max_bytes = std::numeric_limits<std::size_t>::max())
+      : table_(retired_max, max_bytes) {}
 
   // A decoded event: process_exec is recorded, any other event gets its exec's process fields
   // (ready) or is kept here (held; `e` is moved from).
@@ -35,6 +37,7 @@ class ExecJoin {
   bool holding() const { return !held_.empty(); }
   // The process fields recorded for an exec, or nullptr.
   const nlohmann::json* find(std::uint64_t exec_id) const { return table_.find(exec_id); }
+  const ExecTable& table() const { return table_; }
 
  private:
   // `type` is the event's type where the caller has it (held events are never process events).

@@ -11,6 +11,7 @@
 #include "bpf/events/file.h"
 #include "file.skel.h"
 #include "sidecar/bpf_attach.hpp"
+#include "sidecar/loss_names.hpp"
 #include "trail/events/file_decode.hpp"
 #include "trail/events/json_time.hpp"
 #include "trail/events/priv_decode.hpp"
@@ -68,21 +69,26 @@ std::optional<nlohmann::json> FileTracer::decode(const void* data, std::size_t s
   return nlohmann::json(std::move(out));  // an array, possibly empty (folded or internal record)
 }
 
+void FileTracer::set_memory_share(std::uint64_t bytes) {
+  if (impl_->folder) impl_->folder->set_max_bytes(bytes);
+}
+Tracer::MemoryUse FileTracer::memory_use() const {
+  if (!impl_->folder) return {};
+  return {impl_->folder->bytes(), impl_->folder->released_early()};
+}
+
 std::vector<nlohmann::json> FileTracer::flush() {
   return impl_->folder ? impl_->folder->flush() : std::vector<nlohmann::json>{};
 }
 
 std::map<std::string, std::uint64_t> FileTracer::read_losses() {
-  std::map<std::string, std::uint64_t> out;
-  if (!impl_->skel) return out;
-  for (auto [type, n] : read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss))) {
-    const char* name = type == JT_EV_FILE_OPEN     ? "file_open"
-                       : type == JT_EV_FILE_CHANGE ? "file_change"
-                       : type == JT_EV_FILE_CLOSE  ? "file_io"
-                                                   : "file_exit";
-    out[name] += n;
-  }
-  return out;
+  if (!impl_->skel) return {};
+  return name_losses(read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)), [](std::uint32_t type) {
+    return type == JT_EV_FILE_OPEN     ? "file_open"
+           : type == JT_EV_FILE_CHANGE ? "file_change"
+           : type == JT_EV_FILE_CLOSE  ? "file_io"
+                                       : "file_exit";
+  });
 }
 
 }  // namespace jobtrail::sidecar

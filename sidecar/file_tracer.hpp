@@ -18,6 +18,8 @@ class FileTracer : public Tracer {
   std::optional<nlohmann::json> decode(const void* data, std::size_t size) override;
   std::map<std::string, std::uint64_t> read_losses() override;
   std::vector<nlohmann::json> flush() override;
+  void set_memory_share(std::uint64_t bytes) override;
+  MemoryUse memory_use() const override;
 
  private:
   struct Impl;

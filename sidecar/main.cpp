@@ -53,6 +53,10 @@ void add_common_flags(CLI::App& app, Options& o) {
   app.add_option("--http-listen", o.http_listen, "ADDR:PORT of /readyz /healthz /metrics")->capture_default_str();
   app.add_option("--ring-buffer-kib", o.ring_buffer_kib,
                  "KiB of every family's BPF ring buffer (power of two, >= page size; default per family: 1-16 MiB)");
+  app.add_option("--memory-budget-mib", o.memory_budget_mib,
+                 "MiB the sidecar may use, ring buffers included; past it the exec table and the file folds degrade "
+                 "(docs/sidecar.md)")
+      ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->capture_default_str();
   // One value per occurrence: a list option would end at `--` and eat it, so `record --allow-domain X
   // -- CMD -c ...` would parse CMD's own options as ours.
@@ -202,8 +206,8 @@ int do_record(Options& o) {
     if (!reaped && waitpid(child, &status, WNOHANG) == child) reaped = true;
     return reaped && !cgroup_populated(target);
   });
-  if (!reaped) {  // stopped by a signal: pass it on, then collect the status
-    kill(child, SIGTERM);
+  if (!reaped) {  // stopped by a signal: pass it on; after a sidecar error the command runs on
+    if (!session.failed()) kill(child, SIGTERM);
     waitpid(child, &status, 0);
   }
   std::error_code ec;

@@ -31,6 +31,18 @@ std::string render_metrics(const SidecarMetrics& m) {
   counter(out, "jobtrail_sidecar_uploaded_bytes_total", "compressed bytes the store acknowledged", m.bytes_uploaded);
   counter(out, "jobtrail_sidecar_spool_bytes", "bytes waiting in the spool", m.spool_bytes, "gauge");
   counter(out, "jobtrail_sidecar_spool_full_total", "times the spool bound was hit", m.spool_full_hits);
+  counter(out, "jobtrail_sidecar_memory_budget_bytes", "the sidecar's memory budget (--memory-budget-mib)",
+          m.memory_budget_bytes, "gauge");
+  counter(out, "jobtrail_sidecar_exec_table_bytes", "bytes the exec table holds for the join", m.exec_table_bytes,
+          "gauge");
+  counter(out, "jobtrail_sidecar_exec_args_not_joined_total",
+          "execs whose argv the join did not keep (budget; the process_exec event has it)", m.exec_args_not_joined);
+  counter(out, "jobtrail_sidecar_exec_not_joined_total",
+          "execs the join did not keep at all (budget; their events carry only pid, tid, exec_id)", m.exec_not_joined);
+  counter(out, "jobtrail_sidecar_file_folds_bytes", "bytes of folded file opens waiting for their exec's end",
+          m.file_folds_bytes, "gauge");
+  counter(out, "jobtrail_sidecar_file_folds_released_early_total",
+          "folded file opens written before their exec ended (budget)", m.file_folds_released_early);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "bpf/events/net.h"
 #include "net.skel.h"
 #include "sidecar/bpf_attach.hpp"
+#include "sidecar/loss_names.hpp"
 #include "trail/dns/name_table.hpp"
 #include "trail/dns/tcp_stream.hpp"
 #include "trail/events/net_decode.hpp"
@@ -54,16 +55,14 @@ std::optional<nlohmann::json> NetTracer::decode(const void* data, std::size_t si
 }
 
 std::map<std::string, std::uint64_t> NetTracer::read_losses() {
-  std::map<std::string, std::uint64_t> out;
-  for (auto [type, n] : read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss))) {
-    const char* name = type == JT_EV_NET_CONNECT  ? "net_connect"
-                       : type == JT_EV_NET_ACCEPT ? "net_accept"
-                       : type == JT_EV_NET_CLOSE  ? "net_close"
-                       : type == JT_EV_NET_UDP    ? "net_udp"
-                       : type == JT_EV_DNS_PACKET ? "dns_packet"
-                                                  : "net_other";
-    out[name] += n;
-  }
+  auto out = name_losses(read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)), [](std::uint32_t type) {
+    return type == JT_EV_NET_CONNECT  ? "net_connect"
+           : type == JT_EV_NET_ACCEPT ? "net_accept"
+           : type == JT_EV_NET_CLOSE  ? "net_close"
+           : type == JT_EV_NET_UDP    ? "net_udp"
+           : type == JT_EV_DNS_PACKET ? "dns_packet"
+                                      : "net_other";
+  });
   // unfinished DNS-over-TCP messages dropped to keep the reassembly bounded
   if (auto n = impl_->tcp_dns.evicted()) out["dns_tcp_reassembly"] = n;
   return out;

@@ -25,6 +25,7 @@ struct Options {
   bool http_listen_given = false;             // record: only when asked
   bool exit_when_idle = false;
   std::uint64_t ring_buffer_kib = 0;           // every family's ring buffer; 0 = per-family default
+  std::uint64_t memory_budget_mib = 160;       // everything, rings included (sidecar/memory_budget.hpp)
   std::string log_level = "info";
   std::vector<std::string> disabled_findings;  // finding rule ids switched off (docs/findings.md)
   std::vector<std::string> allowed_domains;    // domain-not-allowed allow-list; empty = rule idle

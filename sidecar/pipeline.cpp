@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
@@ -26,8 +28,8 @@ std::string basename_of(const std::string& p) {
 }  // namespace
 
 Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, archive::Writer& writer, OutputMode output,
-                   events::PodRef pod)
-    : tracers_(tracers), writer_(writer), output_(output), pod_(std::move(pod)) {
+                   events::PodRef pod, std::size_t exec_table_bytes)
+    : tracers_(tracers), writer_(writer), output_(output), pod_(std::move(pod)), join_(8192, exec_table_bytes) {
   mono_to_real_ns_ = events::monotonic_to_realtime_offset_ns();
   ctx_.reserve(tracers_.size());
   for (auto& t : tracers_) {
@@ -49,12 +51,19 @@ Pipeline::~Pipeline() {
 
 int Pipeline::on_record(void* ctx, void* data, std::size_t size) {
   auto* c = static_cast<std::pair<Pipeline*, Tracer*>*>(ctx);
-  c->first->handle(*c->second, data, size);
+  try {  // nothing a record holds may leave the ring-buffer callback: libbpf's C would skip it
+    c->first->handle(*c->second, data, size);
+  } catch (...) {
+    c->first->count_unhandled("unhandled_" + c->second->name(), "unexpected error");
+  }
   return 0;
 }
 
 int Pipeline::poll(int timeout_ms) {
   int n = rb_ ? ring_buffer__poll(rb_, timeout_ms) : 0;
+  // Anything but an interrupted wait means the rings cannot be read any more: the session ends
+  // the archive with what it has (complete: false) rather than spinning on the error.
+  if (n < 0 && n != -EINTR) throw std::runtime_error(std::string("ring buffer poll failed: ") + std::strerror(-n));
   // The kernel side wakes us only once a ring is filling (bpf/lib/wakeup.bpf.h), and the poll
   // reads only the rings that woke us: every other ring is read here, so a quiet family is at
   // most one poll timeout late even while a busy one keeps waking us.
@@ -77,7 +86,7 @@ void Pipeline::drain() {
   // No ring is read after this: what a family still folds is flushed now, and nothing stays held.
   for (auto& t : tracers_)
     for (auto& e : t->flush()) handle_event(e);
-  join_.release_all([this](nlohmann::json& e) { emit(e); });
+  join_.release_all([this](nlohmann::json& e) { emit_total(e); });
   poll_losses();
   flush_stdout();
 }
@@ -85,14 +94,13 @@ void Pipeline::drain() {
 void Pipeline::poll_losses() {
   // A record the kernel queued but no decoder accepted is as gone as one the kernel dropped: it
   // goes into the trail (and the manifest's loss totals) as `lost`, not only into the log.
-  for (auto& [family, count] : undecodable_pending_) {
-    const std::string type = "undecodable_" + family;
+  for (auto& [type, count] : unhandled_pending_) {
     nlohmann::json ev = {{"type", "lost"}, {"lost_type", type}, {"count", count},
                          {"time", events::rfc3339_ns(events::realtime_now_ns())}};
     writer_.add_lost(type, count);
     emit(ev);
   }
-  undecodable_pending_.clear();
+  unhandled_pending_.clear();
   for (auto& t : tracers_) {
     for (auto& [type, total] : t->read_losses()) {
       auto& seen = lost_seen_[type];
@@ -107,23 +115,52 @@ void Pipeline::poll_losses() {
   }
 }
 
+void Pipeline::count_unhandled(const std::string& lost_type, std::string_view why) {
+  ++bad_records_;
+  ++g_metrics.bad_records;
+  // The job chooses how many such records it makes: the log names the first of each kind per
+  // loss interval, the counts go into the trail.
+  if (unhandled_pending_[lost_type]++ == 0) spdlog::warn("{}: {}", lost_type, why);
+}
+
 void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
-  auto ev = t.decode(data, size);
+  std::optional<nlohmann::json> ev;
+  try {
+    ev = t.decode(data, size);
+  } catch (const std::exception& e) {
+    count_unhandled("undecodable_" + t.name(), e.what());
+    return;
+  }
   if (!ev) {
-    ++bad_records_;
-    ++g_metrics.bad_records;
-    ++undecodable_pending_[t.name()];
+    count_unhandled("undecodable_" + t.name(), "no decoder accepted the record");
     return;
   }
+  auto one = [&](nlohmann::json& e) {
+    try {
+      handle_event(e);
+    } catch (const std::exception& x) {
+      count_unhandled("unhandled_" + t.name(), x.what());
+    }
+  };
   if (ev->is_array()) {  // a family may release several events at once (folded file opens)
-    for (auto& one : *ev) handle_event(one);
+    for (auto& e : *ev) one(e);
     return;
   }
-  handle_event(*ev);
+  one(*ev);
 }
 
 void Pipeline::release_deferred() {
-  join_.release([this] { if (rb_) ring_buffer__consume(rb_); }, [this](nlohmann::json& e) { emit(e); });
+  join_.release([this] { if (rb_) ring_buffer__consume(rb_); }, [this](nlohmann::json& e) { emit_total(e); });
+}
+
+void Pipeline::emit_total(nlohmann::json& event) {
+  try {
+    emit(event);
+  } catch (const std::exception& x) {
+    const auto type = event.is_object() ? event.find("type") : event.end();
+    const bool named = type != event.end() && type->is_string();
+    count_unhandled("unhandled_" + (named ? type->get<std::string>() : std::string("event")), x.what());
+  }
 }
 
 void Pipeline::handle_event(nlohmann::json& e) {
@@ -167,7 +204,13 @@ void Pipeline::emit(nlohmann::json& event) {
   write(event);
   if (observers_.empty()) return;
   std::vector<nlohmann::json> derived;
-  for (auto& o : observers_) o->on_event(event, derived);
+  for (auto& o : observers_) {
+    try {
+      o->on_event(event, derived);
+    } catch (const std::exception& x) {
+      count_unhandled("unhandled_findings", x.what());  // the event is written; its findings are not
+    }
+  }
   for (auto& d : derived) write(d);
 }
 
@@ -192,10 +235,16 @@ void Pipeline::write(nlohmann::json& event) {
   }
   ++events_;
   ++g_metrics.events;
-  if (output_ == OutputMode::json)
-    out_ += event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  else
-    out_ += events::format_compact(event, pod_);
+  try {
+    if (output_ == OutputMode::json)
+      out_ += event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    else
+      out_ += events::format_compact(event, pod_);
+  } catch (const std::exception& x) {
+    // the event is in the archive; only its live line is replaced (and counted in /metrics)
+    ++g_metrics.bad_records;
+    out_ += "(event " + std::to_string(event.value("seq", std::uint64_t{0})) + " not shown: " + x.what() + ")";
+  }
   out_ += '\n';
   if (out_.size() > (1 << 16)) {
     std::fwrite(out_.data(), 1, out_.size(), stdout);

@@ -2,7 +2,9 @@
 // The core loop: polls every tracer's ring buffer, decodes, enriches with the exec table,
 // writes the live stream and the archive, polls losses, and derives the job identity.
 #include <atomic>
+#include <limits>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "sidecar/exec_join.hpp"
@@ -19,7 +21,7 @@ namespace jobtrail::sidecar {
 class Pipeline {
  public:
   Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, archive::Writer& writer, OutputMode output,
-           events::PodRef pod);
+           events::PodRef pod, std::size_t exec_table_bytes = std::numeric_limits<std::size_t>::max());
   ~Pipeline();
   // Polls once (up to timeout_ms); returns records handled.
   int poll(int timeout_ms);
@@ -32,6 +34,7 @@ class Pipeline {
   void finish_observers();
   std::uint64_t events() const { return events_; }
   std::uint64_t bad_records() const { return bad_records_; }
+  const ExecTable& exec_table() const { return join_.table(); }
 
  private:
   static int on_record(void* ctx, void* data, std::size_t size);
@@ -39,6 +42,10 @@ class Pipeline {
   void handle_event(nlohmann::json& event);
   void release_deferred();
   void emit(nlohmann::json& event);
+  void emit_total(nlohmann::json& event);  // emit(), an error becomes a counted loss
+  // One record or event a stage could not handle: a `lost` event of `lost_type` at the next
+  // loss poll (docs/schema.md lists the types).
+  void count_unhandled(const std::string& lost_type, std::string_view why);
   void write(nlohmann::json& event);
   void flush_stdout();
   void check_identity(const nlohmann::json& exec);
@@ -52,8 +59,8 @@ class Pipeline {
   ExecJoin join_;  // process fields for every event; holds events whose exec is not read yet
   std::int64_t mono_to_real_ns_ = 0;
   std::map<std::string, std::uint64_t> lost_seen_;
-  // Records no decoder accepted, per family, not yet written as `lost` events.
-  std::map<std::string, std::uint64_t> undecodable_pending_;
+  // Records or events a stage could not handle, per lost_type, not yet written as `lost` events.
+  std::map<std::string, std::uint64_t> unhandled_pending_;
   nlohmann::json identity_;  // null until found
   std::uint64_t events_ = 0, bad_records_ = 0;
   std::string out_;  // stdout buffer, flushed per poll

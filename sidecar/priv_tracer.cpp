@@ -10,6 +10,7 @@
 #include "bpf/events/priv.h"
 #include "priv.skel.h"
 #include "sidecar/bpf_attach.hpp"
+#include "sidecar/loss_names.hpp"
 #include "trail/events/priv_decode.hpp"
 
 namespace jobtrail::sidecar {
@@ -49,10 +50,9 @@ std::optional<nlohmann::json> PrivTracer::decode(const void* data, std::size_t s
 }
 
 std::map<std::string, std::uint64_t> PrivTracer::read_losses() {
-  std::map<std::string, std::uint64_t> out;
-  for (auto [type, n] : read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)))
-    out[type == JT_EV_PRIV_CAPABILITY ? "capability" : "priv_syscall"] += n;
-  return out;
+  return name_losses(read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)), [](std::uint32_t type) {
+    return type == JT_EV_PRIV_CAPABILITY ? "capability" : "priv_syscall";
+  });
 }
 
 }  // namespace jobtrail::sidecar

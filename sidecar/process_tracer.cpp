@@ -15,6 +15,7 @@
 #include "bpf/events/common.h"
 #include "process.skel.h"
 #include "sidecar/bpf_attach.hpp"
+#include "sidecar/loss_names.hpp"
 #include "sidecar/container_names.hpp"
 #include "trail/events/process_decode.hpp"
 
@@ -90,10 +91,10 @@ std::map<std::uint32_t, std::uint64_t> read_percpu_loss_map(int map_fd) {
   std::map<std::uint32_t, std::uint64_t> out;
   const int ncpu = libbpf_num_possible_cpus();
   if (ncpu <= 0) return out;
-  // One batch read of all JT_EV_TYPE_MAX + 1 slots (Linux 5.6; the programs need 5.17 for
+  // One batch read of all JT_LOSS_SLOTS slots (Linux 5.6; the programs need 5.17 for
   // bpf_loop anyway): read every second per family, one lookup per slot was ~2,000 bpf() calls
   // a second for nothing.
-  constexpr std::uint32_t kSlots = JT_EV_TYPE_MAX + 1;
+  constexpr std::uint32_t kSlots = JT_LOSS_SLOTS;
   std::vector<std::uint32_t> keys(kSlots);
   std::vector<std::uint64_t> all(static_cast<std::size_t>(kSlots) * static_cast<std::size_t>(ncpu));
   std::uint32_t next = 0, count = kSlots;
@@ -112,10 +113,9 @@ std::map<std::uint32_t, std::uint64_t> read_percpu_loss_map(int map_fd) {
 }
 
 std::map<std::string, std::uint64_t> ProcessTracer::read_losses() {
-  std::map<std::string, std::uint64_t> out;
-  for (auto [type, n] : read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)))
-    out[type == JT_EV_PROCESS_EXEC ? "process_exec" : type == JT_EV_PROCESS_EXIT ? "process_exit" : "process_other"] += n;
-  return out;
+  return name_losses(read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)), [](std::uint32_t type) {
+    return type == JT_EV_PROCESS_EXEC ? "process_exec" : type == JT_EV_PROCESS_EXIT ? "process_exit" : "process_other";
+  });
 }
 
 }  // namespace jobtrail::sidecar

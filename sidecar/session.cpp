@@ -1,5 +1,6 @@
 #include "sidecar/session.hpp"
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 
 #include "sidecar/cgroup.hpp"
 #include "sidecar/findings_observer.hpp"
+#include "sidecar/memory_budget.hpp"
 #include "sidecar/metrics.hpp"
 #include "sidecar/pipeline.hpp"
 #include "sidecar/process_tracer.hpp"
@@ -42,6 +44,20 @@ int open_dir(const std::filesystem::path& p) {
   return fd;
 }
 }  // namespace
+
+static void publish_memory_stats(const Pipeline& p, const std::vector<std::unique_ptr<Tracer>>& tracers) {
+  g_metrics.exec_table_bytes = p.exec_table().bytes();
+  g_metrics.exec_args_not_joined = p.exec_table().args_not_kept();
+  g_metrics.exec_not_joined = p.exec_table().not_kept();
+  std::uint64_t bytes = 0, early = 0;
+  for (auto& t : tracers) {
+    auto use = t->memory_use();
+    bytes += use.bytes;
+    early += use.released_early;
+  }
+  g_metrics.file_folds_bytes = bytes;
+  g_metrics.file_folds_released_early = early;
+}
 
 static void publish_writer_stats(const archive::WriterStats& w) {
   g_metrics.segments_spooled = w.segments_spooled;
@@ -104,12 +120,28 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
     s.tracers.push_back(std::move(t));
   }
 
+  // The budget holds the rings as the kernel sized them (a ring buffer's max_entries is its bytes).
+  std::uint64_t ring_bytes = 0;
+  for (auto& t : s.tracers) {
+    bpf_map_info info{};
+    __u32 len = sizeof info;
+    if (t->ring_buffer_fd() >= 0 && bpf_obj_get_info_by_fd(t->ring_buffer_fd(), &info, &len) == 0)
+      ring_bytes += info.max_entries;
+  }
+  std::string why;
+  const auto shares = split_memory_budget(opts.memory_budget_mib << 20, ring_bytes, &why);
+  if (!shares) throw std::runtime_error(why);
+  for (auto& t : s.tracers) t->set_memory_share(shares->file_folds);
+  g_metrics.memory_budget_bytes = opts.memory_budget_mib << 20;
+  spdlog::info("memory budget {} MiB: ring buffers {} MiB, exec table {} MiB, file folds {} MiB",
+               opts.memory_budget_mib, ring_bytes >> 20, shares->exec_table >> 20, shares->file_folds >> 20);
+
   archive::WriterOptions wo;
   wo.spool_dir = s.spec.spool;
   wo.segment_max_bytes = opts.segment_max_bytes;
   wo.segment_max_age = std::chrono::milliseconds(static_cast<long>(opts.segment_max_age_s * 1000));
   s.writer = std::make_unique<archive::Writer>(wo, s.spec.store, s.spec.archive_prefix, s.spec.meta);
-  s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.writer, opts.output, s.spec.pod);
+  s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.writer, opts.output, s.spec.pod, shares->exec_table);
   s.pipeline->add_observer(make_findings_observer(
       {.disabled = {opts.disabled_findings.begin(), opts.disabled_findings.end()}, .allowed_domains = opts.allowed_domains}));
   for (auto& t : s.tracers) t->attach();
@@ -123,23 +155,39 @@ Session::~Session() = default;
 
 bool Session::run(const std::function<bool()>& should_stop) {
   auto& s = *impl_;
-  auto last_loss = std::chrono::steady_clock::now();
-  while (!g_stop && !should_stop()) {
-    s.pipeline->poll(100);
-    auto now = std::chrono::steady_clock::now();
-    s.writer->tick(now);
-    if (now - last_loss > std::chrono::seconds(1)) {
-      s.pipeline->poll_losses();
-      publish_writer_stats(s.writer->stats());
-      last_loss = now;
+  // After start-up nothing ends the trail early: an error stops the tracing, and the archive of
+  // what was traced so far is still finished (manifest complete: false, with the reason).
+  std::string failure;
+  auto guarded = [&failure](const char* stage, const std::function<void()>& step) {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      if (failure.empty()) failure = std::string("sidecar error while ") + stage + ": " + e.what();
+      spdlog::error("{} ({})", failure, e.what());
     }
-  }
+  };
+  guarded("tracing", [&] {
+    auto last_loss = std::chrono::steady_clock::now();
+    while (!g_stop && !should_stop()) {
+      s.pipeline->poll(100);
+      auto now = std::chrono::steady_clock::now();
+      s.writer->tick(now);
+      if (now - last_loss > std::chrono::seconds(1)) {
+        s.pipeline->poll_losses();
+        publish_writer_stats(s.writer->stats());
+        publish_memory_stats(*s.pipeline, s.tracers);
+        last_loss = now;
+      }
+    }
+  });
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(static_cast<long>(s.opts.flush_deadline_s * 1000));
-  s.pipeline->drain();
-  s.pipeline->finish_observers();
+  guarded("draining", [&] { s.pipeline->drain(); });
+  guarded("finishing findings", [&] { s.pipeline->finish_observers(); });
+  failed_ = !failure.empty();
   const bool stopped_by_signal = g_stop.load();
-  auto r = s.writer->finish(true, stopped_by_signal ? "stopped by signal" : "traced workload ended", deadline);
+  const std::string reason = failed_ ? failure : stopped_by_signal ? "stopped by signal" : "traced workload ended";
+  auto r = s.writer->finish(!failed_, reason, deadline);
   if (!r.complete) {
     spdlog::warn("archive incomplete: {}", r.reason);
     for (auto& n : r.not_uploaded) spdlog::warn("not uploaded: {}", n);

@@ -29,11 +29,15 @@ class Session {
   Session(const Options& opts, SessionSpec spec);  // start-up: throws one-line errors
   ~Session();
   // Polls until should_stop() or g_stop; then drains and finishes. Returns true if complete.
+  // An error after start-up ends the tracing early but never the archive: it is finished with
+  // complete: false and the reason, and failed() is true.
   bool run(const std::function<bool()>& should_stop);
+  bool failed() const { return failed_; }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  bool failed_ = false;
 };
 
 }  // namespace jobtrail::sidecar

@@ -50,13 +50,21 @@ class Tracer {
   // End of the trail: events the family still holds (e.g. folded file opens). decode() may
   // also return a JSON ARRAY of events (several released at once); the core handles each.
   virtual std::vector<nlohmann::json> flush() { return {}; }
+  // The bytes of user-space state the family may hold for the job (its share of
+  // --memory-budget-mib); set once after load. Families holding nothing ignore it.
+  virtual void set_memory_share(std::uint64_t /*bytes*/) {}
+  struct MemoryUse {
+    std::uint64_t bytes = 0;           // held now
+    std::uint64_t released_early = 0;  // events written early to stay in the share (total)
+  };
+  virtual MemoryUse memory_use() const { return {}; }
 };
 
 // Families register a factory here (one line in sidecar/tracers.cpp).
 using TracerFactory = std::unique_ptr<Tracer> (*)();
 
-// Sums a BPF_MAP_TYPE_PERCPU_ARRAY of __u64 indexed by event type (bpf/lib/loss.bpf.h);
-// returns index -> total for non-zero entries. Helper for read_losses().
+// Sums a BPF_MAP_TYPE_PERCPU_ARRAY of __u64 indexed by loss slot (cause and event type,
+// bpf/lib/loss.bpf.h); returns slot -> total for non-zero entries. Helper for read_losses().
 std::map<std::uint32_t, std::uint64_t> read_percpu_loss_map(int map_fd);
 
 }  // namespace jobtrail::sidecar

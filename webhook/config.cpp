@@ -48,7 +48,7 @@ Config parse_config(const json& doc) {
   reject_unknown(sidecar, "sidecar",
                  {"image", "imagePullPolicy", "mode", "privileged", "capabilities", "resources",
                   "spoolSizeLimit", "hostCgroupRoot", "flushDeadlineSeconds", "files", "segmentMaxBytes",
-                  "segmentMaxAgeSeconds", "logLevel", "httpPort"});
+                  "segmentMaxAgeSeconds", "logLevel", "httpPort", "memoryBudgetMib"});
   auto& s = c.sidecar;
   take(sidecar, "image", s.image, "sidecar");
   take(sidecar, "imagePullPolicy", s.image_pull_policy, "sidecar");
@@ -64,6 +64,7 @@ Config parse_config(const json& doc) {
   take(sidecar, "segmentMaxAgeSeconds", s.segment_max_age_seconds, "sidecar");
   take(sidecar, "logLevel", s.log_level, "sidecar");
   take(sidecar, "httpPort", s.http_port, "sidecar");
+  take(sidecar, "memoryBudgetMib", s.memory_budget_mib, "sidecar");
   if (s.image.empty()) throw ConfigError("sidecar.image is required");
   require_one_of(s.mode, {"native", "container"}, "sidecar.mode");
   require_one_of(s.files, {"folded", "all", "off"}, "sidecar.files");
@@ -72,6 +73,7 @@ Config parse_config(const json& doc) {
   if (s.http_port < 1 || s.http_port > 65535) throw ConfigError("sidecar.httpPort out of range");
   if (s.flush_deadline_seconds < 1 || s.flush_deadline_seconds > 3600)
     throw ConfigError("sidecar.flushDeadlineSeconds out of range (1..3600)");
+  if (s.memory_budget_mib < 100) throw ConfigError("sidecar.memoryBudgetMib must be >= 100");
   if (s.segment_max_age_seconds < 1) throw ConfigError("sidecar.segmentMaxAgeSeconds must be >= 1");
   if (s.host_cgroup_root.empty() || s.host_cgroup_root[0] != '/')
     throw ConfigError("sidecar.hostCgroupRoot must be an absolute path");

@@ -21,6 +21,7 @@ struct SidecarConfig {
   std::string spool_size_limit = "2Gi";
   std::string host_cgroup_root = "/sys/fs/cgroup";
   int flush_deadline_seconds = 25;
+  int memory_budget_mib = 160;  // --memory-budget-mib: fits the 256 Mi limit with margin
   std::string files = "folded";
   std::uint64_t segment_max_bytes = 8u << 20;
   int segment_max_age_seconds = 10;

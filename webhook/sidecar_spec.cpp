@@ -64,6 +64,7 @@ json sidecar_container(const Config& config, const PodFacts& facts) {
                "--flush-deadline", std::to_string(s.flush_deadline_seconds),
                "--files", s.files,
                "--http-listen", "0.0.0.0:" + std::to_string(s.http_port),
+               "--memory-budget-mib", std::to_string(s.memory_budget_mib),
                "--log-level", s.log_level};
   if (!st.endpoint.empty()) args.insert(args.end(), {"--s3-endpoint", st.endpoint});
   if (st.path_style) args.push_back("--s3-path-style");

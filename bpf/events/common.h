@@ -23,6 +23,18 @@ enum jt_event_type {
   JT_EV_TYPE_MAX = 511, /* loss counters are indexed by type, 0..JT_EV_TYPE_MAX */
 };
 
+/* Why an event never reached its ring. The loss map holds one row of event types per cause:
+ * slot = cause * (JT_EV_TYPE_MAX + 1) + type (bpf/lib/loss.bpf.h); user space names each
+ * (sidecar/loss_names.*). Every cause is a loss the job can provoke, so none may be silent. */
+enum jt_loss_cause {
+  JT_LOSS_RING_FULL = 0, /* ring-buffer reserve/output failed */
+  JT_LOSS_MAP_FULL = 1,  /* a per-thread or per-fd map had no room (e.g. 16k threads blocked in accept) */
+  JT_LOSS_SCRATCH = 2,   /* no per-CPU scratch memory for the event */
+  JT_LOSS_SCAN_CUT = 3,  /* a bounded scan stopped early (the env scan's variable limit): event sent, incomplete */
+  JT_LOSS_CAUSES = 4,
+};
+#define JT_LOSS_SLOTS (JT_LOSS_CAUSES * (JT_EV_TYPE_MAX + 1))
+
 /* Header flags (bit set). */
 enum jt_header_flags {
   JT_HDR_TRUNCATED = 1 << 0, /* some variable part did not fit: the decoder says so, never silent */

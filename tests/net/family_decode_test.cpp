@@ -234,3 +234,18 @@ TEST_CASE("priv: an open of another process's /proc/pid/mem is a priv event") {
   open["file"]["path"] = "/proc/99/status";
   CHECK_FALSE(events::proc_access_event(open));
 }
+
+TEST_CASE("file folding within a byte budget: long paths are released early, every open still counted") {
+  events::FileFolder folder(true, 200000, 1 << 20);
+  std::uint64_t opens = 0;
+  const std::string dir = "/tmp/" + std::string(3000, 'd') + "/";
+  for (int i = 0; i < 2000; ++i) {
+    auto o = decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPENAT, -2, O_RDONLY, (dir + std::to_string(i)).c_str(), nullptr));
+    for (auto& e : folder.add(std::move(o), fake_time)) opens += e["file"]["count"].get<std::uint64_t>();
+    CHECK(folder.bytes() <= (1u << 20) + 16384);  // at most one fold past it, until it is released
+  }
+  for (auto& e : folder.flush()) opens += e["file"]["count"].get<std::uint64_t>();
+  CHECK(opens == 2000);
+  CHECK(folder.released_early() > 0);
+  CHECK(folder.bytes() == 0);
+}

@@ -118,3 +118,39 @@ TEST_CASE("a forked child's exit keeps its exec joinable and the exec's own exit
   CHECK(join.find(7) == nullptr);  // pushed out of the retirement queue
   CHECK(join.find(8) != nullptr);
 }
+
+TEST_CASE("past its byte budget the exec table drops retired entries first, then argv, never events") {
+  auto big_exec = [](std::uint64_t exec_id, unsigned pid) {
+    json e = exec_event(exec_id, pid, "/bin/true");
+    e["process"]["args"] = json::array();
+    for (int i = 0; i < 30000; ++i) e["process"]["args"].push_back("x");
+    return e;
+  };
+  ExecJoin join(8192, 8 << 20);  // one 30,000-argument entry is ~2 MiB
+  for (std::uint64_t id = 1; id <= 20; ++id) {
+    auto exec = big_exec(id, static_cast<unsigned>(100 + id));
+    REQUIRE(join.arrive(exec) == ExecJoin::Arrival::ready);
+    CHECK(exec["process"]["args"].size() == 30000);  // the event itself keeps its argv
+    json exit = {{"type", "process_exit"}, {"process", {{"exec_id", id}, {"pid", 100 + id}}}};
+    join.arrive(exit);
+    CHECK(join.table().bytes() <= std::size_t{8} << 20);
+  }
+  CHECK(join.table().size() < 20);  // the oldest retired entries made room
+  CHECK(join.table().args_not_kept() == 0);
+  CHECK(join.find(20) != nullptr);
+  // live execs that never exit: past the budget new ones are kept without argv, then not at all
+  for (std::uint64_t id = 100; id < 140; ++id) {
+    auto exec = big_exec(id, static_cast<unsigned>(id));
+    join.arrive(exec);
+    CHECK(join.table().bytes() <= std::size_t{8} << 20);
+  }
+  CHECK(join.table().args_not_kept() > 0);
+  const json* late = join.find(139);
+  REQUIRE(late != nullptr);
+  CHECK_FALSE(late->contains("args"));
+  CHECK((*late)["binary"] == "/bin/true");
+  auto ev = setns_event(139);
+  REQUIRE(join.arrive(ev) == ExecJoin::Arrival::ready);
+  CHECK(ev["process"]["pid"] == 139);
+  CHECK_FALSE(ev["process"].contains("args"));
+}

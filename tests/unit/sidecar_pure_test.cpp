@@ -1,7 +1,11 @@
 // Pure helpers of the sidecar: container ids from cgroup names, the /metrics text.
 #include <doctest/doctest.h>
 
+#include "bpf/events/common.h"
+#include "bpf/events/net.h"
 #include "sidecar/container_names.hpp"
+#include "sidecar/loss_names.hpp"
+#include "sidecar/memory_budget.hpp"
 #include "sidecar/metrics.hpp"
 
 using namespace jobtrail::sidecar;
@@ -29,4 +33,33 @@ TEST_CASE("metrics render in the Prometheus text format") {
   CHECK(text.find("jobtrail_sidecar_ready 0\n") != std::string::npos);
   CHECK(text.find("jobtrail_sidecar_segments_uploaded_total 4\n") != std::string::npos);
   CHECK(text.find("# TYPE jobtrail_sidecar_ready gauge") != std::string::npos);
+}
+
+TEST_CASE("kernel loss slots are named by event type and cause") {
+  using jobtrail::sidecar::loss_slot_name;
+  auto name_of = [](std::uint32_t type) { return type == JT_EV_NET_ACCEPT ? "net_accept" : "net_other"; };
+  constexpr std::uint32_t kTypes = JT_EV_TYPE_MAX + 1;
+  CHECK(loss_slot_name(JT_EV_NET_ACCEPT, name_of) == "net_accept");
+  CHECK(loss_slot_name(JT_LOSS_MAP_FULL * kTypes + JT_EV_NET_ACCEPT, name_of) == "net_accept_map_full");
+  CHECK(loss_slot_name(JT_LOSS_SCRATCH * kTypes + JT_EV_NET_ACCEPT, name_of) == "net_accept_no_scratch");
+  CHECK(loss_slot_name(JT_LOSS_SCAN_CUT * kTypes + 7, name_of) == "net_other_scan_cut");
+  auto totals = jobtrail::sidecar::name_losses(
+      {{JT_EV_NET_ACCEPT, 2}, {JT_LOSS_MAP_FULL * kTypes + JT_EV_NET_ACCEPT, 5}, {JT_LOSS_MAP_FULL * kTypes + 9, 1},
+       {JT_LOSS_MAP_FULL * kTypes + 10, 1}},
+      name_of);
+  CHECK(totals == std::map<std::string, std::uint64_t>{{"net_accept", 2}, {"net_accept_map_full", 5}, {"net_other_map_full", 2}});
+}
+
+TEST_CASE("the memory budget holds the rings and the process first, then splits the rest") {
+  using jobtrail::sidecar::split_memory_budget;
+  constexpr std::uint64_t kMib = 1 << 20;
+  std::string why;
+  auto s = split_memory_budget(160 * kMib, 41 * kMib, &why);
+  REQUIRE(s);
+  CHECK(s->exec_table == (160 - 41 - 48) * kMib / 2);
+  CHECK(s->file_folds == (160 - 41 - 48) * kMib / 4);
+  CHECK_FALSE(split_memory_budget(96 * kMib, 41 * kMib, &why));
+  CHECK(why == "--memory-budget-mib 96: too small for the ring buffers (41 MiB) + 48 MiB for the sidecar + 8 MiB "
+               "of exec table and file folds; give at least 97");
+  CHECK(split_memory_budget(97 * kMib, 41 * kMib, &why));
 }

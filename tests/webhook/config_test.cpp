@@ -24,6 +24,9 @@ TEST_CASE("config: bad files are rejected with a reason") {
   CHECK_THROWS_WITH_AS(parse_config_text(R"({"sidecar":{"image":"i","httpPort":"80"},"storage":{"url":"x"}})"),
                        "sidecar.httpPort has the wrong type", ConfigError);
   CHECK_THROWS_AS(parse_config_text(R"({"onError":"maybe","sidecar":{"image":"i"},"storage":{"url":"x"}})"), ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config_text(R"({"sidecar":{"image":"i","memoryBudgetMib":50},"storage":{"url":"x"}})"),
+                       "sidecar.memoryBudgetMib must be >= 100", ConfigError);
+  CHECK(parse_config_text(R"({"sidecar":{"image":"i","memoryBudgetMib":200},"storage":{"url":"x"}})").sidecar.memory_budget_mib == 200);
 }
 
 TEST_CASE("config: the chart's values render to a file we accept") {
@@ -31,7 +34,7 @@ TEST_CASE("config: the chart's values render to a file we accept") {
   const auto c = parse_config_text(R"({"onError":"deny","sidecar":{"image":"r/jobtrail:0.1.0","imagePullPolicy":"IfNotPresent",
     "mode":"container","privileged":false,"capabilities":["BPF","PERFMON"],"resources":{"limits":{"memory":"256Mi"}},
     "spoolSizeLimit":"2Gi","hostCgroupRoot":"/sys/fs/cgroup","flushDeadlineSeconds":40,"files":"all",
-    "segmentMaxBytes":8388608,"segmentMaxAgeSeconds":10,"logLevel":"info","httpPort":9477},
+    "segmentMaxBytes":8388608,"segmentMaxAgeSeconds":10,"logLevel":"info","httpPort":9477,"memoryBudgetMib":160},
     "storage":{"url":"s3://b/jobtrail","endpoint":"","region":"us-east-1","pathStyle":true,"caBundleConfigMap":"",
     "credentials":{"mode":"webIdentity","roleArn":"arn:aws:iam::1:role/r","audience":"sts.amazonaws.com"}}})");
   CHECK(c.deny_on_error);

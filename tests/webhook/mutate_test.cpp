@@ -1,5 +1,7 @@
 // mutate() on the shared runner pods; patches applied by `kubectl patch --local` (Kubernetes' own code).
 #include <doctest/doctest.h>
+
+#include <algorithm>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -447,6 +449,10 @@ TEST_CASE("mutate: container mode and capability list") {
   bool exit_when_idle = false;
   for (const auto& a : last["args"]) exit_when_idle |= a == "--exit-when-idle";
   CHECK(exit_when_idle);
+  const auto& args = last["args"];
+  auto budget = std::find(args.begin(), args.end(), "--memory-budget-mib");
+  REQUIRE(budget != args.end());
+  CHECK(*(budget + 1) == std::to_string(config.sidecar.memory_budget_mib));
   CHECK(without_ours(patched, pod) == pod);
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "bpf/events/file.h"
+#include "trail/events/json_bytes.hpp"
 #include "trail/events/record_common.hpp"
 
 namespace jobtrail::events {
@@ -222,12 +223,21 @@ std::vector<json> FileFolder::add(json r, const std::function<std::string(std::i
     fold.event = std::move(r);
     fold.event["file"].erase("fd");
     fold.event["file"]["first_time"] = t;
+    // the key's copies of path and mode, the map node, and the event
+    fold.held_bytes = json_bytes(fold.event) + std::get<1>(key).size() + std::get<2>(key).size() + 160;
+    bytes_ += fold.held_bytes;
   }
   fold.event["file"]["last_time"] = t;
   fold.count += 1;
-  if (folds_.size() > max_pending_) {  // bound memory: release this exec's folds early (never drop)
+  if (folds_.size() > max_pending_ || bytes_ > max_bytes_) {  // bound memory: release early (never drop)
+    const auto before = folds_.size();
     auto released = release_exec(exec_id);
-    out.insert(out.end(), released.begin(), released.end());
+    if (bytes_ > max_bytes_) {  // other execs hold the bytes: they go too
+      auto rest = flush();
+      released.insert(released.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+    }
+    released_early_ += before - folds_.size();
+    out.insert(out.end(), std::make_move_iterator(released.begin()), std::make_move_iterator(released.end()));
   }
   return out;
 }
@@ -244,6 +254,7 @@ std::vector<json> FileFolder::release_exec(std::uint64_t exec_id) {
   std::vector<json> out;
   auto it = folds_.lower_bound(FoldKey{exec_id, "", "", ""});
   while (it != folds_.end() && std::get<0>(it->first) == exec_id) {
+    bytes_ -= it->second.held_bytes;
     out.push_back(finish(it->second));
     it = folds_.erase(it);
   }
@@ -254,6 +265,7 @@ std::vector<json> FileFolder::flush() {
   std::vector<json> out;
   for (auto& [k, f] : folds_) out.push_back(finish(f));
   folds_.clear();
+  bytes_ = 0;
   return out;
 }
 

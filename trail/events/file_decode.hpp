@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,17 +33,25 @@ std::optional<nlohmann::json> decode_file_record(const void* data, std::size_t s
 //          released when the last process of the exec that did file work exits, or by flush().
 class FileFolder {
  public:
-  explicit FileFolder(bool folded, std::size_t max_pending = 200000) : folded_(folded), max_pending_(max_pending) {}
+  // max_bytes bounds what the pending folds hold (paths are the job's choice, up to 4 KiB each):
+  // past it this exec's folds are released early, then every fold (never dropped).
+  explicit FileFolder(bool folded, std::size_t max_pending = 200000,
+                      std::size_t max_bytes = std::numeric_limits<std::size_t>::max())
+      : folded_(folded), max_pending_(max_pending), max_bytes_(max_bytes) {}
   // ktime_to_rfc3339 converts a record's ktime_ns to schema text (first_time/last_time).
   std::vector<nlohmann::json> add(nlohmann::json record, const std::function<std::string(std::int64_t)>& time_text);
   std::vector<nlohmann::json> flush();  // everything pending (end of the trail)
   std::size_t pending() const { return folds_.size(); }
+  std::size_t bytes() const { return bytes_; }
+  void set_max_bytes(std::size_t max_bytes) { max_bytes_ = max_bytes; }
+  std::uint64_t released_early() const { return released_early_; }  // folds written before their exec ended
 
  private:
   using FoldKey = std::tuple<std::uint64_t, std::string, std::string, std::string>;  // exec, path, mode, result
   struct Fold {
     nlohmann::json event;  // first record, updated
     std::uint64_t count = 0, bytes_read = 0, bytes_written = 0;
+    std::size_t held_bytes = 0;  // accounted in bytes_
   };
   struct OpenFd {
     FoldKey key;
@@ -52,7 +61,9 @@ class FileFolder {
   nlohmann::json finish(Fold& f);
 
   bool folded_;
-  std::size_t max_pending_;
+  std::size_t max_pending_, max_bytes_;
+  std::size_t bytes_ = 0;
+  std::uint64_t released_early_ = 0;
   std::map<FoldKey, Fold> folds_;
   std::map<std::pair<std::uint32_t, std::int32_t>, OpenFd> fds_;         // (pid, fd)
   std::map<std::uint64_t, std::map<std::uint32_t, int>> exec_pids_;      // exec -> pids doing file work

@@ -1,9 +1,10 @@
 #include "trail/events/priv_decode.hpp"
 
 #include <cstring>
-#include <regex>
+#include <string_view>
 
 #include "bpf/events/priv.h"
+#include "trail/events/number_text.hpp"
 #include "trail/events/record_common.hpp"
 
 namespace jobtrail::events {
@@ -188,18 +189,27 @@ std::optional<json> decode_priv_record(const void* data, std::size_t size, std::
 }
 
 std::optional<json> proc_access_event(const json& ev) {
-  static const std::regex kProc(R"(^/proc/([0-9]+)/(mem|environ)$)");
   const json& f = ev.value("file", json::object());
   const std::string path = f.value("path", std::string());
-  std::smatch m;
-  if (!std::regex_match(path, m, kProc)) return std::nullopt;
-  const auto target = std::stoul(m[1].str());
-  if (target == ev["process"].value("pid", 0u)) return std::nullopt;  // its own: not another process
+  // "/proc/<pid>/mem" or "/proc/<pid>/environ", parsed by hand: the job writes the digits
+  // (20 of them do not fit a pid), so nothing here may throw or recurse over the text.
+  constexpr std::string_view kPrefix = "/proc/";
+  std::string_view rest(path);
+  if (rest.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  rest.remove_prefix(kPrefix.size());
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string_view file = rest.substr(slash + 1);
+  if (file != "mem" && file != "environ") return std::nullopt;
+  const auto target = parse_decimal<std::uint32_t>(rest.substr(0, slash));
+  if (!target) return std::nullopt;  // not a pid the kernel can have: the open itself is in the trail
+  const json& process = ev.value("process", json::object());
+  if (*target == process.value("pid", 0u)) return std::nullopt;  // its own: not another process
   json j = ev;
   j["type"] = "priv_syscall";
   j.erase("file");
-  j["priv"] = {{"syscall", "open_proc_" + m[2].str()},
-               {"args", {{"path", path}, {"target_pid", target}, {"mode", f.value("mode", json::array())}}},
+  j["priv"] = {{"syscall", "open_proc_" + std::string(file)},
+               {"args", {{"path", path}, {"target_pid", *target}, {"mode", f.value("mode", json::array())}}},
                {"result", f.value("result", std::string())}};
   return j;
 }

@@ -1,6 +1,6 @@
 #include "trail/findings/proc_target.hpp"
 
-#include <cctype>
+#include "trail/events/number_text.hpp"
 
 namespace jobtrail::findings {
 
@@ -8,10 +8,10 @@ std::optional<ProcTarget> parse_proc_path(const std::string& path) {
   if (path.rfind("/proc/", 0) != 0) return std::nullopt;
   std::string rest = path.substr(6);
   auto slash = rest.find('/');
-  if (slash == std::string::npos || slash == 0 || slash > 9) return std::nullopt;
-  for (std::size_t i = 0; i < slash; ++i)
-    if (!std::isdigit(static_cast<unsigned char>(rest[i]))) return std::nullopt;
-  ProcTarget t{std::stoll(rest.substr(0, slash)), rest.substr(slash + 1)};
+  if (slash == std::string::npos) return std::nullopt;
+  const auto pid = events::parse_decimal<std::uint32_t>(std::string_view(rest).substr(0, slash));
+  if (!pid) return std::nullopt;  // "self", "-1", "0x10", or more digits than any pid has
+  ProcTarget t{*pid, rest.substr(slash + 1)};
   if (t.file.rfind("task/", 0) == 0) {  // task/<tid>/mem
     auto s = t.file.find('/', 5);
     t.file = s == std::string::npos ? std::string() : t.file.substr(s + 1);

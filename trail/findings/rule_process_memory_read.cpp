@@ -7,6 +7,7 @@
 #include <map>
 #include <utility>
 
+#include "trail/events/number_text.hpp"
 #include "trail/findings/proc_target.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
@@ -24,7 +25,7 @@ bool is_attach(const json& request) {
 
 std::int64_t number_of(const json& v) {
   if (v.is_number_integer()) return v.get<std::int64_t>();
-  if (v.is_string()) try { return std::stoll(v.get<std::string>()); } catch (...) {}
+  if (v.is_string()) return events::parse_signed_decimal(v.get<std::string>()).value_or(-1);
   return -1;
 }
 

@@ -1,0 +1,26 @@
+#include "sidecar/loss_names.hpp"
+
+#include "bpf/events/common.h"
+
+namespace jobtrail::sidecar {
+
+std::string loss_slot_name(std::uint32_t slot, EventTypeName name_of) {
+  constexpr std::uint32_t kTypes = JT_EV_TYPE_MAX + 1;
+  std::string name = name_of(slot % kTypes);
+  switch (slot / kTypes) {
+    case JT_LOSS_RING_FULL: return name;
+    case JT_LOSS_MAP_FULL: return name + "_map_full";
+    case JT_LOSS_SCRATCH: return name + "_no_scratch";
+    case JT_LOSS_SCAN_CUT: return name + "_scan_cut";
+  }
+  return name + "_cause_" + std::to_string(slot / kTypes);
+}
+
+std::map<std::string, std::uint64_t> name_losses(const std::map<std::uint32_t, std::uint64_t>& slots,
+                                                 EventTypeName name_of) {
+  std::map<std::string, std::uint64_t> out;
+  for (auto [slot, n] : slots) out[loss_slot_name(slot, name_of)] += n;
+  return out;
+}
+
+}  // namespace jobtrail::sidecar
