@@ -15,6 +15,7 @@
 #include "trail/findings/egress.hpp"
 #include "trail/findings/engine.hpp"
 #include "trail/summary/fields.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::cli {
 
@@ -83,7 +84,7 @@ int run_findings(const ArchiveArgs& a, const FindingsOptions& o) {
     } catch (const storage::StoreError&) {
       throw;
     } catch (const std::exception& e) {
-      std::cerr << "jobtrail: manifest unusable (" << e.what() << "); reading the segments alone\n";
+      std::cerr << "jobtrail: manifest unusable (" << text::terminal_safe(e.what()) << "); reading the segments alone\n";
     }
     if (manifest) {
       auto p = manifest->meta.value("pod", json::object());
@@ -125,7 +126,8 @@ int run_findings(const ArchiveArgs& a, const FindingsOptions& o) {
         auto k = d.keys();
         before.insert(k.begin(), k.end());
       }
-      std::cerr << "jobtrail: compared with " << runs.size() << " earlier run(s) of " << findings::workflow_of(identity) << "\n";
+      std::cerr << "jobtrail: compared with " << runs.size() << " earlier run(s) of "
+                << text::terminal_safe(findings::workflow_of(identity)) << "\n";
       for (auto& f : findings::new_egress(destinations, before, runs.size()))
         print(findings::to_event(f, json{{"time", json()}}));
     }

@@ -90,6 +90,7 @@ json to_json(const Manifest& m) {
   for (auto& s : m.segments) segs.push_back(to_json(s));
   return json{{"format", format_name},
               {"format_version", format_version},
+              {"schema_version", m.schema_version},
               {"archive_id", m.archive_id},
               {"archive_prefix", m.archive_prefix},
               {"writer_version", m.writer_version},
@@ -121,6 +122,8 @@ Manifest manifest_from_json(const json& j) {
   m.archive_id = j.value("archive_id", "");
   m.archive_prefix = j.value("archive_prefix", "");
   m.writer_version = j.value("writer_version", "");
+  auto schema = j.find("schema_version");
+  m.schema_version = schema == j.end() ? 1 : field<int>(j, "schema_version");
   m.meta = j.value("meta", json::object());
   m.job_identity = j.value("job_identity", json());
   m.started_at = j.value("started_at", "");

@@ -97,7 +97,8 @@ struct Builder::State {
           ++failed;
       }
     } else if (type == "lost") {
-      auto t = ev.value("lost_type", std::string("unknown"));
+      auto t = str_field(ev, "lost_type");
+      if (t.empty()) t = "unknown";
       auto c = ev.find("count");
       lost_events[t] += c != ev.end() && c->is_number_unsigned() ? c->get<std::uint64_t>() : 0;
     } else if (type == "job_identity" && identity.is_null()) {
@@ -166,7 +167,7 @@ struct Builder::State {
     };
     findings.push_back({{"id", text({"id", "rule"})}, {"severity", text({"severity"})},
                         {"title", text({"title", "message", "summary"})}, {"time", event_time(ev)},
-                        {"exec_ids", ids}, {"binary", binary_of(ev)}, {"evidence", f.value("evidence", json())}});
+                        {"exec_ids", ids}, {"binary", binary_of(ev)}, {"evidence", f.is_object() ? f.value("evidence", json()) : json()}});
   }
 };
 
