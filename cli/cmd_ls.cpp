@@ -44,9 +44,9 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
         std::cerr << "jobtrail: " << text::terminal_safe(obj.key) << " is not a jobtrail index object; skipped\n";
         continue;
       }
-      json id = idx.value("job_identity", json::object());
-      std::string prefix_of = idx.value("archive_prefix", std::string());
-      std::string start = idx.value("started_at", std::string()), status = "no manifest (running or cut short)";
+      const json& id = summary::object_field(idx, "job_identity");
+      std::string prefix_of = summary::str_field(idx, "archive_prefix");
+      std::string start = summary::str_field(idx, "started_at"), status = "no manifest (running or cut short)";
       double duration = -1;
       std::uint64_t events = 0, lost = 0;
       try {
@@ -66,8 +66,7 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
         auto s = summary::parse_rfc3339_ns(start);
         if (!s || *s < *since_ns) continue;
       }
-      auto meta = idx.value("meta", json::object());
-      auto pod = meta.value("pod", json::object());
+      const json& pod = summary::object_field(summary::object_field(idx, "meta"), "pod");
       std::string pod_text = summary::str_field(pod, "namespace") + "/" + summary::str_field(pod, "name");
       if (pod_text == "/") pod_text = prefix_of;
       ++shown;

@@ -17,7 +17,7 @@ events::PodRef pod_ref(archive::Reader& reader) {
   events::PodRef ref;
   try {
     if (auto& m = reader.manifest()) {
-      auto pod = m->meta.value("pod", json::object());
+      const json& pod = summary::object_field(m->meta, "pod");
       ref.namespace_name = summary::str_field(pod, "namespace");
       ref.pod_name = summary::str_field(pod, "name");
     }

@@ -94,6 +94,19 @@ with tempfile.TemporaryDirectory() as tmp:
     inert("ls", out)
     shows("ls", out, r"octo/\e[31mred", r"build\e]0;owned\x07")
 
+    # Index objects of the wrong shape beside the good one: skipped or shown, never an abort.
+    bad_index = os.path.join(store, "jobs", "evil", "evil", "1", "1", "j")
+    os.makedirs(bad_index)
+    for i, body in enumerate([{"archive_prefix": 7, "job_identity": 5, "meta": "x"},
+                              {"archive_prefix": "pods/x/", "job_identity": {"GITHUB_REPOSITORY": ["a"]},
+                               "meta": {"pod": "p"}, "started_at": 3}]):
+        with open(os.path.join(bad_index, "bad%d.json" % i), "w") as f:
+            json.dump(body, f)
+    status, out = jobtrail("ls", store)
+    check(status == 0, "ls with index objects of the wrong shape exits 0 (got %d: %r)" % (status, out[-300:]))
+    inert("ls with index objects of the wrong shape", out)
+    shows("ls with index objects of the wrong shape", out, r"octo/\e[31mred")
+
     status, out = jobtrail("findings", arch)
     check(status == 0, "findings exits 0 (got %d)" % status)
     inert("findings", out)

@@ -28,6 +28,10 @@ std::string id_text(const json& v) {
   return {};
 }
 
+const json& object_field(const json& obj, const char* key) {
+  return obj.is_object() ? family(obj, key) : empty_object();
+}
+
 std::string str_field(const json& obj, const char* key) {
   if (!obj.is_object()) return {};
   auto it = obj.find(key);
