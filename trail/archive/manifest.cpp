@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <type_traits>
 
 #include "trail/archive/sha256.hpp"
 
@@ -57,6 +58,13 @@ template <class T>
 T field(const json& j, const char* name) {
   auto it = j.find(name);
   if (it == j.end()) throw std::runtime_error(std::string("manifest: missing field '") + name + "'");
+  // json's get<uint64_t> wraps -1 to 2^64-1: a count must be a non-negative integer as written.
+  if constexpr (std::is_same_v<T, std::uint64_t>)
+    if (!it->is_number_unsigned())
+      throw std::runtime_error(std::string("manifest: field '") + name + "' is not a non-negative integer");
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)  // 1e999 as an int is undefined
+    if (!it->is_number_integer())
+      throw std::runtime_error(std::string("manifest: field '") + name + "' is not an integer");
   try {
     return it->get<T>();
   } catch (const json::exception&) {
@@ -67,7 +75,11 @@ T field(const json& j, const char* name) {
 Counts counts_from(const json& j, const char* name) {
   Counts c;
   if (auto it = j.find(name); it != j.end() && it->is_object())
-    for (auto& [k, v] : it->items()) c[k] = v.get<std::uint64_t>();
+    for (auto& [k, v] : it->items()) {
+      if (!v.is_number_unsigned())
+        throw std::runtime_error(std::string("manifest: '") + name + "' holds a count that is not a non-negative integer");
+      c[k] = v.get<std::uint64_t>();
+    }
   return c;
 }
 }  // namespace
