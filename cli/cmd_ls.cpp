@@ -53,7 +53,7 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
         auto m = archive::manifest_from_json(json::parse(store->get(prefix_of + std::string(archive::manifest_name))));
         start = m.started_at.empty() ? start : m.started_at;
         auto a = summary::parse_rfc3339_ns(m.started_at), b = summary::parse_rfc3339_ns(m.ended_at);
-        if (a && b) duration = static_cast<double>(*b - *a) / 1e9;
+        if (a && b) duration = (static_cast<double>(*b) - static_cast<double>(*a)) / 1e9;
         events = m.events;
         for (auto& [t, n] : m.lost) lost += n;
         status = m.complete ? "complete" : "incomplete: " + m.incomplete_reason;

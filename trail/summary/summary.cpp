@@ -216,7 +216,7 @@ json Builder::result() const {
   r["start"] = start;
   r["end"] = end;
   auto a = parse_rfc3339_ns(start), b = parse_rfc3339_ns(end);
-  r["duration_s"] = a && b ? static_cast<double>(*b - *a) / 1e9 : 0.0;
+  r["duration_s"] = a && b ? (static_cast<double>(*b) - static_cast<double>(*a)) / 1e9 : 0.0;  // no int64 overflow
   r["events"] = s.events;
   r["counts"] = s.counts;
   r["processes"] = {{"execs", s.execs}, {"exits", s.exits}, {"failed", s.failed}, {"distinct_binaries", s.binaries.size()}};
