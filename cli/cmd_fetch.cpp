@@ -14,6 +14,7 @@
 #include "cli/verify_output.hpp"
 #include "trail/archive/manifest.hpp"
 #include "trail/storage/local_store.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::cli {
 
@@ -126,7 +127,7 @@ int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
   for (auto& t : pool) t.join();
   progress.stop();
   if (!failures.empty()) {
-    for (auto& f : failures) std::cerr << "jobtrail: download failed: " << f << "\n";
+    for (auto& f : failures) std::cerr << "jobtrail: download failed: " << text::terminal_safe(f) << "\n";
     if (first_store_error) throw explain(*first_store_error, loc.url);
     throw CliError(exit_storage, std::to_string(failures.size()) + " download(s) failed from " + loc.url);
   }

@@ -15,6 +15,7 @@
 #include "trail/findings/egress.hpp"
 #include "trail/findings/engine.hpp"
 #include "trail/summary/fields.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::cli {
 
@@ -48,8 +49,8 @@ std::vector<Earlier> earlier_runs(storage::Store& store, const json& identity, c
     if (!obj.key.ends_with(".json")) continue;
     json idx = json::parse(store.get(obj.key), nullptr, false);
     if (!idx.is_object() || !idx.contains("archive_prefix")) continue;
-    const json id = idx.value("job_identity", json::object());
-    const std::string prefix = idx.value("archive_prefix", std::string()), start = idx.value("started_at", std::string());
+    const json& id = summary::object_field(idx, "job_identity");
+    const std::string prefix = summary::str_field(idx, "archive_prefix"), start = summary::str_field(idx, "started_at");
     if (prefix == own_prefix || findings::workflow_of(id) != workflow) continue;
     if (summary::id_text(id.value("GITHUB_RUN_ID", id.value("run_id", json()))) == run) continue;  // other jobs/attempts of this run
     if (!started_at.empty() && !start.empty() && start >= started_at) continue;  // RFC 3339 UTC sorts as text
@@ -83,12 +84,12 @@ int run_findings(const ArchiveArgs& a, const FindingsOptions& o) {
     } catch (const storage::StoreError&) {
       throw;
     } catch (const std::exception& e) {
-      std::cerr << "jobtrail: manifest unusable (" << e.what() << "); reading the segments alone\n";
+      std::cerr << "jobtrail: manifest unusable (" << text::terminal_safe(e.what()) << "); reading the segments alone\n";
     }
     if (manifest) {
-      auto p = manifest->meta.value("pod", json::object());
+      const json& p = summary::object_field(manifest->meta, "pod");
       pod = {summary::str_field(p, "namespace"), summary::str_field(p, "name")};
-      identity = manifest->job_identity;
+      if (manifest->job_identity.is_object()) identity = manifest->job_identity;
       started_at = manifest->started_at;
     }
     std::size_t shown = 0;
@@ -100,8 +101,12 @@ int run_findings(const ArchiveArgs& a, const FindingsOptions& o) {
     const bool egress = !o.baseline.empty() && !cfg.disabled.count("new-egress");
     findings::Destinations destinations;
     reader.for_each_event([&](const json& ev) {
-      if (ev.value("type", std::string()) == "job_identity" && identity.is_null() && !ev.value("mismatch", false))
-        identity = ev.value("job", json());
+      if (summary::event_type(ev) == "job_identity" && identity.is_null()) {
+        auto mismatch = ev.find("mismatch"), job = ev.find("job");
+        if ((mismatch == ev.end() || mismatch->is_boolean() && !mismatch->get<bool>()) && job != ev.end() &&
+            job->is_object())
+          identity = *job;
+      }
       for (auto& f : engine->on_event(ev)) print(f);
       if (egress) destinations.add(ev);
       return true;
@@ -125,7 +130,8 @@ int run_findings(const ArchiveArgs& a, const FindingsOptions& o) {
         auto k = d.keys();
         before.insert(k.begin(), k.end());
       }
-      std::cerr << "jobtrail: compared with " << runs.size() << " earlier run(s) of " << findings::workflow_of(identity) << "\n";
+      std::cerr << "jobtrail: compared with " << runs.size() << " earlier run(s) of "
+                << text::terminal_safe(findings::workflow_of(identity)) << "\n";
       for (auto& f : findings::new_egress(destinations, before, runs.size()))
         print(findings::to_event(f, json{{"time", json()}}));
     }

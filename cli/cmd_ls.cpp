@@ -6,6 +6,7 @@
 #include "cli/errors.hpp"
 #include "trail/archive/manifest.hpp"
 #include "trail/summary/fields.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::cli {
 
@@ -40,19 +41,19 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
       if (!obj.key.ends_with(".json")) continue;
       json idx = json::parse(store->get(obj.key), nullptr, false);
       if (!idx.is_object() || !idx.contains("archive_prefix")) {
-        std::cerr << "jobtrail: " << obj.key << " is not a jobtrail index object; skipped\n";
+        std::cerr << "jobtrail: " << text::terminal_safe(obj.key) << " is not a jobtrail index object; skipped\n";
         continue;
       }
-      json id = idx.value("job_identity", json::object());
-      std::string prefix_of = idx.value("archive_prefix", std::string());
-      std::string start = idx.value("started_at", std::string()), status = "no manifest (running or cut short)";
+      const json& id = summary::object_field(idx, "job_identity");
+      std::string prefix_of = summary::str_field(idx, "archive_prefix");
+      std::string start = summary::str_field(idx, "started_at"), status = "no manifest (running or cut short)";
       double duration = -1;
       std::uint64_t events = 0, lost = 0;
       try {
         auto m = archive::manifest_from_json(json::parse(store->get(prefix_of + std::string(archive::manifest_name))));
         start = m.started_at.empty() ? start : m.started_at;
         auto a = summary::parse_rfc3339_ns(m.started_at), b = summary::parse_rfc3339_ns(m.ended_at);
-        if (a && b) duration = static_cast<double>(*b - *a) / 1e9;
+        if (a && b) duration = (static_cast<double>(*b) - static_cast<double>(*a)) / 1e9;
         events = m.events;
         for (auto& [t, n] : m.lost) lost += n;
         status = m.complete ? "complete" : "incomplete: " + m.incomplete_reason;
@@ -65,8 +66,7 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
         auto s = summary::parse_rfc3339_ns(start);
         if (!s || *s < *since_ns) continue;
       }
-      auto meta = idx.value("meta", json::object());
-      auto pod = meta.value("pod", json::object());
+      const json& pod = summary::object_field(summary::object_field(idx, "meta"), "pod");
       std::string pod_text = summary::str_field(pod, "namespace") + "/" + summary::str_field(pod, "name");
       if (pod_text == "/") pod_text = prefix_of;
       ++shown;
@@ -77,16 +77,19 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
                           {"job", id_value(id, "job", "GITHUB_JOB")}, {"pod", pod_text}, {"start", start},
                           {"duration_s", duration}, {"events", events}, {"lost", lost}, {"status", status},
                           {"archive", url + "/" + prefix_of}, {"index", url + "/" + obj.key}}
-                         .dump()
+                         .dump(-1, ' ', false, json::error_handler_t::replace)
                   << "\n";
       } else {
+        // Every column but the numbers comes from objects the job's pod wrote.
+        const auto t = [](const std::string& s) { return text::terminal_safe(s); };
         char dur[32] = "-";
         if (duration >= 0) std::snprintf(dur, sizeof dur, "%.1fs", duration);
         std::printf("%-28s %-12s %-3s %-18s %-40s %-20.20s %9s %9llu %6llu %s\n",
-                    id_value(id, "repository", "GITHUB_REPOSITORY").c_str(), id_value(id, "run_id", "GITHUB_RUN_ID").c_str(),
-                    id_value(id, "run_attempt", "GITHUB_RUN_ATTEMPT").c_str(), id_value(id, "job", "GITHUB_JOB").c_str(),
-                    pod_text.c_str(), start.c_str(), dur, static_cast<unsigned long long>(events),
-                    static_cast<unsigned long long>(lost), status.c_str());
+                    t(id_value(id, "repository", "GITHUB_REPOSITORY")).c_str(),
+                    t(id_value(id, "run_id", "GITHUB_RUN_ID")).c_str(),
+                    t(id_value(id, "run_attempt", "GITHUB_RUN_ATTEMPT")).c_str(),
+                    t(id_value(id, "job", "GITHUB_JOB")).c_str(), t(pod_text).c_str(), t(start).c_str(), dur,
+                    static_cast<unsigned long long>(events), static_cast<unsigned long long>(lost), t(status).c_str());
       }
     }
     if (shown == 0) {

@@ -9,6 +9,7 @@
 #include "cli/report_html.hpp"
 #include "trail/summary/report_model.hpp"
 #include "trail/summary/summary.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::cli {
 
@@ -27,7 +28,7 @@ int run_report(const ArchiveArgs& a, const std::string& out_path) {
     } catch (const storage::StoreError&) {
       throw;
     } catch (const std::exception& e) {
-      std::cerr << "jobtrail: manifest unusable (" << e.what() << "); reporting the segments alone\n";
+      std::cerr << "jobtrail: manifest unusable (" << text::terminal_safe(e.what()) << "); reporting the segments alone\n";
     }
     reader.for_each_event([&](const nlohmann::json& ev) {
       b.add(ev);

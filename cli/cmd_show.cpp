@@ -7,6 +7,7 @@
 #include "trail/events/compact.hpp"
 #include "trail/summary/fields.hpp"
 #include "trail/summary/process_tree.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::cli {
 
@@ -16,7 +17,7 @@ events::PodRef pod_ref(archive::Reader& reader) {
   events::PodRef ref;
   try {
     if (auto& m = reader.manifest()) {
-      auto pod = m->meta.value("pod", json::object());
+      const json& pod = summary::object_field(m->meta, "pod");
       ref.namespace_name = summary::str_field(pod, "namespace");
       ref.pod_name = summary::str_field(pod, "name");
     }
@@ -26,7 +27,7 @@ events::PodRef pod_ref(archive::Reader& reader) {
 }
 
 int reader_status(const archive::Reader& reader) {
-  for (auto& p : reader.problems()) std::cerr << "jobtrail: damaged archive: " << p << "\n";
+  for (auto& p : reader.problems()) std::cerr << "jobtrail: damaged archive: " << text::terminal_safe(p) << "\n";
   return reader.problems().empty() ? exit_ok : exit_tampered;
 }
 
@@ -73,18 +74,25 @@ int run_show(const ArchiveArgs& a, const ShowOptions& o) {
     }
     auto pod = pod_ref(reader);
     std::ios::sync_with_stdio(false);
+    std::uint64_t bad_lines = 0;
     reader.for_each_line([&](std::string_view line) {
-      json ev = json::parse(line, nullptr, false);
-      if (ev.is_discarded()) {
-        std::cerr << "jobtrail: skipped a line that is not JSON\n";
+      auto parsed = archive::parse_event_line(line);
+      if (!parsed) {
+        if (bad_lines++ < 10) std::cerr << "jobtrail: skipped a line that is not JSON\n";
         return true;
       }
+      const json& ev = *parsed;
       if (!f.match(ev, line)) return true;
       if (o.json) std::cout << line << '\n';
       else std::cout << events::format_compact(ev, pod) << '\n';
       return static_cast<bool>(std::cout);  // stop on a closed pipe (| head)
     });
     std::cout.flush();
+    if (bad_lines) {
+      std::cerr << "jobtrail: damaged archive: " << bad_lines << " event line(s) are not valid JSON (or nested deeper than "
+                << archive::max_event_depth << ")\n";
+      return exit_tampered;
+    }
     return reader_status(reader);
   } catch (const storage::StoreError& e) {
     throw explain(e, loc.url);

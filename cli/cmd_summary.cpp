@@ -4,6 +4,7 @@
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
 #include "trail/summary/summary.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::cli {
 
@@ -19,14 +20,14 @@ int run_summary(const ArchiveArgs& a, bool as_json) {
     } catch (const storage::StoreError&) {
       throw;
     } catch (const std::exception& e) {
-      std::cerr << "jobtrail: manifest unusable (" << e.what() << "); summarising the segments alone\n";
+      std::cerr << "jobtrail: manifest unusable (" << text::terminal_safe(e.what()) << "); summarising the segments alone\n";
     }
     reader.for_each_event([&](const nlohmann::json& ev) {
       b.add(ev);
       return true;
     });
     auto r = b.result();
-    if (as_json) std::cout << r.dump(2) << "\n";
+    if (as_json) std::cout << r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     else std::cout << summary::format_text(r);
     return reader_status(reader);
   } catch (const storage::StoreError& e) {

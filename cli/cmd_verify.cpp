@@ -4,6 +4,7 @@
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
 #include "cli/verify_output.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::cli {
 
@@ -26,13 +27,14 @@ int print_verify_report(const archive::VerifyReport& rep, const std::string& url
     std::cout << nlohmann::json{{"archive", url}, {"verdict", archive::to_string(rep.verdict())},
                                 {"segments_checked", rep.segments_checked}, {"events_checked", rep.events_checked},
                                 {"problems", problems}}
-                     .dump()
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
     for (auto& p : rep.problems)
       std::cout << archive::to_string(archive::verdict_of(p.kind)) << ": " << archive::to_string(p.kind)
-                << (p.segment.empty() ? "" : " in " + p.segment) << ": " << p.message << "\n";
-    std::cout << url << ": " << archive::to_string(rep.verdict()) << " (" << rep.segments_checked << " segments, "
+                << (p.segment.empty() ? "" : " in " + text::terminal_safe(p.segment)) << ": "
+                << text::terminal_safe(p.message) << "\n";
+    std::cout << text::terminal_safe(url) << ": " << archive::to_string(rep.verdict()) << " (" << rep.segments_checked << " segments, "
               << rep.events_checked << " events checked, " << rep.problems.size() << " problem(s))\n";
   }
   return exit_for(rep.verdict());

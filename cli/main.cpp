@@ -8,6 +8,7 @@
 
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::cli {
 void add_findings_command(CLI::App& app, int& status);
@@ -95,15 +96,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? exit_ok : exit_usage;
-  } catch (const CliError& e) {
-    std::cerr << "jobtrail: " << e.what() << "\n";
+  } catch (const CliError& e) {  // messages quote keys, fields and parser text of the archive
+    std::cerr << "jobtrail: " << jobtrail::text::terminal_safe(e.what()) << "\n";
     return e.status();
   } catch (const jobtrail::storage::StoreError& e) {
     auto ce = explain(e, "the store");
-    std::cerr << "jobtrail: " << ce.what() << "\n";
+    std::cerr << "jobtrail: " << jobtrail::text::terminal_safe(ce.what()) << "\n";
     return ce.status();
   } catch (const std::exception& e) {
-    std::cerr << "jobtrail: " << e.what() << "\n";
+    std::cerr << "jobtrail: " << jobtrail::text::terminal_safe(e.what()) << "\n";
     return exit_internal;
   }
   return status;

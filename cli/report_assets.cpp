@@ -50,10 +50,23 @@ const char* const report_js = R"JS(
   const S = data.summary || {}, M = data.model || {};
   const procs = M.processes || [], conns = M.connections || [];
   const $ = (id) => document.getElementById(id);
+  // Trail text in the escaped form of the terminal outputs (trail/text/terminal_text.hpp):
+  // textContent keeps markup out, but control characters and bidi overrides in argv or a path
+  // would still hide or reorder what the reader sees.
+  const hidden = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\\]/g;
+  const named = {'\\': '\\\\', '\u001b': '\\e', '\t': '\\t', '\n': '\\n', '\r': '\\r'};
+  function visible(s) {
+    return String(s).replace(hidden, (c) => {
+      if (named[c]) return named[c];
+      const n = c.charCodeAt(0);
+      if (n < 0x20 || n === 0x7f) return '\\x' + n.toString(16).padStart(2, '0');
+      return '\\u{' + n.toString(16).padStart(4, '0') + '}';
+    });
+  }
   function el(tag, cls, text) {
     const e = document.createElement(tag);
     if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (text !== undefined && text !== null) e.textContent = visible(text);
     return e;
   }
   function table(parent, headers, rows, numeric) {
@@ -76,8 +89,8 @@ const char* const report_js = R"JS(
   const id = S.identity || {};
   const repo = id.repository || id.GITHUB_REPOSITORY || '';
   const run = id.run_id || id.GITHUB_RUN_ID || '', job = id.job || id.GITHUB_JOB || '';
-  $('title').textContent = 'jobtrail report' + (repo ? ': ' + repo : '') + (run ? ' run ' + run : '') + (job ? ' job ' + job : '');
-  $('subtitle').textContent = data.source + ' \u00b7 ' + (S.start || '?') + ' \u2192 ' + (S.end || '?') + ' \u00b7 ' + data.generator;
+  $('title').textContent = visible('jobtrail report' + (repo ? ': ' + repo : '') + (run ? ' run ' + run : '') + (job ? ' job ' + job : ''));
+  $('subtitle').textContent = visible(data.source + ' \u00b7 ' + (S.start || '?') + ' \u2192 ' + (S.end || '?') + ' \u00b7 ' + data.generator);
   const banners = $('banners');
   const arch = S.archive || {};
   if (!arch.complete) banners.appendChild(el('div', 'banner bad', 'INCOMPLETE archive: ' + (arch.incomplete_reason || 'no manifest')));
@@ -130,7 +143,7 @@ const char* const report_js = R"JS(
     if (args) row.appendChild(el('span', null, ' ' + args + (p.args_truncated ? ' \u2026(truncated)' : '')));
     const exit = p.signal ? 'killed SIG' + p.signal : p.exit_code === null || p.exit_code === undefined ? 'no exit seen' : 'exit ' + p.exit_code;
     row.appendChild(el('span', p.signal || p.exit_code ? 'exit-bad' : 'muted', '  [pid ' + p.pid + '] ' + exit));
-    row.setAttribute('title', 'exec ' + p.exec_id + ' \u00b7 cwd ' + (p.cwd || '?') + ' \u00b7 ' + (p.start || '') + ' \u2192 ' + (p.end || ''));
+    row.setAttribute('title', visible('exec ' + p.exec_id + ' \u00b7 cwd ' + (p.cwd || '?') + ' \u00b7 ' + (p.start || '') + ' \u2192 ' + (p.end || '')));
     return row;
   }
   function build(i, parentUl) {
@@ -199,7 +212,7 @@ const char* const report_js = R"JS(
   conns.forEach((c) => {
     const m = el('div', 'tl-net');
     m.style.left = pct(ns(c.time)) + '%';
-    m.setAttribute('title', c.type + ' ' + c.address + ':' + c.port + (c.name ? ' (' + c.name + ')' : '') + ' by ' + c.binary + ' at ' + c.time);
+    m.setAttribute('title', visible(c.type + ' ' + c.address + ':' + c.port + (c.name ? ' (' + c.name + ')' : '') + ' by ' + c.binary + ' at ' + c.time));
     netArea.appendChild(m);
   });
   netRow.appendChild(netArea);
@@ -213,7 +226,7 @@ const char* const report_js = R"JS(
     const a = pct(ns(p.start)), b = p.end ? pct(ns(p.end)) : 100;
     bar.style.left = a + '%';
     bar.style.width = Math.max(0, b - a) + '%';
-    bar.setAttribute('title', p.binary + ' [pid ' + p.pid + '] ' + p.start + ' \u2192 ' + (p.end || 'no exit seen'));
+    bar.setAttribute('title', visible(p.binary + ' [pid ' + p.pid + '] ' + p.start + ' \u2192 ' + (p.end || 'no exit seen')));
     area.appendChild(bar);
     row.appendChild(area);
     tl.appendChild(row);

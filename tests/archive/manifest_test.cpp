@@ -56,6 +56,17 @@ TEST_CASE("manifest JSON round-trips and refuses other format versions") {
   CHECK(back.segments.size() == 3);
   CHECK(back.segments[2].entry_hash == m.segments[2].entry_hash);
   CHECK(back.lost.at("file_open") == 3);
+  CHECK(j["schema_version"] == event_schema_version);
+  CHECK(back.schema_version == event_schema_version);
+  auto older = j;
+  older.erase("schema_version");  // written before the key existed: schema 1
+  CHECK(manifest_from_json(older).schema_version == 1);
+  auto negative = j;  // json would wrap -1 into 2^64-1
+  negative["lost"]["file_open"] = -1;
+  CHECK_THROWS_AS(manifest_from_json(negative), std::runtime_error);
+  negative = j;
+  negative["events"] = -5;
+  CHECK_THROWS_AS(manifest_from_json(negative), std::runtime_error);
   j["format_version"] = 99;
   CHECK_THROWS_WITH_AS(manifest_from_json(j), doctest::Contains("format_version 99"), std::runtime_error);
 }

@@ -10,6 +10,7 @@
 #include "trail/archive/reader.hpp"
 #include "trail/archive/verify.hpp"
 #include "trail/archive/writer.hpp"
+#include "trail/text/exact_bytes.hpp"
 
 using namespace jobtrail::archive;
 using archive_test::make_event;
@@ -171,4 +172,28 @@ TEST_CASE("without a manifest the verifier says so and still checks the segments
   auto rep = verify_archive(*std::make_shared<jobtrail::storage::LocalStore>(out.path), "");
   CHECK(kinds(rep) == std::vector{ProblemKind::manifest_missing});
   CHECK(rep.events_checked == 5000);
+}
+
+TEST_CASE("bytes that are not UTF-8 keep their exact value in the archive (schema version 2)") {
+  TempDir spool("spool"), out("out");
+  const std::string argv1 = "\xff\xfe", path = "/tmp/\x1b[8mhidden\x1b[0m\xc0\xaf";
+  {
+    Writer w(small_segments(spool.path), std::make_shared<jobtrail::storage::LocalStore>(out.path), "", {});
+    nlohmann::json exec = {{"type", "process_exec"}, {"process", {{"binary", "/bin/echo"}, {"args", {"echo", argv1}}}}};
+    nlohmann::json open = {{"type", "file_open"}, {"file", {{"path", path}, {"result", "ok"}}}};
+    w.append(exec);
+    w.append(open);
+    REQUIRE(w.finish(true, "", clock_type::now() + std::chrono::seconds(20)).complete);
+  }
+  Reader r(open_archive(out.path.string()));
+  REQUIRE(r.manifest());
+  CHECK(r.manifest()->schema_version == event_schema_version);
+  std::vector<nlohmann::json> events;
+  r.for_each_event([&](const nlohmann::json& ev) { return events.push_back(ev), true; });
+  REQUIRE(events.size() == 2);
+  CHECK(events[0]["invalid_utf8"] == true);
+  CHECK(jobtrail::text::exact_strings(events[0]["process"], "args") == std::vector<std::string>{"echo", argv1});
+  CHECK(events[0]["process"]["args"][1] == "\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(jobtrail::text::exact_string(events[1]["file"], "path") == std::optional<std::string>(path));
+  CHECK_FALSE(events[1]["file"].contains("result_b64"));
 }

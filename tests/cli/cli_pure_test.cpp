@@ -213,3 +213,14 @@ TEST_CASE("lookup says which runs and repositories are closest") {
   CHECK(found.where.prefix == "pods/ns/p/u120/");
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("times outside the 64-bit nanosecond range are no times, and durations never overflow") {
+  CHECK_FALSE(summary::parse_rfc3339_ns("1000-01-01T00:00:00Z"));
+  CHECK_FALSE(summary::parse_rfc3339_ns("9999-12-31T23:59:59.999999999Z"));
+  CHECK(summary::parse_rfc3339_ns("2262-01-01T00:00:00Z"));
+  CHECK(summary::parse_rfc3339_ns("1678-01-01T00:00:00Z"));
+  summary::Builder b;  // first and last event 584 years apart: more than int64 nanoseconds hold
+  b.add({{"type", "process_exec"}, {"time", "1678-01-01T00:00:00Z"}});
+  b.add({{"type", "process_exec"}, {"time", "2262-01-01T00:00:00Z"}});
+  CHECK(b.result()["duration_s"].get<double>() > 1.8e10);
+}

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -97,7 +98,9 @@ Sidecar::Sidecar(const fs::path& cgroup, const fs::path& storage, std::vector<st
   err_ = storage.string() + ".stderr";
   std::vector<std::string> args = {sidecar_binary().string(), "run", "--cgroup", cgroup.string(),
                                    "--storage", storage.string(), "--spool", storage.string() + ".spool",
-                                   "--http-listen", "", "--output", "json"};
+                                   "--http-listen", ""};
+  // JSON lines on stdout unless the test asks for another live stream.
+  if (std::find(extra.begin(), extra.end(), "--output") == extra.end()) args.insert(args.end(), {"--output", "json"});
   args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> av;
   for (auto& a : args) av.push_back(a.data());

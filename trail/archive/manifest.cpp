@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <type_traits>
 
 #include "trail/archive/sha256.hpp"
 
@@ -57,6 +58,13 @@ template <class T>
 T field(const json& j, const char* name) {
   auto it = j.find(name);
   if (it == j.end()) throw std::runtime_error(std::string("manifest: missing field '") + name + "'");
+  // json's get<uint64_t> wraps -1 to 2^64-1: a count must be a non-negative integer as written.
+  if constexpr (std::is_same_v<T, std::uint64_t>)
+    if (!it->is_number_unsigned())
+      throw std::runtime_error(std::string("manifest: field '") + name + "' is not a non-negative integer");
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)  // 1e999 as an int is undefined
+    if (!it->is_number_integer())
+      throw std::runtime_error(std::string("manifest: field '") + name + "' is not an integer");
   try {
     return it->get<T>();
   } catch (const json::exception&) {
@@ -67,7 +75,11 @@ T field(const json& j, const char* name) {
 Counts counts_from(const json& j, const char* name) {
   Counts c;
   if (auto it = j.find(name); it != j.end() && it->is_object())
-    for (auto& [k, v] : it->items()) c[k] = v.get<std::uint64_t>();
+    for (auto& [k, v] : it->items()) {
+      if (!v.is_number_unsigned())
+        throw std::runtime_error(std::string("manifest: '") + name + "' holds a count that is not a non-negative integer");
+      c[k] = v.get<std::uint64_t>();
+    }
   return c;
 }
 }  // namespace
@@ -90,6 +102,7 @@ json to_json(const Manifest& m) {
   for (auto& s : m.segments) segs.push_back(to_json(s));
   return json{{"format", format_name},
               {"format_version", format_version},
+              {"schema_version", m.schema_version},
               {"archive_id", m.archive_id},
               {"archive_prefix", m.archive_prefix},
               {"writer_version", m.writer_version},
@@ -121,6 +134,8 @@ Manifest manifest_from_json(const json& j) {
   m.archive_id = j.value("archive_id", "");
   m.archive_prefix = j.value("archive_prefix", "");
   m.writer_version = j.value("writer_version", "");
+  auto schema = j.find("schema_version");
+  m.schema_version = schema == j.end() ? 1 : field<int>(j, "schema_version");
   m.meta = j.value("meta", json::object());
   m.job_identity = j.value("job_identity", json());
   m.started_at = j.value("started_at", "");

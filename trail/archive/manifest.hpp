@@ -13,6 +13,11 @@
 namespace jobtrail::archive {
 
 inline constexpr int format_version = 1;
+// Version of the event lines' schema (docs/schema.md), written in the manifest as
+// "schema_version". 2: strings that are not UTF-8 keep their exact bytes in a `K_b64` sibling
+// (trail/text/exact_bytes.hpp). A manifest without the key is of schema 1 (U+FFFD, bytes lost);
+// readers handle both, the sibling is simply absent in version 1.
+inline constexpr int event_schema_version = 2;
 inline constexpr std::string_view format_name = "jobtrail-archive";
 inline constexpr std::string_view manifest_name = "manifest.json";
 inline constexpr std::string_view segment_content_type = "application/zstd";
@@ -48,6 +53,7 @@ struct Manifest {
   std::string archive_id;
   std::string archive_prefix;
   std::string writer_version;
+  int schema_version = event_schema_version;  // of the event lines; 1 when the manifest predates the key
   nlohmann::json meta = nlohmann::json::object();
   nlohmann::json job_identity;  // null when unknown
   std::string started_at;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "trail/archive/line_reader.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::archive {
 
@@ -60,7 +61,7 @@ void Reader::for_each_line(const std::function<bool(std::string_view)>& fn) {
       in = store_->open_read(prefix_ + name);
     } catch (const std::exception& e) {
       problems_.push_back(name + ": " + e.what());
-      spdlog::warn("{}: cannot read ({}); skipped", name, e.what());
+      spdlog::warn("{}: cannot read ({}); skipped", text::terminal_safe(name), text::terminal_safe(e.what()));
       continue;
     }
     LineReader reader(*in);
@@ -68,20 +69,57 @@ void Reader::for_each_line(const std::function<bool(std::string_view)>& fn) {
       if (!fn(line)) return;
     if (!reader.error().empty()) {
       problems_.push_back(name + ": " + reader.error());
-      spdlog::warn("{}: {}; the rest of this segment is unreadable", name, reader.error());
+      spdlog::warn("{}: {}; the rest of this segment is unreadable", text::terminal_safe(name),
+                   text::terminal_safe(reader.error()));
     }
   }
 }
 
+std::optional<json> parse_event_line(std::string_view line) {
+  // Depth of [ and { outside strings: a linear scan, no recursion.
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_event_depth) return std::nullopt;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  json ev = json::parse(line, nullptr, false);
+  if (ev.is_discarded()) return std::nullopt;
+  return ev;
+}
+
 void Reader::for_each_event(const std::function<bool(const json&)>& fn) {
+  const std::uint64_t bad_before = bad_lines_, unhandled_before = unhandled_events_;
   for_each_line([&](std::string_view line) {
-    json ev = json::parse(line, nullptr, false);
-    if (ev.is_discarded()) {
-      problems_.push_back("an event line is not valid JSON");
+    auto ev = parse_event_line(line);
+    if (!ev) {
+      ++bad_lines_;
       return true;
     }
-    return fn(ev);
+    try {
+      return fn(*ev);
+    } catch (const storage::StoreError&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (unhandled_events_++ == 0) first_unhandled_ = e.what();
+      return true;
+    }
   });
+  if (bad_lines_ > bad_before)
+    problems_.push_back(std::to_string(bad_lines_ - bad_before) + " event line(s) are not valid JSON (or nested deeper than " +
+                        std::to_string(max_event_depth) + ")");
+  if (unhandled_events_ > unhandled_before)
+    problems_.push_back(std::to_string(unhandled_events_ - unhandled_before) +
+                        " event(s) of an unexpected shape were skipped (first: " + first_unhandled_ + ")");
 }
 
 }  // namespace jobtrail::archive

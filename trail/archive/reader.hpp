@@ -24,6 +24,13 @@ struct ArchiveLocation {
 // The store is opened at that place, so the archive prefix is "". `options.url` is ignored.
 ArchiveLocation open_archive(const std::string& where, storage::StoreOptions options = {});
 
+// Lines nested deeper than this are not events of any schema version: refused before parsing,
+// so no reader (or dump of what it kept) recurses as deep as the job's pod wants.
+inline constexpr std::size_t max_event_depth = 64;
+// One archive line as an event: nullopt when it is not JSON or is nested deeper than
+// max_event_depth. Pure; the only way the CLI turns archive bytes into JSON.
+std::optional<nlohmann::json> parse_event_line(std::string_view line);
+
 class Reader {
  public:
   Reader(std::shared_ptr<storage::Store> store, std::string archive_prefix);
@@ -39,6 +46,9 @@ class Reader {
   // A segment that is missing or damaged is skipped after its readable lines, and named in
   // problems() (also logged): reading goes on, nothing is dropped silently.
   void for_each_line(const std::function<bool(std::string_view line)>& fn);
+  // Lines that are no event (parse_event_line), and events `fn` could not handle (it threw
+  // anything but a StoreError), are skipped and counted in problems(): one bad line never ends
+  // the reading of an archive the job's pod wrote.
   void for_each_event(const std::function<bool(const nlohmann::json& event)>& fn);
   const std::vector<std::string>& problems() const { return problems_; }
 
@@ -51,6 +61,8 @@ class Reader {
   bool manifest_loaded_ = false;
   std::optional<Manifest> manifest_;
   std::vector<std::string> problems_;
+  std::uint64_t bad_lines_ = 0, unhandled_events_ = 0;
+  std::string first_unhandled_;
 };
 
 }  // namespace jobtrail::archive

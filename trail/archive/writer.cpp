@@ -7,6 +7,7 @@
 #include "trail/archive/sha256.hpp"
 #include "trail/archive/time_text.hpp"
 #include "trail/archive/writer_impl.hpp"
+#include "trail/text/exact_bytes.hpp"
 
 namespace jobtrail::archive {
 
@@ -27,12 +28,28 @@ std::string random_id() {
   return s;
 }
 
-// json::dump without the temporary string: appends to `out`. Invalid UTF-8 (paths and argv
-// come from the kernel as raw bytes) is replaced, never thrown.
-void serialize(const json& j, std::string& out) {
+// json::dump without the temporary string: appends to `out`.
+void serialize(const json& j, std::string& out, json::error_handler_t on_invalid_utf8) {
   nlohmann::detail::serializer<json> s(nlohmann::detail::output_adapter<char, std::string>(out), ' ',
-                                       json::error_handler_t::replace);
+                                       on_invalid_utf8);
   s.dump(j, false, false, 0);
+}
+
+// The event as one JSON line. Paths, argv and names come from the kernel as the job's raw bytes:
+// a string that is not UTF-8 is rewritten into the archive's byte-preserving form
+// (trail/text/exact_bytes.hpp) here, the one point every event passes, whichever decoder, join or
+// fold produced it. The strict first attempt costs nothing for the usual all-UTF-8 event; only a
+// hostile one pays for the rewrite.
+void serialize_event(json& event, std::string& out) {
+  const std::size_t start = out.size();
+  try {
+    serialize(event, out, json::error_handler_t::strict);
+    return;
+  } catch (const json::type_error&) {
+    out.resize(start);
+  }
+  text::preserve_exact_bytes(event);
+  serialize(event, out, json::error_handler_t::replace);  // keys deeper than the rewrite goes
 }
 
 const std::string& type_of(const json& event) {
@@ -215,7 +232,7 @@ std::uint64_t Writer::append(json& event) {
     std::uint64_t seq = m.next_seq;
     event["seq"] = seq;
     m.line.clear();
-    serialize(event, m.line);
+    serialize_event(event, m.line);
     m.line += '\n';
     m.seg->append(m.line);
     ++m.seg_counts[type];

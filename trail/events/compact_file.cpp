@@ -2,57 +2,57 @@
 //   📂 open    ns/pod /usr/bin/cc /src/main.c read x12 read 4096 written 0
 //   📝 rename  ns/pod /bin/mv /tmp/a -> /tmp/b
 //   📝 unlink  ns/pod /bin/rm /tmp/b ENOENT
+#include <algorithm>
+
 #include "trail/events/compact.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::events {
 namespace {
 
 using nlohmann::json;
 
-std::string num(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->dump() : std::string("0");
-}
-
 std::string modes(const json& file) {
   std::string out;
-  for (const auto& m : file.value("mode", json::array()))
-    if (m.is_string()) out += (out.empty() ? "" : "|") + m.get<std::string>();
+  const json& list = member(file, "mode");
+  if (list.is_array())
+    for (const auto& m : list)
+      if (m.is_string()) out += (out.empty() ? "" : "|") + text::terminal_safe(m.get_ref<const std::string&>());
   return out.empty() ? "?" : out;
 }
 
 std::string result_suffix(const json& file) {
-  auto it = file.find("result");
-  if (it == file.end() || !it->is_string()) return {};
-  std::string r = it->get<std::string>();
-  return r == "ok" ? std::string() : " " + r;
+  const std::string r = member(file, "result").is_string() ? text(file, "result") : std::string();
+  return r.empty() || r == "ok" ? std::string() : " " + r;
 }
 
 }  // namespace
 
 std::string format_compact_file(const nlohmann::json& event, const PodRef& pod) {
-  const std::string type = event.value("type", std::string());
-  const json file = event.value("file", json::object());
+  const std::string type = text(event, "type");
+  const json& file = member(event, "file");
   const std::string who = pod.text() + " " + process_text(event) + " ";
-  const std::string path = file.value("path", std::string("?"));
+  const std::string path = text(file, "path", "?");
   if (type == "file_open") {
     std::string line = "📂 open    " + who + path + " " + modes(file);
-    auto count = file.value("count", 1);
+    auto count = integer(file, "count", 1);
     if (count > 1) line += " x" + std::to_string(count);
     line += result_suffix(file);
-    if (file.contains("bytes_read") || file.contains("bytes_written"))
-      line += " read " + num(file, "bytes_read") + " written " + num(file, "bytes_written");
+    if (!member(file, "bytes_read").is_null() || !member(file, "bytes_written").is_null())
+      line += " read " + text(file, "bytes_read", "0") + " written " + text(file, "bytes_written", "0");
     return line;
   }
   if (type == "file_io")
-    return "💾 io      " + who + path + " read " + num(file, "bytes_read") + " written " + num(file, "bytes_written");
+    return "💾 io      " + who + path + " read " + text(file, "bytes_read", "0") + " written " +
+           text(file, "bytes_written", "0");
   if (type == "file_change") {
-    std::string op = file.value("op", std::string("change"));
+    std::string op = text(file, "op", "change");
     op.resize(std::max<std::size_t>(op.size(), 7), ' ');
     std::string line = "📝 " + op + " " + who + path;
-    if (file.contains("new_path")) line += " -> " + file.value("new_path", std::string("?"));
-    if (file.contains("mode_bits")) line += " mode " + file.value("mode_bits", std::string());
-    if (file.contains("owner")) line += " owner " + file["owner"].dump();
+    if (!member(file, "new_path").is_null()) line += " -> " + text(file, "new_path", "?");
+    if (!member(file, "mode_bits").is_null()) line += " mode " + text(file, "mode_bits");
+    if (const json& owner = member(file, "owner"); owner.is_object())
+      line += " owner " + text::terminal_safe(owner.dump(-1, ' ', false, json::error_handler_t::replace));
     return line + result_suffix(file);
   }
   return {};

@@ -12,21 +12,15 @@ std::string numbers(const nlohmann::json& list) {
     if (n.is_number_integer()) out += (out.empty() ? "" : " ") + n.dump();
   return out;
 }
-std::string one_line(std::string s) {
-  for (auto& c : s)
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  return s;
-}
 }  // namespace
 
 std::string format_compact_finding(const nlohmann::json& event, const PodRef& pod) {
-  if (event.value("type", std::string()) != "finding") return {};
-  const nlohmann::json f = event.value("finding", nlohmann::json::object());
+  if (text(event, "type") != "finding") return {};
+  const nlohmann::json& f = member(event, "finding");
   if (!f.is_object()) return {};
-  std::string line = "⚠️ finding " + pod.text() + " " + f.value("severity", std::string("?")) + " " +
-                     f.value("id", std::string("?")) + ": " + one_line(f.value("title", std::string()));
-  const std::string execs = numbers(f.value("exec_ids", nlohmann::json())),
-                    evidence = numbers(f.value("evidence", nlohmann::json()));
+  std::string line = "⚠️ finding " + pod.text() + " " + text(f, "severity", "?") + " " + text(f, "id", "?") + ": " +
+                     text(f, "title");
+  const std::string execs = numbers(member(f, "exec_ids")), evidence = numbers(member(f, "evidence"));
   if (!execs.empty() || !evidence.empty()) {
     line += " (";
     if (!execs.empty()) line += "exec " + execs;

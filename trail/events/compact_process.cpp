@@ -6,25 +6,24 @@
 namespace jobtrail::events {
 
 std::string format_compact_process(const nlohmann::json& event, const PodRef& pod) {
-  const std::string type = event.value("type", std::string());
+  const std::string type = text(event, "type");
   if (type == "process_exec") return "🚀 process " + pod.text() + " " + process_text(event);
   if (type == "process_exit") {
-    const auto& ex = event.value("exit", nlohmann::json::object());
+    const auto& ex = member(event, "exit");
     std::string status;
-    if (ex.contains("signal") && !ex["signal"].is_null())
-      status = "SIG" + ex.value("signal_name", std::to_string(ex.value("signal", 0)));
+    if (!member(ex, "signal").is_null())
+      status = "SIG" + text(ex, "signal_name", text(ex, "signal", "?"));
     else
-      status = std::to_string(ex.value("code", 0));
+      status = text(ex, "code", "0");
     return "💥 exit    " + pod.text() + " " + process_text(event) + " " + status;
   }
   if (type == "lost")
-    return "❗ lost    " + pod.text() + " " + std::to_string(event.value("count", std::uint64_t{0})) + " " +
-           event.value("lost_type", std::string("?")) + " events";
+    return "❗ lost    " + pod.text() + " " + text(event, "count", "0") + " " + text(event, "lost_type", "?") + " events";
   if (type == "job_identity") {
-    const auto& id = event.value("job", nlohmann::json::object());
-    std::string what = event.value("mismatch", false) ? "🪪 identity mismatch " : "🪪 job     ";
-    return what + pod.text() + " " + id.value("GITHUB_REPOSITORY", std::string("?")) + " run " +
-           id.value("GITHUB_RUN_ID", std::string("?")) + " job " + id.value("GITHUB_JOB", std::string("?"));
+    const auto& id = member(event, "job");
+    std::string what = flag(event, "mismatch") ? "🪪 identity mismatch " : "🪪 job     ";
+    return what + pod.text() + " " + text(id, "GITHUB_REPOSITORY", "?") + " run " + text(id, "GITHUB_RUN_ID", "?") +
+           " job " + text(id, "GITHUB_JOB", "?");
   }
   return {};
 }

@@ -28,6 +28,10 @@ std::string id_text(const json& v) {
   return {};
 }
 
+const json& object_field(const json& obj, const char* key) {
+  return obj.is_object() ? family(obj, key) : empty_object();
+}
+
 std::string str_field(const json& obj, const char* key) {
   if (!obj.is_object()) return {};
   auto it = obj.find(key);
@@ -97,7 +101,12 @@ std::optional<std::int64_t> parse_rfc3339_ns(const std::string& s) {
   }
   while (digits < 9) frac *= 10, ++digits;
   if (i + 1 != s.size() || (s[i] != 'Z' && s[i] != 'z')) return std::nullopt;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000'000 + frac;
+  // Nanoseconds since the epoch fit in 64 bits from 1677 to 2262; a time outside is no time.
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(static_cast<std::int64_t>(timegm(&tm)), std::int64_t{1'000'000'000}, &ns) ||
+      __builtin_add_overflow(ns, frac, &ns))
+    return std::nullopt;
+  return ns;
 }
 
 std::optional<Endpoint> remote_endpoint(const json& ev) {

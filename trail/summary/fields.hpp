@@ -16,6 +16,8 @@ using nlohmann::json;
 // An id of either form (the kernel's u64 exec ids or strings) as text; "" for null/absent.
 std::string id_text(const json& v);
 std::string str_field(const json& obj, const char* key);
+// obj[key] when it is an object, else an empty object (index objects and manifests are hostile too).
+const json& object_field(const json& obj, const char* key);
 // The first of several candidate keys present in obj (tracer families name things differently).
 const json* first_of(const json& obj, std::initializer_list<const char*> keys);
 

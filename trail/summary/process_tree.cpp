@@ -2,6 +2,8 @@
 
 #include "trail/events/compact.hpp"
 #include "trail/summary/fields.hpp"
+#include "trail/text/exact_bytes.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::summary {
 
@@ -21,12 +23,11 @@ void ProcessTree::add(const json& ev) {
     n.pid = pid_of(ev).value_or(0);
     if (auto it = p.find("ppid"); it != p.end() && it->is_number_integer()) n.ppid = it->get<std::int64_t>();
     if (auto it = p.find("uid"); it != p.end() && it->is_number_integer()) n.uid = it->get<std::int64_t>();
-    n.binary = str_field(p, "binary");
-    n.cwd = str_field(p, "cwd");
-    if (auto it = p.find("args"); it != p.end() && it->is_array())
-      for (auto& a : *it)
-        if (a.is_string()) n.args.push_back(a.get<std::string>());
-    n.args_truncated = p.value("args_truncated", false);
+    n.binary = text::exact_string(p, "binary").value_or("");
+    n.cwd = text::exact_string(p, "cwd").value_or("");
+    n.args = text::exact_strings(p, "args");
+    auto cut = p.find("args_truncated");
+    n.args_truncated = cut != p.end() && cut->is_boolean() && cut->get<bool>();
     n.start_time = event_time(ev);
     by_exec_id_.emplace(id, nodes_.size());
     nodes_.push_back(std::move(n));
@@ -41,7 +42,8 @@ void ProcessTree::add(const json& ev) {
     auto ex = ev.find("exit");
     if (ex != ev.end() && ex->is_object()) {
       if (auto s = ex->find("signal"); s != ex->end() && !s->is_null()) {
-        n.exit_signal = ex->value("signal_name", id_text(*s));
+        auto name = ex->find("signal_name");
+        n.exit_signal = name != ex->end() && name->is_string() ? name->get<std::string>() : id_text(*s);
       } else if (auto c = ex->find("code"); c != ex->end() && c->is_number_integer()) {
         n.exit_code = c->get<std::int64_t>();
       }
@@ -74,12 +76,12 @@ std::optional<std::size_t> ProcessTree::find(const std::string& exec_id) const {
 }
 
 std::string node_label(const ProcessNode& n) {
-  std::string out = n.binary.empty() ? "?" : n.binary;
+  std::string out = n.binary.empty() ? "?" : text::terminal_safe(n.binary);
   for (std::size_t i = 1; i < n.args.size(); ++i) out += " " + events::quote_arg(n.args[i]);
   if (n.args_truncated) out += " …(truncated)";
   out += "  [pid " + std::to_string(n.pid) + "]";
   if (n.exit_code) out += " exit " + std::to_string(*n.exit_code);
-  else if (!n.exit_signal.empty()) out += " killed SIG" + n.exit_signal;
+  else if (!n.exit_signal.empty()) out += " killed SIG" + text::terminal_safe(n.exit_signal);
   else out += " (no exit seen)";
   return out;
 }

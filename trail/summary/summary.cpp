@@ -97,7 +97,8 @@ struct Builder::State {
           ++failed;
       }
     } else if (type == "lost") {
-      auto t = ev.value("lost_type", std::string("unknown"));
+      auto t = str_field(ev, "lost_type");
+      if (t.empty()) t = "unknown";
       auto c = ev.find("count");
       lost_events[t] += c != ev.end() && c->is_number_unsigned() ? c->get<std::uint64_t>() : 0;
     } else if (type == "job_identity" && identity.is_null()) {
@@ -166,7 +167,7 @@ struct Builder::State {
     };
     findings.push_back({{"id", text({"id", "rule"})}, {"severity", text({"severity"})},
                         {"title", text({"title", "message", "summary"})}, {"time", event_time(ev)},
-                        {"exec_ids", ids}, {"binary", binary_of(ev)}, {"evidence", f.value("evidence", json())}});
+                        {"exec_ids", ids}, {"binary", binary_of(ev)}, {"evidence", f.is_object() ? f.value("evidence", json()) : json()}});
   }
 };
 
@@ -215,7 +216,7 @@ json Builder::result() const {
   r["start"] = start;
   r["end"] = end;
   auto a = parse_rfc3339_ns(start), b = parse_rfc3339_ns(end);
-  r["duration_s"] = a && b ? static_cast<double>(*b - *a) / 1e9 : 0.0;
+  r["duration_s"] = a && b ? (static_cast<double>(*b) - static_cast<double>(*a)) / 1e9 : 0.0;  // no int64 overflow
   r["events"] = s.events;
   r["counts"] = s.counts;
   r["processes"] = {{"execs", s.execs}, {"exits", s.exits}, {"failed", s.failed}, {"distinct_binaries", s.binaries.size()}};

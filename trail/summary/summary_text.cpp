@@ -3,15 +3,18 @@
 #include <sstream>
 
 #include "trail/summary/summary.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::summary {
 
 namespace {
+// Every value from the trail reaches the terminal through here (or safe()), escaped.
 std::string s(const nlohmann::json& v) {
-  if (v.is_string()) return v.get<std::string>();
+  if (v.is_string()) return text::terminal_safe(v.get_ref<const std::string&>());
   if (v.is_null()) return "-";
-  return v.dump();
+  return text::terminal_safe(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
+std::string safe(const std::string& key) { return text::terminal_safe(key); }
 std::string human_bytes(std::uint64_t b) {
   char buf[32];
   if (b < 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
@@ -31,7 +34,7 @@ std::string format_text(const nlohmann::json& r) {
   auto& id = r["identity"];
   o << "Job\n";
   if (id.is_object() && !id.empty()) {
-    for (auto& [k, v] : id.items()) o << "  " << k << ": " << s(v) << "\n";
+    for (auto& [k, v] : id.items()) o << "  " << safe(k) << ": " << s(v) << "\n";
   } else {
     o << "  identity unknown (no exec under Runner.Worker seen)\n";
   }
@@ -43,9 +46,9 @@ std::string format_text(const nlohmann::json& r) {
   o << "  start: " << s(r["start"]) << "  end: " << s(r["end"]) << "  duration: " << dur << "\n";
   auto& a = r["archive"];
   o << "  archive: " << (a.value("complete", false) ? "complete" : "INCOMPLETE");
-  if (!a.value("complete", false)) o << " (" << a.value("incomplete_reason", std::string()) << ")";
+  if (!a.value("complete", false)) o << " (" << s(a.value("incomplete_reason", nlohmann::json(""))) << ")";
   o << "\n\nEvents: " << r["events"].get<std::uint64_t>() << "\n";
-  for (auto& [t, n] : r["counts"].items()) o << "  " << t << ": " << n.get<std::uint64_t>() << "\n";
+  for (auto& [t, n] : r["counts"].items()) o << "  " << safe(t) << ": " << n.get<std::uint64_t>() << "\n";
   auto& p = r["processes"];
   o << "\nProcesses: " << p["execs"] << " execs, " << p["exits"] << " exits, " << p["failed"]
     << " failed (non-zero exit or signal)\nTop binaries:\n";
@@ -63,16 +66,16 @@ std::string format_text(const nlohmann::json& r) {
   o << "\nPrivilege events: " << r["privilege_total"] << "\n";
   for (auto& e : r["privilege"])
     o << "  " << s(e["time"]) << " " << s(e["type"]) << " " << s(e["binary"]) << " pid " << e["pid"] << " "
-      << (e["detail"].is_null() ? "" : e["detail"].dump()) << "\n";
+      << (e["detail"].is_null() ? "" : s(e["detail"])) << "\n";
   o << "\nFindings: " << r["findings_total"] << "\n";
   for (auto& f : r["findings"])
     o << "  [" << s(f["severity"]) << "] " << s(f["id"]) << ": " << s(f["title"]) << "  (exec " << join(f["exec_ids"])
       << ")\n";
   o << "\nLost events: " << r["lost_total"] << "\n";
-  for (auto& [t, n] : r["lost"].items()) o << "  " << t << ": " << n << "\n";
+  for (auto& [t, n] : r["lost"].items()) o << "  " << safe(t) << ": " << n << "\n";
   if (!r["truncated"].empty()) {
     o << "\nTables cut at their limit (entries not shown):\n";
-    for (auto& [t, n] : r["truncated"].items()) o << "  " << t << ": " << n << "\n";
+    for (auto& [t, n] : r["truncated"].items()) o << "  " << safe(t) << ": " << n << "\n";
   }
   return o.str();
 }
