@@ -3,7 +3,9 @@
  *   netcheck dns-server PORT       answers every A question with 127.0.0.1, forever
  *   netcheck dns-query PORT NAME   asks 127.0.0.1:PORT for NAME, exits 0 on one answer
  *   netcheck tcp-server PORT       per connection: reads to EOF, replies "pong\n", forever
- *   netcheck tcp-client PORT TEXT  sends TEXT, reads the reply, exits 0 on "pong\n" */
+ *   netcheck tcp-client PORT TEXT  sends TEXT, reads the reply to EOF, exits 0 on "pong\n"
+ *                                  (closing after the peer's FIN: an orderly close, whose byte
+ *                                  counts are exact) */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -105,9 +107,11 @@ static int tcp_client(const char *port, const char *text)
     return perror("tcp-client write"), 1;
   shutdown(s, SHUT_WR);
   char buf[16] = {0};
-  ssize_t n = read(s, buf, sizeof(buf) - 1);
+  size_t got = 0;
+  for (ssize_t n; got < sizeof(buf) - 1 && (n = read(s, buf + got, sizeof(buf) - 1 - got)) > 0;)
+    got += (size_t)n;
   close(s);
-  return n == 5 && !strcmp(buf, "pong\n") ? 0 : 1;
+  return got == 5 && !strcmp(buf, "pong\n") ? 0 : 1;
 }
 
 int main(int argc, char **argv)

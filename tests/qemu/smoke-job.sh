@@ -5,5 +5,7 @@ netcheck tcp-client 7000 ping-0123456789
 netcheck dns-query 53 smoke.jobtrail.test
 mkdir -p /tmp/mnt
 mount -t tmpfs none /tmp/mnt && umount /tmp/mnt
-bpftool prog show --json >/tmp/progs.json 2>&1
+touch /tmp/job-waiting # /init reads the BPF run times now
+i=0
+while [ ! -e /tmp/progs.json ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 exit 3
