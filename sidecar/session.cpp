@@ -13,6 +13,7 @@
 
 #include "sidecar/cgroup.hpp"
 #include "sidecar/findings_observer.hpp"
+#include "sidecar/kernel_probe.hpp"
 #include "sidecar/metrics.hpp"
 #include "sidecar/pipeline.hpp"
 #include "sidecar/process_tracer.hpp"
@@ -91,6 +92,8 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   TracerContext ctx;
   ctx.target_cgroup_fd = s.target_fd;
   ctx.excluded_cgroup_fd = s.excluded_fd;
+  ctx.target_cgroup_id = cgroup_id_of(s.spec.target);
+  if (!s.spec.excluded.empty()) ctx.excluded_cgroup_id = cgroup_id_of(s.spec.excluded);
   ctx.files = opts.files;
   ctx.ring_buffer_bytes = opts.ring_buffer_kib * 1024;
   if (ctx.ring_buffer_bytes) spdlog::info("ring buffers: {} KiB per family (--ring-buffer-kib)", opts.ring_buffer_kib);
@@ -103,6 +106,20 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
     t->open_and_load(ctx);
     s.tracers.push_back(std::move(t));
   }
+
+  // What the trail could see on this kernel: in the manifest and in one log line.
+  const std::string release = kernel_release();
+  nlohmann::json features = nlohmann::json::object();
+  std::string line;
+  for (auto& t : s.tracers) {
+    auto f = t->features();
+    f["loaded"] = true;
+    line += " " + t->name() + (f.size() > 1 ? f.dump() : "");
+    features[t->name()] = std::move(f);
+  }
+  spdlog::info("kernel {}: families{}", release, line);
+  s.spec.meta["kernel"] = release;
+  s.spec.meta["features"] = features;
 
   archive::WriterOptions wo;
   wo.spool_dir = s.spec.spool;
