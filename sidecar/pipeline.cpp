@@ -107,6 +107,13 @@ void Pipeline::poll_losses() {
   }
 }
 
+void Pipeline::emit_family_missing(const std::string& family, const std::string& reason) {
+  nlohmann::json ev = {{"type", "family_missing"}, {"family", family}, {"reason", reason},
+                       {"time", events::rfc3339_ns(events::realtime_now_ns())}};
+  emit(ev);
+  flush_stdout();
+}
+
 void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
   auto ev = t.decode(data, size);
   if (!ev) {

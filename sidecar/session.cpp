@@ -101,10 +101,18 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   ctx.scope_map_fd = proc->scope_map_fd();
   ctx.exec_ref_map_fd = proc->exec_ref_map_fd();
   s.tracers.push_back(std::move(proc));
+  // The process family and scoping must work (they threw above). Any other family this kernel
+  // cannot load is left out alone: the others trace, the manifest and the stream say why.
+  std::vector<std::pair<std::string, std::string>> missing;  // family, reason
   for (auto make : family_tracers()) {
     auto t = make();
-    t->open_and_load(ctx);
-    s.tracers.push_back(std::move(t));
+    try {
+      t->open_and_load(ctx);
+      s.tracers.push_back(std::move(t));
+    } catch (const std::exception& e) {
+      spdlog::error("{} (the {} family is not traced on this kernel; the others are)", e.what(), t->name());
+      missing.emplace_back(t->name(), e.what());
+    }
   }
 
   // What the trail could see on this kernel: in the manifest and in one log line.
@@ -116,6 +124,10 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
     f["loaded"] = true;
     line += " " + t->name() + (f.size() > 1 ? f.dump() : "");
     features[t->name()] = std::move(f);
+  }
+  for (auto& [name, reason] : missing) {
+    features[name] = {{"loaded", false}, {"reason", reason}};
+    line += " " + name + "(missing)";
   }
   spdlog::info("kernel {}: families{}", release, line);
   s.spec.meta["kernel"] = release;
@@ -130,6 +142,7 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   s.pipeline->add_observer(make_findings_observer(
       {.disabled = {opts.disabled_findings.begin(), opts.disabled_findings.end()}, .allowed_domains = opts.allowed_domains}));
   for (auto& t : s.tracers) t->attach();
+  for (auto& [name, reason] : missing) s.pipeline->emit_family_missing(name, reason);
   g_metrics.ready = true;
   spdlog::info("tracing cgroup {} (excluded: {}), archive {}{}", s.spec.target.string(),
                s.spec.excluded.empty() ? "none" : s.spec.excluded.string(), s.spec.store->url(),

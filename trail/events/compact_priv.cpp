@@ -17,8 +17,12 @@ std::string format_compact_priv(const nlohmann::json& event, const PodRef& pod) 
     const json args = priv.value("args", json::object());  // items() must not outlive its json
     for (const auto& [k, v] : args.items())
       line += " " + k + "=" + (v.is_string() ? quote_arg(v.get<std::string>()) : v.dump());
-    const std::string result = priv.value("result", std::string());
-    if (!result.empty() && result != "ok") line += " " + result;
+    // an errno name, "ok", or the number a syscall returned (bpf, perf_event_open: an fd)
+    const auto result = priv.find("result");
+    if (result != priv.end() && result->is_string() && *result != "ok")
+      line += " " + quote_arg(result->get<std::string>());
+    else if (result != priv.end() && result->is_number())
+      line += " = " + result->dump();
     return line;
   }
   if (type == "capability") {

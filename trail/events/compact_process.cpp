@@ -20,6 +20,9 @@ std::string format_compact_process(const nlohmann::json& event, const PodRef& po
   if (type == "lost")
     return "❗ lost    " + pod.text() + " " + std::to_string(event.value("count", std::uint64_t{0})) + " " +
            event.value("lost_type", std::string("?")) + " events";
+  if (type == "family_missing")
+    return "⚠️ missing " + pod.text() + " " + event.value("family", std::string("?")) + " family not traced: " +
+           event.value("reason", std::string("?"));
   if (type == "job_identity") {
     const auto& id = event.value("job", nlohmann::json::object());
     std::string what = event.value("mismatch", false) ? "🪪 identity mismatch " : "🪪 job     ";
