@@ -2,8 +2,8 @@
 /* Net and DNS family: TCP connect/accept results (syscall tracepoints, process context),
  * TCP close with byte counts (sock_ops), UDP flows and DNS packets (cgroup_skb).
  *
- * Scoping: tracepoints and the process-context cgroup hooks (sock_create, connect4/6,
- * sock_release) call in_scope() first. sock_ops and cgroup_skb run for sockets of the target
+ * Scoping: tracepoints call in_scope() first, the process-context cgroup hooks (sock_create,
+ * connect4/6, sock_release) in_scope_sock_hook(). sock_ops and cgroup_skb run for sockets of the target
  * cgroup only (attached there) and often in softirq, where the current task means nothing:
  * they emit only for sockets carrying an owner (lib/sock_owner.bpf.h), which only in-scope
  * process-context programs write; so the sidecar's own sockets never yield events. */
@@ -66,7 +66,7 @@ struct {
 SEC("cgroup/sock_create")
 int cgroup_sock_create(struct bpf_sock *sk)
 {
-  if (!in_scope())
+  if (!in_scope_sock_hook())
     return 1;
   struct jt_sock_owner *o = bpf_sk_storage_get(&jt_sock_owner, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
   if (o)
@@ -76,7 +76,7 @@ int cgroup_sock_create(struct bpf_sock *sk)
 
 static __always_inline int set_owner_at_connect(struct bpf_sock_addr *ctx)
 {
-  if (!in_scope())
+  if (!in_scope_sock_hook())
     return 1;
   struct bpf_sock *sk = ctx->sk;
   if (!sk)
@@ -114,7 +114,7 @@ static __always_inline void emit_udp_flow(struct jt_sock_owner *o)
 SEC("cgroup/sock_release")
 int cgroup_sock_release(struct bpf_sock *sk)
 {
-  if (!in_scope())
+  if (!in_scope_sock_hook())
     return 1;
   struct jt_sock_owner *o = bpf_sk_storage_get(&jt_sock_owner, sk, 0, 0);
   if (o)

@@ -32,6 +32,7 @@ struct exec_scratch {
   char data[JT_DATA_SIZE];
   struct jt_path_state path;
   struct jt_env_state env;
+  __u64 local_execs; /* execs numbered on this CPU (exec ids without atomic fetch-add) */
 };
 
 struct {
@@ -42,6 +43,50 @@ struct {
 } exec_scratch SEC(".maps");
 
 __u64 jt_next_exec_id = 0;
+const volatile __u32 jt_possible_cpus = 1; /* set by the loader: exec ids of the bounded variant */
+
+/* Two variants of the exec program, the loader autoloads one (sidecar/process_tracer.cpp):
+ *   raw_tracepoint__sched__sched_process_exec: bpf_loop (5.17+) for the path walks and the
+ *     environment scan, one atomic fetch-add (5.12+) for exec ids;
+ *   ..._exec_bounded: the same steps called from bounded loops as global functions. A global
+ *     function is verified once, like a bpf_loop callback, but takes only scalars on 5.10, so
+ *     each finds its state in this CPU's scratch. Exec ids: this CPU's count * CPUs + CPU + 1,
+ *     unique without an atomic read-back. */
+static __always_inline struct exec_scratch *this_cpu_scratch(void)
+{
+  __u32 cpu = bpf_get_smp_processor_id();
+  return bpf_map_lookup_elem(&exec_scratch, &cpu);
+}
+
+__noinline int jt_path_step_bounded(__u32 index)
+{
+  struct exec_scratch *s = this_cpu_scratch();
+  if (!s)
+    return 1;
+  struct jt_path_ctx c = {.st = &s->path};
+  return jt_path_step(index, &c);
+}
+
+__noinline int jt_env_step_bounded(__u32 index)
+{
+  struct exec_scratch *s = this_cpu_scratch();
+  if (!s)
+    return 1;
+  struct jt_env_scan c = {.st = &s->env};
+  return jt_env_step(index, &c);
+}
+
+static __always_inline __u32 walk_path(struct path *p, struct path *root, struct exec_scratch *s, int *truncated,
+                                       const bool bounded)
+{
+  if (!bounded)
+    return jt_path_walk(p, root, &s->path, truncated);
+  jt_path_walk_start(p, root, &s->path);
+  for (__u32 i = 0; i < JT_PATH_STEPS; i++)
+    if (jt_path_step_bounded(i))
+      break;
+  return jt_path_walk_result(&s->path, truncated);
+}
 
 static __always_inline void fill_header(struct event_header *h, __u16 type, __u64 exec_id)
 {
@@ -65,8 +110,7 @@ static __always_inline __u32 put_path(struct exec_scratch *s, __u32 off, __u32 s
   return len;
 }
 
-SEC("raw_tp/sched_process_exec")
-int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int on_exec(struct bpf_raw_tracepoint_args *ctx, const bool bounded)
 {
   if (!in_scope())
     return 0;
@@ -85,7 +129,10 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
   /* new exec reference; the previous one (inherited at fork) becomes the parent */
   struct jt_exec_ref ref = {};
   struct jt_exec_ref *old = bpf_map_lookup_elem(&jt_exec_ref, &tgid);
-  ref.exec_id = __sync_fetch_and_add(&jt_next_exec_id, 1) + 1;
+  if (bounded)
+    ref.exec_id = s->local_execs++ * jt_possible_cpus + cpu + 1;
+  else
+    ref.exec_id = __sync_fetch_and_add(&jt_next_exec_id, 1) + 1;
   ref.parent_exec_id = old ? old->exec_id : 0;
   ref.start_ns = old ? old->start_ns : now;
   bpf_map_update_elem(&jt_exec_ref, &tgid, &ref, BPF_ANY);
@@ -119,7 +166,7 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
   struct file *exe = BPF_CORE_READ(bprm, file);
   bpf_core_read(&fpath, sizeof(fpath), &exe->f_path);
   int trunc = 0;
-  __u32 start = jt_path_walk(&fpath, &root, &s->path, &trunc);
+  __u32 start = walk_path(&fpath, &root, s, &trunc, bounded);
   __u32 off = put_path(s, 0, start);
   e->binary_len = off;
   if (trunc)
@@ -128,7 +175,7 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
   struct path pwd;
   bpf_core_read(&pwd, sizeof(pwd), &fsp->pwd);
   trunc = 0;
-  start = jt_path_walk(&pwd, &root, &s->path, &trunc);
+  start = walk_path(&pwd, &root, s, &trunc, bounded);
   __u32 n = put_path(s, off, start);
   e->cwd_len = n;
   off += n;
@@ -142,8 +189,14 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
   s->env.out_len = 0;
   s->env.flags = 0;
   s->env.skipping = 0;
-  struct jt_env_scan scan = {.st = &s->env};
-  bpf_loop(JT_ENV_VARS_MAX, jt_env_step, &scan, 0);
+  if (bounded) {
+    for (__u32 i = 0; i < JT_ENV_VARS_MAX; i++)
+      if (jt_env_step_bounded(i))
+        break;
+  } else {
+    struct jt_env_scan scan = {.st = &s->env};
+    bpf_loop(JT_ENV_VARS_MAX, jt_env_step, &scan, 0);
+  }
   if (s->env.ptr < s->env.end) { /* stopped at JT_ENV_VARS_MAX or an unreadable page: a variable may be missing */
     s->env.flags |= JT_EXEC_ENV_TRUNCATED;
     count_loss_cause(JT_LOSS_SCAN_CUT, JT_EV_PROCESS_EXEC);
@@ -184,6 +237,15 @@ int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ct
   if (bpf_ringbuf_output(&rb, e, sizeof(*e) + total, jt_wakeup_flags(&rb)))
     count_loss(JT_EV_PROCESS_EXEC);
   return 0;
+}
+
+SEC("raw_tp/sched_process_exec")
+int raw_tracepoint__sched__sched_process_exec(struct bpf_raw_tracepoint_args *ctx) { return on_exec(ctx, false); }
+
+SEC("raw_tp/sched_process_exec")
+int raw_tracepoint__sched__sched_process_exec_bounded(struct bpf_raw_tracepoint_args *ctx)
+{
+  return on_exec(ctx, true);
 }
 
 SEC("raw_tp/sched_process_fork")

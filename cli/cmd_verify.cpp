@@ -12,6 +12,7 @@ int exit_for(archive::Verdict v) {
   switch (v) {
     case archive::Verdict::ok: return exit_ok;
     case archive::Verdict::lost_events: return exit_lost;
+    case archive::Verdict::family_missing: return exit_family_missing;
     case archive::Verdict::incomplete: return exit_incomplete;
     case archive::Verdict::tampered: return exit_tampered;
   }

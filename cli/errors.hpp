@@ -17,6 +17,7 @@ enum Exit : int {
   exit_lost = 5,         // archive intact, but the tracer recorded lost events
   exit_incomplete = 6,   // archive cut short (no manifest, complete:false, segments never uploaded)
   exit_tampered = 7,     // corrupt or altered: a segment's size/SHA-256/decode, the hash chain, seq
+  exit_family_missing = 8,  // archive intact, but a tracer family could not load on the node's kernel
 };
 
 class CliError : public std::runtime_error {

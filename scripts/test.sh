@@ -6,6 +6,8 @@
 #      Sanitizers also watch the real sidecar, webhook and CLI binaries the script tests run.
 #   2. every ctest label but fuzz: unit, kernel, storage, webhook, cli, browser, package.
 #   3. each libFuzzer target for a bounded time.
+#   4. the kernel matrix: a non-sanitized build of the sidecar and CLI booted under QEMU with
+#      each supported node kernel (tests/qemu/run_matrix.sh); JOBTRAIL_KERNEL_MATRIX=0 skips it.
 #   Beside all three, at the lowest CPU priority: package:image-steps' script, the Dockerfile's
 #   build step (a gcc Release build of the three binaries) in a clean folder. It only gets the
 #   CPU the build and the tests leave idle, so it cannot slow the timing-sensitive tests, and it
@@ -58,6 +60,17 @@ if [[ $# -eq 0 ]]; then
   (cd "$top/build-test" && ctest --output-on-failure --no-tests=error --output-junit ctest-fuzz.xml -L fuzz)
   no_skips "$top/build-test/ctest-fuzz.xml"
   echo "test.sh: fuzzing took $((SECONDS - start)) s"
+fi
+if [[ $# -eq 0 && ${JOBTRAIL_KERNEL_MATRIX:-1} == 1 ]]; then
+  # After the timing-sensitive tests: the sidecar under each supported node kernel (QEMU, TCG),
+  # from a non-sanitized -O1 build of the two binaries without debug info (the initramfs strips
+  # it anyway; RelWithDebInfo took 8 min from a cold cache, tests/qemu/README.md).
+  start=$SECONDS
+  cmake -S "$top" -B "$top/build-matrix" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O1 -DCMAKE_C_FLAGS=-O1 \
+    -DBUILD_TESTING=OFF -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache >/dev/null
+  cmake --build "$top/build-matrix" --target jobtrail-sidecar jobtrail -j"$jobs" >/dev/null
+  "$top/tests/qemu/run_matrix.sh" "$top/build-matrix/sidecar/jobtrail-sidecar" "$top/build-matrix/cli/jobtrail"
+  echo "test.sh: kernel matrix took $((SECONDS - start)) s"
 fi
 if [[ -n $image_pid ]]; then
   start=$SECONDS

@@ -10,6 +10,7 @@
 #include "bpf/events/net.h"
 #include "net.skel.h"
 #include "sidecar/bpf_attach.hpp"
+#include "sidecar/kernel_probe.hpp"
 #include "sidecar/loss_names.hpp"
 #include "trail/dns/name_table.hpp"
 #include "trail/dns/tcp_stream.hpp"
@@ -24,6 +25,7 @@ struct NetTracer::Impl {
   std::unique_ptr<net, Destroy> owner;
   net* skel = nullptr;
   int cgroup_fd = -1;
+  bool scope_by_ancestor_id = false;
   dns::NameTable names;
   dns::TcpStreams tcp_dns;  // DNS over TCP: messages split across or packed into segments
   Links links;  // declared after the skeleton: detached before it is destroyed
@@ -40,7 +42,19 @@ void NetTracer::open_and_load(const TracerContext& ctx) {
   reuse_shared_maps("net", impl_->skel->maps.jt_scope, impl_->skel->maps.jt_exec_ref, ctx);
   set_ring_buffer_size("net", impl_->skel->maps.rb, ctx);
   impl_->cgroup_fd = ctx.target_cgroup_fd;
+  // The cgroup sock hooks scope with bpf_current_task_under_cgroup where the kernel offers it
+  // to them (6.12+), else by the task's cgroup ancestor ids: in the kernel either way.
+  auto* ro = impl_->skel->rodata;
+  impl_->scope_by_ancestor_id = !helper_offered(BPF_PROG_TYPE_CGROUP_SOCK, BPF_FUNC_current_task_under_cgroup) ||
+                                !helper_offered(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_FUNC_current_task_under_cgroup);
+  ro->jt_scope_by_ancestor_id = impl_->scope_by_ancestor_id;
+  ro->jt_target_cgroup_id = ctx.target_cgroup_id;
+  ro->jt_excluded_cgroup_id = ctx.excluded_cgroup_id;
   if (int err = net__load(impl_->skel)) throw std::runtime_error("net tracer: BPF load failed: " + libbpf_error_text(err));
+}
+
+nlohmann::json NetTracer::features() const {
+  return {{"sock_hook_scope", impl_->scope_by_ancestor_id ? "ancestor-cgroup-id" : "task-under-cgroup"}};
 }
 
 void NetTracer::attach() { impl_->links.attach_all("net", impl_->skel->obj, impl_->cgroup_fd); }

@@ -17,6 +17,7 @@ class NetTracer : public Tracer {
   int ring_buffer_fd() const override;
   std::optional<nlohmann::json> decode(const void* data, std::size_t size) override;
   std::map<std::string, std::uint64_t> read_losses() override;
+  nlohmann::json features() const override;
 
  private:
   struct Impl;

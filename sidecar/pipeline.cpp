@@ -123,6 +123,13 @@ void Pipeline::count_unhandled(const std::string& lost_type, std::string_view wh
   if (unhandled_pending_[lost_type]++ == 0) spdlog::warn("{}: {}", lost_type, why);
 }
 
+void Pipeline::emit_family_missing(const std::string& family, const std::string& reason) {
+  nlohmann::json ev = {{"type", "family_missing"}, {"family", family}, {"reason", reason},
+                       {"time", events::rfc3339_ns(events::realtime_now_ns())}};
+  emit(ev);
+  flush_stdout();
+}
+
 void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
   std::optional<nlohmann::json> ev;
   try {

@@ -28,6 +28,8 @@ class Pipeline {
   // Drains everything the kernel has produced so far and writes final loss records.
   void drain();
   void poll_losses();
+  // A `family_missing` event: a tracer family this kernel could not load, and why.
+  void emit_family_missing(const std::string& family, const std::string& reason);
   // Observers see every event after it is written (the findings engine).
   void add_observer(std::unique_ptr<EventObserver> o) { observers_.push_back(std::move(o)); }
   // End of the trail: lets observers emit what is only known at the end.

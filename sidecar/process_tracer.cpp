@@ -17,6 +17,7 @@
 #include "sidecar/bpf_attach.hpp"
 #include "sidecar/loss_names.hpp"
 #include "sidecar/container_names.hpp"
+#include "sidecar/kernel_probe.hpp"
 #include "trail/events/process_decode.hpp"
 
 namespace jobtrail::sidecar {
@@ -24,6 +25,7 @@ namespace jobtrail::sidecar {
 struct ProcessTracer::Impl {
   process* skel = nullptr;
   std::unique_ptr<ContainerNames> containers;
+  bool bounded = false;  // the exec program's bounded-loop variant (no bpf_loop on this kernel)
   ~Impl() {
     if (skel) process__destroy(skel);
   }
@@ -47,6 +49,14 @@ void ProcessTracer::open_and_load(const TracerContext& ctx) {
   impl_->skel = process__open();
   if (!impl_->skel) throw std::runtime_error("process tracer: cannot open BPF object: " + errno_text(errno));
   set_ring_buffer_size("process", impl_->skel->maps.rb, ctx);
+  // bpf_loop (5.17) and atomic fetch-add (5.12) come together in the exec program; without
+  // bpf_loop the bounded variant records the same fields (bpf/process.bpf.c).
+  impl_->bounded = !helper_offered(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop);
+  bpf_program__set_autoload(impl_->skel->progs.raw_tracepoint__sched__sched_process_exec, !impl_->bounded);
+  bpf_program__set_autoload(impl_->skel->progs.raw_tracepoint__sched__sched_process_exec_bounded, impl_->bounded);
+  const int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) throw std::runtime_error("process tracer: cannot count possible CPUs: " + errno_text(cpus));
+  impl_->skel->rodata->jt_possible_cpus = static_cast<std::uint32_t>(cpus);
   int err = process__load(impl_->skel);
   if (err) throw std::runtime_error("process tracer: BPF load failed: " + errno_text(err));
   const int scope = bpf_map__fd(impl_->skel->maps.jt_scope);
@@ -58,6 +68,10 @@ void ProcessTracer::open_and_load(const TracerContext& ctx) {
     if (bpf_map_update_elem(scope, &key, &ctx.excluded_cgroup_fd, BPF_ANY))
       throw std::runtime_error("process tracer: cannot set excluded cgroup: " + errno_text(errno));
   }
+}
+
+nlohmann::json ProcessTracer::features() const {
+  return {{"exec_loops", impl_->bounded ? "bounded" : "bpf_loop"}};
 }
 
 void ProcessTracer::attach() {
@@ -91,15 +105,25 @@ std::map<std::uint32_t, std::uint64_t> read_percpu_loss_map(int map_fd) {
   std::map<std::uint32_t, std::uint64_t> out;
   const int ncpu = libbpf_num_possible_cpus();
   if (ncpu <= 0) return out;
-  // One batch read of all JT_LOSS_SLOTS slots (Linux 5.6; the programs need 5.17 for
-  // bpf_loop anyway): read every second per family, one lookup per slot was ~2,000 bpf() calls
-  // a second for nothing.
+  // One batch read of all JT_LOSS_SLOTS slots, every second per family. Kernels without
+  // batch ops on per-CPU arrays (5.10 answers ENOTSUPP, 524) get one lookup per slot instead:
+  // JT_LOSS_SLOTS bpf() calls per family per second, there only.
   constexpr std::uint32_t kSlots = JT_LOSS_SLOTS;
+  constexpr int kNotSupported = 524;  // the kernel's internal ENOTSUPP, as bpf() returns it
   std::vector<std::uint32_t> keys(kSlots);
   std::vector<std::uint64_t> all(static_cast<std::size_t>(kSlots) * static_cast<std::size_t>(ncpu));
   std::uint32_t next = 0, count = kSlots;
-  if (bpf_map_lookup_batch(map_fd, nullptr, &next, keys.data(), all.data(), &count, nullptr) != 0 &&
-      errno != ENOENT) {  // ENOENT: the last batch, `count` slots read
+  int err = bpf_map_lookup_batch(map_fd, nullptr, &next, keys.data(), all.data(), &count, nullptr) != 0 ? errno : 0;
+  if (err == kNotSupported || err == EOPNOTSUPP) {
+    err = 0;
+    count = kSlots;
+    for (std::uint32_t k = 0; k < kSlots && !err; ++k) {
+      keys[k] = k;
+      if (bpf_map_lookup_elem(map_fd, &k, &all[static_cast<std::size_t>(k) * ncpu]) != 0) err = errno;
+    }
+  }
+  if (err != 0 && err != ENOENT) {  // ENOENT: the last batch, `count` slots read
+    errno = err;
     spdlog::error("cannot read the loss counters (map fd {}): {}; losses of this family are not reported",
                   map_fd, std::strerror(errno));
     return out;

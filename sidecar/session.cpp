@@ -14,6 +14,7 @@
 
 #include "sidecar/cgroup.hpp"
 #include "sidecar/findings_observer.hpp"
+#include "sidecar/kernel_probe.hpp"
 #include "sidecar/memory_budget.hpp"
 #include "sidecar/metrics.hpp"
 #include "sidecar/pipeline.hpp"
@@ -107,6 +108,8 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   TracerContext ctx;
   ctx.target_cgroup_fd = s.target_fd;
   ctx.excluded_cgroup_fd = s.excluded_fd;
+  ctx.target_cgroup_id = cgroup_id_of(s.spec.target);
+  if (!s.spec.excluded.empty()) ctx.excluded_cgroup_id = cgroup_id_of(s.spec.excluded);
   ctx.files = opts.files;
   ctx.ring_buffer_bytes = opts.ring_buffer_kib * 1024;
   if (ctx.ring_buffer_bytes) spdlog::info("ring buffers: {} KiB per family (--ring-buffer-kib)", opts.ring_buffer_kib);
@@ -114,10 +117,18 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   ctx.scope_map_fd = proc->scope_map_fd();
   ctx.exec_ref_map_fd = proc->exec_ref_map_fd();
   s.tracers.push_back(std::move(proc));
+  // The process family and scoping must work (they threw above). Any other family this kernel
+  // cannot load is left out alone: the others trace, the manifest and the stream say why.
+  std::vector<std::pair<std::string, std::string>> missing;  // family, reason
   for (auto make : family_tracers()) {
     auto t = make();
-    t->open_and_load(ctx);
-    s.tracers.push_back(std::move(t));
+    try {
+      t->open_and_load(ctx);
+      s.tracers.push_back(std::move(t));
+    } catch (const std::exception& e) {
+      spdlog::error("{} (the {} family is not traced on this kernel; the others are)", e.what(), t->name());
+      missing.emplace_back(t->name(), e.what());
+    }
   }
 
   // The budget holds the rings as the kernel sized them (a ring buffer's max_entries is its bytes).
@@ -136,6 +147,24 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   spdlog::info("memory budget {} MiB: ring buffers {} MiB, exec table {} MiB, file folds {} MiB",
                opts.memory_budget_mib, ring_bytes >> 20, shares->exec_table >> 20, shares->file_folds >> 20);
 
+  // What the trail could see on this kernel: in the manifest and in one log line.
+  const std::string release = kernel_release();
+  nlohmann::json features = nlohmann::json::object();
+  std::string line;
+  for (auto& t : s.tracers) {
+    auto f = t->features();
+    f["loaded"] = true;
+    line += " " + t->name() + (f.size() > 1 ? f.dump() : "");
+    features[t->name()] = std::move(f);
+  }
+  for (auto& [name, reason] : missing) {
+    features[name] = {{"loaded", false}, {"reason", reason}};
+    line += " " + name + "(missing)";
+  }
+  spdlog::info("kernel {}: families{}", release, line);
+  s.spec.meta["kernel"] = release;
+  s.spec.meta["features"] = features;
+
   archive::WriterOptions wo;
   wo.spool_dir = s.spec.spool;
   wo.segment_max_bytes = opts.segment_max_bytes;
@@ -145,6 +174,7 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   s.pipeline->add_observer(make_findings_observer(
       {.disabled = {opts.disabled_findings.begin(), opts.disabled_findings.end()}, .allowed_domains = opts.allowed_domains}));
   for (auto& t : s.tracers) t->attach();
+  for (auto& [name, reason] : missing) s.pipeline->emit_family_missing(name, reason);
   g_metrics.ready = true;
   spdlog::info("tracing cgroup {} (excluded: {}), archive {}{}", s.spec.target.string(),
                s.spec.excluded.empty() ? "none" : s.spec.excluded.string(), s.spec.store->url(),

@@ -14,6 +14,8 @@
 //                       (the core counts them as bad records).
 //   read_losses()       per event type, the TOTAL failed reserves so far (summed over CPUs);
 //                       the core computes deltas and writes `lost` events.
+//   features()          after open_and_load: which variant of its programs the family loaded on
+//                       this kernel, as a JSON object (the manifest's meta.features.<family>).
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -33,6 +35,8 @@ struct TracerContext {
   int excluded_cgroup_fd = -1;  // the sidecar's own container cgroup, -1 if none (index 1)
   int scope_map_fd = -1;        // jt_scope of the process object: reuse it (already filled)
   int exec_ref_map_fd = -1;     // jt_exec_ref of the process object: reuse it
+  std::uint64_t target_cgroup_id = 0;    // cgroup ids of the two cgroups above (0: none), for
+  std::uint64_t excluded_cgroup_id = 0;  // programs that scope by ancestor id (bpf/lib/scope.bpf.h)
   FilesMode files = FilesMode::folded;
   std::uint64_t ring_buffer_bytes = 0;  // --ring-buffer-kib * 1024 for every family; 0 = its default
 };
@@ -58,6 +62,8 @@ class Tracer {
     std::uint64_t released_early = 0;  // events written early to stay in the share (total)
   };
   virtual MemoryUse memory_use() const { return {}; }
+  // e.g. {"scope": "ancestor-cgroup-id"}; {} when the family has a single variant
+  virtual nlohmann::json features() const { return nlohmann::json::object(); }
 };
 
 // Families register a factory here (one line in sidecar/tracers.cpp).

@@ -66,10 +66,9 @@ static long jt_path_step(__u32 index, void *ctx)
   return 0;
 }
 
-/* Walks p up to root into st->buf; returns the start offset of the NUL-terminated path.
- * *truncated is set when the walk gave up (too deep or too long). */
-static __always_inline __u32 jt_path_walk(struct path *p, struct path *root, struct jt_path_state *st,
-                                          int *truncated)
+/* The walk in three parts, so that a kernel without bpf_loop (before 5.17) can drive the same
+ * steps from a bounded loop (process.bpf.c): start, jt_path_step until it returns 1, result. */
+static __always_inline void jt_path_walk_start(struct path *p, struct path *root, struct jt_path_state *st)
 {
   struct vfsmount *vm = BPF_CORE_READ(p, mnt);
   st->dentry = (__u64)BPF_CORE_READ(p, dentry);
@@ -80,8 +79,11 @@ static __always_inline __u32 jt_path_walk(struct path *p, struct path *root, str
   st->pos = JT_PATH_MAX - 1;
   st->done = 0;
   st->buf[JT_PATH_MAX - 1] = 0;
-  struct jt_path_ctx ctx = {.st = st};
-  bpf_loop(JT_PATH_STEPS, jt_path_step, &ctx, 0);
+}
+
+/* The start offset of the NUL-terminated path; *truncated is set when the walk gave up. */
+static __always_inline __u32 jt_path_walk_result(struct jt_path_state *st, int *truncated)
+{
   if (!st->done)
     *truncated = 1;
   __u32 pos = st->pos;
@@ -90,6 +92,17 @@ static __always_inline __u32 jt_path_walk(struct path *p, struct path *root, str
     st->buf[JT_PATH_MAX - 2] = '/';
   }
   return pos & (JT_PATH_MAX - 1);
+}
+
+/* Walks p up to root into st->buf; returns the start offset of the NUL-terminated path.
+ * *truncated is set when the walk gave up (too deep or too long). */
+static __always_inline __u32 jt_path_walk(struct path *p, struct path *root, struct jt_path_state *st,
+                                          int *truncated)
+{
+  jt_path_walk_start(p, root, st);
+  struct jt_path_ctx ctx = {.st = st};
+  bpf_loop(JT_PATH_STEPS, jt_path_step, &ctx, 0);
+  return jt_path_walk_result(st, truncated);
 }
 
 #endif

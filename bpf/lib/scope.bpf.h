@@ -29,4 +29,38 @@ static __always_inline int in_scope(void)
   return 1;
 }
 
+/* cgroup_sock and cgroup_sock_addr programs may call bpf_current_task_under_cgroup only from
+ * 6.12 (before, it is a tracing-only helper). There the loader sets jt_scope_by_ancestor_id and
+ * the two cgroup ids, and the same scope is decided from the current task's cgroup ancestors
+ * (bpf_get_current_ancestor_cgroup_id, offered to these hooks since 5.7). The switch is rodata:
+ * the verifier never visits the branch a kernel cannot offer. */
+const volatile bool jt_scope_by_ancestor_id = false;
+const volatile __u64 jt_target_cgroup_id = 0;
+const volatile __u64 jt_excluded_cgroup_id = 0; /* 0: nothing excluded */
+#define JT_CGROUP_DEPTH_MAX 32 /* deeper pods are out of scope: fails closed */
+
+static __always_inline int jt_current_under_cgroup_id(__u64 id)
+{
+  for (int level = 0; level < JT_CGROUP_DEPTH_MAX; level++) {
+    __u64 ancestor = bpf_get_current_ancestor_cgroup_id(level);
+    if (ancestor == id)
+      return 1;
+    if (!ancestor) /* level beyond the task's own cgroup */
+      return 0;
+  }
+  return 0;
+}
+
+/* in_scope() for programs of the cgroup sock hooks (process context). */
+static __always_inline int in_scope_sock_hook(void)
+{
+  if (!jt_scope_by_ancestor_id)
+    return in_scope();
+  if (!jt_current_under_cgroup_id(jt_target_cgroup_id))
+    return 0;
+  if (jt_excluded_cgroup_id && jt_current_under_cgroup_id(jt_excluded_cgroup_id))
+    return 0;
+  return 1;
+}
+
 #endif

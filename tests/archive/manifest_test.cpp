@@ -113,6 +113,26 @@ TEST_CASE("complete:false and lost counts are reported with their categories") {
   CHECK(r.verdict() == Verdict::incomplete);
 }
 
+TEST_CASE("a family the kernel could not load is its own verdict, above lost events") {
+  auto m = three_segments();
+  m.meta["kernel"] = "5.10.0-32-cloud-amd64";
+  m.meta["features"] = {{"process", {{"loaded", true}}},
+                        {"file", {{"loaded", false}, {"reason", "file tracer: BPF load failed: Invalid argument"}}}};
+  VerifyReport r;
+  r.problems = check_manifest(m);
+  REQUIRE(r.problems.size() == 1);
+  CHECK(r.problems[0].kind == ProblemKind::family_missing);
+  CHECK(r.problems[0].message ==
+        "the file family was not traced on kernel 5.10.0-32-cloud-amd64: file tracer: BPF load failed: Invalid argument");
+  CHECK(r.verdict() == Verdict::family_missing);
+  m.lost = {{"process_exec", 2}};
+  r.problems = check_manifest(m);
+  CHECK(r.verdict() == Verdict::family_missing);
+  m.meta["features"]["file"]["loaded"] = true;  // every family loaded: only the losses remain
+  r.problems = check_manifest(m);
+  CHECK(r.verdict() == Verdict::lost_events);
+}
+
 TEST_CASE("the listing check tells missing, declared-missing, resized and unlisted segments apart") {
   auto m = three_segments();
   m.not_uploaded = {segment_name(2)};

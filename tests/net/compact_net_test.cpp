@@ -71,6 +71,11 @@ TEST_CASE("compact: file open folded, change, priv, capability") {
                                    {"result", "EPERM"}}}},
                         "/usr/bin/mount");
   CHECK(format_compact(m, pod) == "🔐 mount   ci/runner-x /usr/bin/mount source=/dev/sda2 target=/mnt EPERM");
+  // syscalls that return a value (bpf, perf_event_open: an fd) carry it as a number
+  json b = with_process({{"type", "priv_syscall"},
+                         {"priv", {{"syscall", "bpf"}, {"args", {{"cmd", "BPF_PROG_GET_NEXT_ID"}}}, {"result", 3}}}},
+                        "/usr/sbin/bpftool");
+  CHECK(format_compact(b, pod) == "🔐 bpf     ci/runner-x /usr/sbin/bpftool cmd=BPF_PROG_GET_NEXT_ID = 3");
   json cap = with_process({{"type", "capability"}, {"capability", {{"name", "CAP_SYS_ADMIN"}, {"count", 3}}}},
                           "/usr/bin/mount");
   CHECK(format_compact(cap, pod) == "🛡️ capability ci/runner-x /usr/bin/mount CAP_SYS_ADMIN x3");

@@ -28,10 +28,12 @@ enum class ProblemKind {
   writer_restarted,      // the writer restarted mid-job and resumed its spool: events of the
                          // time it was down are not in the trail (incomplete)
   lost_events,           // the manifest records lost events (lost)
+  family_missing,        // a tracer family the kernel could not load (meta.features.F.loaded
+                         // false): none of its events are in the trail (family_missing)
 };
 
-// Worst first: tampered > incomplete > lost_events > ok.
-enum class Verdict { ok = 0, lost_events = 1, incomplete = 2, tampered = 3 };
+// Worst first: tampered > incomplete > family_missing > lost_events > ok.
+enum class Verdict { ok = 0, lost_events = 1, family_missing = 2, incomplete = 3, tampered = 4 };
 
 struct Problem {
   ProblemKind kind;

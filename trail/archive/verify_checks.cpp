@@ -23,6 +23,7 @@ std::string_view to_string(ProblemKind k) {
     case ProblemKind::unlisted_segment: return "unlisted_segment";
     case ProblemKind::writer_restarted: return "writer_restarted";
     case ProblemKind::lost_events: return "lost_events";
+    case ProblemKind::family_missing: return "family_missing";
   }
   return "unknown";
 }
@@ -31,6 +32,7 @@ std::string_view to_string(Verdict v) {
   switch (v) {
     case Verdict::ok: return "ok";
     case Verdict::lost_events: return "lost_events";
+    case Verdict::family_missing: return "family_missing";
     case Verdict::incomplete: return "incomplete";
     case Verdict::tampered: return "tampered";
   }
@@ -40,6 +42,7 @@ std::string_view to_string(Verdict v) {
 Verdict verdict_of(ProblemKind k) {
   switch (k) {
     case ProblemKind::lost_events: return Verdict::lost_events;
+    case ProblemKind::family_missing: return Verdict::family_missing;
     case ProblemKind::manifest_missing:
     case ProblemKind::incomplete:
     case ProblemKind::segment_not_uploaded:
@@ -133,6 +136,18 @@ std::vector<Problem> check_manifest(const Manifest& m) {
     }
   if (lost)
     out.push_back({ProblemKind::lost_events, "", std::to_string(lost) + " events were lost while recording (" + detail + ")"});
+  // meta.features: per tracer family, whether this kernel could load it (written by the sidecar)
+  const auto features = m.meta.find("features");
+  if (features != m.meta.end() && features->is_object())
+    for (auto& [family, f] : features->items()) {
+      if (!f.is_object() || f.value("loaded", true) != false) continue;
+      const auto reason = f.find("reason");
+      const auto kernel = m.meta.find("kernel");
+      out.push_back({ProblemKind::family_missing, "",
+                     "the " + family + " family was not traced on kernel " +
+                         (kernel != m.meta.end() && kernel->is_string() ? kernel->get<std::string>() : std::string("?")) +
+                         ": " + (reason != f.end() && reason->is_string() ? reason->get<std::string>() : std::string("no reason given"))});
+    }
   return out;
 }
 

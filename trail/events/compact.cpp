@@ -67,7 +67,8 @@ std::string process_text(const json& event) {
 std::string format_compact(const json& event, const PodRef& pod) {
   const std::string type = text(event, "type");
   std::string line;
-  if (type.rfind("process_", 0) == 0 || type == "lost" || type == "job_identity")
+  if (type.rfind("process_", 0) == 0 || type == "lost" || type == "job_identity" ||
+      type == "family_missing")
     line = format_compact_process(event, pod);
   else if (type.rfind("file_", 0) == 0)
     line = format_compact_file(event, pod);

@@ -27,8 +27,12 @@ std::string format_compact_priv(const nlohmann::json& event, const PodRef& pod) 
                                           : text::terminal_safe(v.dump(-1, ' ', false, json::error_handler_t::replace));
         line += " " + text::terminal_safe(k) + "=" + value;
       }
-    const std::string result = text(priv, "result");
-    if (!result.empty() && result != "ok") line += " " + result;
+    // an errno name, "ok", or the number a syscall returned (bpf, perf_event_open: an fd)
+    const json& result = member(priv, "result");
+    if (result.is_string() && result != "ok")
+      line += " " + text(priv, "result");
+    else if (result.is_number())
+      line += " = " + text(priv, "result");
     return line;
   }
   if (type == "capability") {

@@ -19,6 +19,8 @@ std::string format_compact_process(const nlohmann::json& event, const PodRef& po
   }
   if (type == "lost")
     return "❗ lost    " + pod.text() + " " + text(event, "count", "0") + " " + text(event, "lost_type", "?") + " events";
+  if (type == "family_missing")
+    return "⚠️ missing " + pod.text() + " " + text(event, "family", "?") + " family not traced: " + text(event, "reason", "?");
   if (type == "job_identity") {
     const auto& id = member(event, "job");
     std::string what = flag(event, "mismatch") ? "🪪 identity mismatch " : "🪪 job     ";
