@@ -3,7 +3,7 @@
 # --synthetic: exec/exit, file, DNS and network events of a plausible CI job).
 #   bench/cli.sh [BUILD_DIR] [EVENTS]      (NO_BUILD=1: use the binaries already in BUILD_DIR)
 # Prints wall time, CPU time and peak RSS (/usr/bin/time -v) of summary, show, show --json,
-# show --tree, show with a filter, verify and report. Targets (issue 6): summary <= 5 s, <= 100 MiB.
+# show --tree, show with a filter, verify and report. Targets: summary <= 5 s, <= 100 MiB.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Flush benchmark of the archive writer (issue 4): time from finish() -- what the sidecar
+# Flush benchmark of the archive writer: time from finish() -- what the sidecar
 # runs on SIGTERM -- to a complete, verified archive in the store, for 10k, 100k and 1M events;
 # the append rate (hot path of the sidecar); RSS during the run and during the flush.
 #   bench/flush.sh [BUILD_DIR]      (default build-archive; builds archive_flush_bench)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Overhead of the file/net families, traced vs untraced, in ONE run (issue 3's benchmark):
+# Overhead of the file/net families, traced vs untraced, in ONE run:
 #  1. file-heavy: `make -j2` of a generated C project (200 files) -- untraced, traced with
 #     --files folded, traced with --files all; wall-time ratios.
 #  2. connect-heavy: N short loopback TCP connections -- untraced vs traced; ratio, events/s,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Process-tracing benchmark (issue 2): prints ratios, traced vs untraced, measured in the same run.
+# Process-tracing benchmark: prints ratios, traced vs untraced, measured in the same run.
 #   exec-heavy   N x /bin/true (posix_spawn loop), wall time with no sidecar / traced / in a
 #                neighbour cgroup of a running sidecar
 #   build        a generated C project compiled with make -j2, untraced / traced

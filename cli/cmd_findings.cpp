@@ -103,7 +103,7 @@ int run_findings(const ArchiveArgs& a, const FindingsOptions& o) {
     reader.for_each_event([&](const json& ev) {
       if (summary::event_type(ev) == "job_identity" && identity.is_null()) {
         auto mismatch = ev.find("mismatch"), job = ev.find("job");
-        if ((mismatch == ev.end() || mismatch->is_boolean() && !mismatch->get<bool>()) && job != ev.end() &&
+        if ((mismatch == ev.end() || (mismatch->is_boolean() && !mismatch->get<bool>())) && job != ev.end() &&
             job->is_object())
           identity = *job;
       }

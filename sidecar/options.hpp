@@ -1,5 +1,5 @@
 #pragma once
-// Settings of one sidecar run, filled from the command line (sidecar/main.cpp, CONTRACTS D).
+// Settings of one sidecar run, filled from the command line (sidecar/main.cpp).
 #include <cstdint>
 #include <string>
 #include <vector>

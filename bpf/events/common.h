@@ -1,7 +1,8 @@
 /* Shared between BPF programs and user space (plain C, fixed-width types only).
  * Every record in a jobtrail ring buffer starts with struct event_header; the user-space
  * decoder checks header.size against the bytes received before reading further.
- * Layout is guarded by tests/events/layout_test.cpp (static_assert/offsetof). */
+ * Layout is guarded by static_assert/offsetof checks in the decoder tests
+ * (tests/unit/process_decode_test.cpp, tests/net/family_decode_test.cpp). */
 #ifndef JOBTRAIL_EVENTS_COMMON_H
 #define JOBTRAIL_EVENTS_COMMON_H
 
@@ -16,7 +17,7 @@ enum jt_event_type {
   JT_EV_PROCESS_EXEC = 1,
   JT_EV_PROCESS_EXIT = 2,
   JT_EV_PROCESS_MAX = 99,
-  JT_EV_FILE_MIN = 100, /* 100-199: files (issue 3) */
+  JT_EV_FILE_MIN = 100, /* 100-199: files */
   JT_EV_NET_MIN = 200,  /* 200-299: network */
   JT_EV_DNS_MIN = 300,  /* 300-399: DNS */
   JT_EV_PRIV_MIN = 400, /* 400-499: privilege and notable syscalls */

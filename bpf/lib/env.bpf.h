@@ -1,9 +1,9 @@
 /* Allow-listed environment variables, read in the kernel. Only entries whose NAME is in
  * the list below ever leave the kernel: the rest of the environment (tokens, secrets) is
  * read one variable at a time into per-CPU scratch, compared, and dropped.
- *   job identity (issue 2): GITHUB_REPOSITORY GITHUB_RUN_ID GITHUB_RUN_ATTEMPT GITHUB_JOB
+ *   job identity: GITHUB_REPOSITORY GITHUB_RUN_ID GITHUB_RUN_ATTEMPT GITHUB_JOB
  *     GITHUB_WORKFLOW GITHUB_WORKFLOW_REF GITHUB_SHA GITHUB_REF RUNNER_NAME
- *   TLS verification switched off (issue 8): GIT_SSL_NO_VERIFY NODE_TLS_REJECT_UNAUTHORIZED
+ *   TLS verification switched off: GIT_SSL_NO_VERIFY NODE_TLS_REJECT_UNAUTHORIZED
  *     PYTHONHTTPSVERIFY */
 #ifndef JOBTRAIL_ENV_BPF_H
 #define JOBTRAIL_ENV_BPF_H

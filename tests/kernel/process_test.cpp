@@ -1,4 +1,4 @@
-// The process family end to end on the real kernel (issue 2's kernel tests).
+// The process family end to end on the real kernel.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -196,7 +196,7 @@ TEST_CASE("process: a burst of 10000 processes loses nothing and the archive ver
   TestCgroup a("burst");
   auto storage = scratch_dir("burst");
   Sidecar sidecar(a.path(), storage);
-  // issue 2 asks for 10,000; JT_BURST_N lowers it for a quick local run on a loaded machine
+  // 10,000 by default; JT_BURST_N lowers it for a quick local run on a loaded machine
   const int n = std::getenv("JT_BURST_N") ? std::atoi(std::getenv("JT_BURST_N")) : 10000;
   CHECK(wait_status(spawn_in(a.path(), JT_SPAWN_BURST, {"jt_spawn_burst", std::to_string(n), JT_EXIT0, "burst"})) == 0);
   std::chrono::milliseconds took{};

@@ -9,15 +9,7 @@
 
 #include "trail/storage/local_store.hpp"
 
-// The S3 back-end registers itself through one function, declared by the s3 engineer in
-// trail/s3/s3_store.hpp:
-//   namespace jobtrail::s3 { std::shared_ptr<storage::Store> open_s3_store(const storage::StoreOptions&); }
-// Until that header exists, s3:// URLs fail with a clear message. (Build caches do not see a
-// header appear for __has_include: a build made before it existed needs this file rebuilt.)
-#if __has_include("trail/s3/s3_store.hpp")
 #include "trail/s3/s3_store.hpp"
-#define JOBTRAIL_HAVE_S3_STORE 1
-#endif
 
 namespace jobtrail::storage {
 
@@ -57,11 +49,7 @@ std::shared_ptr<Store> open_store(const StoreOptions& options) {
   const std::string& url = options.url;
   if (url.empty()) throw StoreError("InvalidUrl", "no storage given (use s3://BUCKET/PREFIX, file:///DIR or a folder)");
   if (url.starts_with("s3://")) {
-#ifdef JOBTRAIL_HAVE_S3_STORE
     return jobtrail::s3::open_s3_store(options);
-#else
-    throw StoreError("InvalidUrl", "s3:// storage is not available in this build: " + url);
-#endif
   }
   if (url.starts_with("file://")) {
     std::string rest = url.substr(7);
