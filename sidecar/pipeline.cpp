@@ -14,6 +14,7 @@
 
 #include "sidecar/metrics.hpp"
 #include "trail/events/json_time.hpp"
+#include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::sidecar {
 
@@ -120,7 +121,7 @@ void Pipeline::count_unhandled(const std::string& lost_type, std::string_view wh
   ++g_metrics.bad_records;
   // The job chooses how many such records it makes: the log names the first of each kind per
   // loss interval, the counts go into the trail.
-  if (unhandled_pending_[lost_type]++ == 0) spdlog::warn("{}: {}", lost_type, why);
+  if (unhandled_pending_[lost_type]++ == 0) spdlog::warn("{}: {}", text::terminal_safe(lost_type), text::terminal_safe(why));
 }
 
 void Pipeline::emit_family_missing(const std::string& family, const std::string& reason) {
@@ -250,7 +251,7 @@ void Pipeline::write(nlohmann::json& event) {
   } catch (const std::exception& x) {
     // the event is in the archive; only its live line is replaced (and counted in /metrics)
     ++g_metrics.bad_records;
-    out_ += "(event " + std::to_string(event.value("seq", std::uint64_t{0})) + " not shown: " + x.what() + ")";
+    out_ += "(an event not shown: " + text::terminal_safe(x.what()) + ")";
   }
   out_ += '\n';
   if (out_.size() > (1 << 16)) {
