@@ -112,8 +112,8 @@ def main():
         pass
     families = {f: all(v) for f, v in results.items()}
     summary = {"kernel": kernel, "families": families, "bpf_ns_per_exec": per_exec,
-               "variant_log": variant[-1] if variant else "", "manifest_kernel": manifest.get("kernel"),
-               "manifest_features": manifest.get("features")}
+               "variant_log": variant[-1] if variant else "", "manifest_kernel": manifest.get("meta", {}).get("kernel"),
+               "manifest_features": manifest.get("meta", {}).get("features")}
     print("JT-SUMMARY " + json.dumps(summary, sort_keys=True))
     return 0 if all(families.values()) else 1
 
