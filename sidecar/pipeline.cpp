@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "sidecar/line_stream.hpp"
 #include "sidecar/metrics.hpp"
 #include "trail/events/json_time.hpp"
 #include "trail/text/terminal_text.hpp"
@@ -76,8 +78,10 @@ int Pipeline::poll(int timeout_ms) {
 
 void Pipeline::flush_stdout() {
   if (out_.empty()) return;
-  std::fwrite(out_.data(), 1, out_.size(), stdout);
-  std::fflush(stdout);
+  std::fflush(stdout);  // anything written through stdio goes first
+  // Whole lines, at most PIPE_BUF bytes a write: the job's own output never splices into a line.
+  // A stream nobody reads any more (EPIPE) is not the trail: the archive goes on.
+  write_whole_lines(STDOUT_FILENO, out_, PIPE_BUF);
   out_.clear();
 }
 
@@ -243,21 +247,23 @@ void Pipeline::write(nlohmann::json& event) {
   }
   ++events_;
   ++g_metrics.events;
+  std::string line;
   try {
-    if (output_ == OutputMode::json)
-      out_ += event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    else
-      out_ += events::format_compact(event, pod_);
+    if (output_ == OutputMode::json) {
+      line = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // kept whole: it is parsed
+    } else {
+      line = events::format_compact(event, pod_);
+      fit_live_line(line, PIPE_BUF);
+    }
   } catch (const std::exception& x) {
     // the event is in the archive; only its live line is replaced (and counted in /metrics)
     ++g_metrics.bad_records;
-    out_ += "(an event not shown: " + text::terminal_safe(x.what()) + ")";
+    line = "(an event not shown: " + text::terminal_safe(x.what()) + ")";
+    fit_live_line(line, PIPE_BUF);
   }
+  out_ += line;
   out_ += '\n';
-  if (out_.size() > (1 << 16)) {
-    std::fwrite(out_.data(), 1, out_.size(), stdout);
-    out_.clear();
-  }
+  if (out_.size() > (1 << 16)) flush_stdout();
 }
 
 }  // namespace jobtrail::sidecar
