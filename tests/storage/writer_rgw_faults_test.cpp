@@ -115,7 +115,7 @@ TEST_CASE("writer into rgw: segments that cannot be uploaded by the flush deadli
   // plus a margin for the last step under way and a loaded machine, well inside a grace period.
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start);
   MESSAGE("finish took " << took.count() << " ms for a 2000 ms deadline");
-  CHECK(took < std::chrono::milliseconds(3000));
+  CHECK(took < std::chrono::milliseconds(2500));
   CHECK_FALSE(r.complete);
   CHECK(r.reason.find("flush deadline") != std::string::npos);
   REQUIRE_FALSE(r.not_uploaded.empty());
