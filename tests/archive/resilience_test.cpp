@@ -110,6 +110,27 @@ TEST_CASE("when the deadline passes the manifest says complete:false and names w
   CHECK(kept == res.not_uploaded.size());
 }
 
+TEST_CASE("the flush deadline reaches an upload retrying inside the store / is lifted after finish") {
+  TempDir spool("spool"), out("out");
+  auto store = std::make_shared<FlakyStore>(out.path);
+  store->segments_retry_long = true;
+  Writer w(options(spool.path), store, "", {});
+  append_range(w, 0, 5000);
+  auto start = clock_type::now();
+  auto res = w.finish(true, "", start + std::chrono::milliseconds(1000));
+  auto took = clock_type::now() - start;
+  MESSAGE("finish took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                         << " ms for a 1000 ms deadline");
+  CHECK(took < std::chrono::milliseconds(1500));  // not the 10 s the upload in flight would retry
+  CHECK_FALSE(res.complete);
+  CHECK(res.reason.find("flush deadline") != std::string::npos);
+  auto rep = verify_archive(*store, "");
+  REQUIRE(rep.manifest);
+  CHECK(rep.manifest->not_uploaded == res.not_uploaded);
+  CHECK(rep.manifest->not_uploaded.size() == rep.manifest->segments.size());
+  CHECK(store->deadline.load() == clock_type::time_point::max());  // the caller may use the store on
+}
+
 TEST_CASE("a writer restarted on a spool with leftovers resumes them and continues the trail") {
   TempDir spool("spool"), out("out");
   auto store = std::make_shared<FlakyStore>(out.path);

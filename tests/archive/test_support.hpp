@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -40,7 +42,9 @@ inline nlohmann::json make_event(std::uint64_t i) {
 
 // A store that fails on purpose: the first `fail_first` uploads throw a retryable error;
 // with `land_then_fail` the first upload is stored and still reported as failed (a lost
-// reply), so the writer must recognise its own object; `down` fails everything.
+// reply), so the writer must recognise its own object; `down` fails everything;
+// `segments_retry_long` makes each segment upload retry inside the store for 10 s (as the S3
+// client does) unless the store's deadline comes first.
 class FlakyStore : public jobtrail::storage::LocalStore {
  public:
   using LocalStore::LocalStore;
@@ -48,10 +52,19 @@ class FlakyStore : public jobtrail::storage::LocalStore {
   std::atomic<bool> land_then_fail{false};
   std::atomic<bool> down{false};           // every upload fails
   std::atomic<bool> segments_down{false};  // segment uploads fail, small objects (manifest) work
+  std::atomic<bool> segments_retry_long{false};
   std::atomic<int> failures{0}, puts{0};
+  std::atomic<std::chrono::steady_clock::time_point> deadline{std::chrono::steady_clock::time_point::max()};
 
+  void set_deadline(std::chrono::steady_clock::time_point d) override { deadline = d; }
   void put_new_file(const std::string& key, const std::filesystem::path& file, std::string_view ct) override {
     if (segments_down) fail("connection refused (injected)");
+    if (segments_retry_long) {
+      auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (std::chrono::steady_clock::now() < std::min(give_up, deadline.load()))
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      fail("503 SlowDown after retries (injected)");
+    }
     maybe_fail();
     LocalStore::put_new_file(key, file, ct);
     ++puts;

@@ -128,6 +128,26 @@ TEST_CASE("errors: backoff grows exponentially / is capped and jittered") {
   }
 }
 
+TEST_CASE("errors: a deadline stops retries before their backoff / bounds each network step") {
+  using std::chrono::milliseconds;
+  const Deadline now = std::chrono::steady_clock::now();
+  const Deadline deadline = now + milliseconds(500);
+  CHECK(retry_fits(now, milliseconds(5000), no_deadline));
+  CHECK(retry_fits(now, milliseconds(0), deadline));
+  CHECK(retry_fits(now, milliseconds(499), deadline));
+  CHECK_FALSE(retry_fits(now, milliseconds(500), deadline));  // would start at the deadline
+  CHECK_FALSE(retry_fits(now, milliseconds(4000), deadline));
+  CHECK_FALSE(retry_fits(deadline, milliseconds(0), deadline));
+  CHECK_FALSE(retry_fits(deadline + milliseconds(1), milliseconds(0), deadline));
+
+  CHECK(step_timeout(milliseconds(30'000), now, no_deadline) == milliseconds(30'000));
+  CHECK(step_timeout(milliseconds(30'000), now, deadline) == milliseconds(500));
+  CHECK(step_timeout(milliseconds(100), now, deadline) == milliseconds(100));
+  CHECK(step_timeout(milliseconds(30'000), now + milliseconds(499), deadline) == milliseconds(1));
+  CHECK(step_timeout(milliseconds(30'000), deadline, deadline) == milliseconds(0));
+  CHECK(step_timeout(milliseconds(30'000), deadline + milliseconds(7), deadline) == milliseconds(0));
+}
+
 TEST_CASE("xml: ListObjectsV2 pages / multipart ids and the complete body") {
   auto page = parse_list_objects_v2(
       "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>b</Name><Prefix>p/</Prefix>"

@@ -92,6 +92,9 @@ Writer::FinishResult Writer::finish(bool complete, std::string reason, clock::ti
       m.drop_broken_segment(e);
     }
   }
+  // The store's own retries (S3: attempts and backoff inside one put) end by the deadline too,
+  // so that stop() below does not wait for an upload retrying past it.
+  m.store->set_deadline(deadline);
   // Leave time for the manifest itself: a fifth of what is left, between 0.2 s and 2 s.
   auto now = clock::now();
   auto reserve = std::clamp<clock::duration>((deadline - now) / 5, std::chrono::milliseconds(200),
@@ -156,6 +159,7 @@ Writer::FinishResult Writer::finish(bool complete, std::string reason, clock::ti
   for (auto& item : m.uploader->pending())
     if (item.kind == UploadItem::Kind::index) result.not_uploaded.push_back("index:" + item.key);
   m.uploader->stop();
+  m.store->set_deadline(clock::time_point::max());  // the caller may go on using the store
 
   std::lock_guard lock(m.mu);
   m.journal->append(json{{"t", "finished"}, {"complete", result.complete}});

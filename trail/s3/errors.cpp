@@ -50,6 +50,18 @@ std::chrono::milliseconds Backoff::delay(unsigned attempt, std::mt19937_64& rng)
   return std::chrono::milliseconds(pick(rng));
 }
 
+bool retry_fits(Deadline now, std::chrono::milliseconds delay, Deadline deadline) {
+  if (deadline == no_deadline) return true;
+  return now < deadline && delay < deadline - now;
+}
+
+std::chrono::milliseconds step_timeout(std::chrono::milliseconds step, Deadline now, Deadline deadline) {
+  if (deadline == no_deadline) return step;
+  if (now >= deadline) return std::chrono::milliseconds(0);
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+  return std::min(step, left);
+}
+
 std::string describe(unsigned status, const ErrorReply& e) {
   std::string out = std::to_string(status);
   out += ' ';

@@ -31,6 +31,19 @@ struct Backoff {
   std::chrono::milliseconds delay(unsigned attempt, std::mt19937_64& rng) const;
 };
 
+// A call's deadline (time_point::max(): none). Retries, their backoff sleeps and each network
+// step of an attempt stay inside it, so a caller with a deadline (the archive's flush at pod
+// end) is not held past it by retries it cannot see.
+using Deadline = std::chrono::steady_clock::time_point;
+constexpr Deadline no_deadline = Deadline::max();
+
+// Whether another attempt, after sleeping `delay`, still starts before the deadline.
+bool retry_fits(Deadline now, std::chrono::milliseconds delay, Deadline deadline);
+
+// How long one network step may wait: its own timeout, or what is left before the deadline
+// (0 when it has passed: the step then times out at once).
+std::chrono::milliseconds step_timeout(std::chrono::milliseconds step, Deadline now, Deadline deadline);
+
 // "403 SignatureDoesNotMatch: The request signature we calculated does not match ... (request id X)"
 std::string describe(unsigned status, const ErrorReply& e);
 

@@ -54,6 +54,11 @@ struct HttpConnection::Impl {
   bool open = false;
   bool keep_alive = false;
 
+  void expire(std::chrono::milliseconds step) {
+    const Deadline deadline = timeouts.deadline ? timeouts.deadline->load() : no_deadline;
+    lowest().expires_after(step_timeout(step, std::chrono::steady_clock::now(), deadline));
+  }
+
   beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
 
   // Runs one async operation to completion on our own io_context; the stream's timer bounds it.
@@ -98,7 +103,7 @@ struct HttpConnection::Impl {
     } else {
       plain.emplace(ioc);
     }
-    lowest().expires_after(timeouts.connect);
+    expire(timeouts.connect);
     ec = run([&](auto h) { lowest().async_connect(endpoints, [h](error_code e, const tcp::endpoint&) mutable { h(e); }); });
     if (ec) fail("connect", ec);
     if (secure) {
@@ -110,7 +115,7 @@ struct HttpConnection::Impl {
       int ok = not_ip ? SSL_set1_host(secure->native_handle(), endpoint.host.c_str())
                       : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(secure->native_handle()), endpoint.host.c_str());
       if (!ok) fail("TLS host check setup for", error_code(asio::error::invalid_argument));
-      lowest().expires_after(timeouts.connect);
+      expire(timeouts.connect);
       ec = run([&](auto h) { secure->async_handshake(asio::ssl::stream_base::client, h); });
       if (ec) {
         long verify = SSL_get_verify_result(secure->native_handle());
@@ -147,7 +152,7 @@ struct HttpConnection::Impl {
       file.seekg(static_cast<std::streamoff>(r.body.offset));
     }
     http::request_serializer<http::buffer_body> sr{req};
-    lowest().expires_after(timeouts.io);
+    expire(timeouts.io);
     error_code ec = run([&](auto h) { http::async_write_header(stream, sr, h); });
     if (ec) fail("send to", ec);
     std::vector<char> chunk;
@@ -169,7 +174,7 @@ struct HttpConnection::Impl {
         left -= chunk.size();
       }
       req.body().more = left > 0;
-      lowest().expires_after(timeouts.io);
+      expire(timeouts.io);
       ec = run([&](auto h) { http::async_write(stream, sr, h); });
       if (ec == http::error::need_buffer) ec = {};
       if (ec) fail("send to", ec);
@@ -178,7 +183,7 @@ struct HttpConnection::Impl {
     http::response_parser<http::empty_body> head;
     head.body_limit(memory_limit);
     if (r.method == "HEAD") head.skip(true);
-    lowest().expires_after(timeouts.io);
+    expire(timeouts.io);
     ec = run([&](auto h) { http::async_read_header(stream, buffer, head, h); });
     if (ec) fail("read reply from", ec);
     HttpResponse out;
@@ -195,7 +200,7 @@ struct HttpConnection::Impl {
       body.get().body().open(to_file->c_str(), beast::file_mode::write, ec);
       if (ec) throw std::runtime_error("cannot write " + to_file->string() + ": " + ec.message());
       while (!body.is_done()) {
-        lowest().expires_after(timeouts.io);
+        expire(timeouts.io);
         ec = run([&](auto h) { http::async_read_some(stream, buffer, body, h); });
         if (ec) fail("read reply from", ec);
       }
@@ -204,7 +209,7 @@ struct HttpConnection::Impl {
       http::response_parser<http::string_body> body{std::move(head)};
       body.body_limit(memory_limit);
       while (!body.is_done()) {
-        lowest().expires_after(timeouts.io);
+        expire(timeouts.io);
         ec = run([&](auto h) { http::async_read_some(stream, buffer, body, h); });
         if (ec == http::error::body_limit) {  // not a network fault: retrying would not help
           close();

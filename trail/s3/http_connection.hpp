@@ -3,6 +3,7 @@
 // alive between requests. Every step (resolve, connect, handshake, write, read) has a timeout:
 // the async Beast operations run on the connection's own io_context, which the caller drives.
 // Bodies stream from a file range or memory; replies go to memory (bounded) or to a file.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <string_view>
 
 #include "trail/s3/endpoint.hpp"
+#include "trail/s3/errors.hpp"
 #include "trail/s3/sigv4.hpp"
 
 namespace boost::asio::ssl {
@@ -31,6 +33,9 @@ std::shared_ptr<boost::asio::ssl::context> make_tls_context(const TlsOptions&);
 struct Timeouts {
   std::chrono::milliseconds connect{10'000};
   std::chrono::milliseconds io{30'000};  // per read/write step, not for the whole transfer
+  // When set, every step also ends by this deadline. Read at each step, so a deadline set while
+  // a request is under way bounds the steps after it (S3Client::set_deadline).
+  std::shared_ptr<const std::atomic<Deadline>> deadline;
 };
 
 struct RequestBody {

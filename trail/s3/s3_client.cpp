@@ -27,7 +27,11 @@ S3Client::S3Client(ClientOptions options, std::shared_ptr<CredentialsProvider> c
   if (options_.part_size < (5ull << 20)) options_.part_size = 5ull << 20;
   if (options_.multipart_threshold < options_.part_size) options_.multipart_threshold = options_.part_size;
   if (options_.max_attempts == 0) options_.max_attempts = 1;
+  deadline_ = std::make_shared<std::atomic<Deadline>>(no_deadline);
+  options_.timeouts.deadline = deadline_;
 }
+
+void S3Client::set_deadline(Deadline deadline) { deadline_->store(deadline); }
 
 S3Client::~S3Client() = default;
 
@@ -70,7 +74,15 @@ S3Client::Result S3Client::execute(const Call& call) {
 
   Result result;
   bool stale_retry_left = true;
+  std::string last_error;  // of the attempt before, for the message when the deadline stops retries
   for (unsigned attempt = 0;; ++attempt) {
+    if (!retry_fits(std::chrono::steady_clock::now(), std::chrono::milliseconds(0), deadline_->load())) {
+      counters_.failures++;
+      throw StoreError("DeadlineExceeded",
+                       describe_call(call) + ": deadline reached before attempt " + std::to_string(attempt + 1) +
+                           (last_error.empty() ? "" : " (last: " + last_error + ")"),
+                       true);
+    }
     result.attempts = attempt + 1;
     counters_.requests++;
     unsigned status = 0;
@@ -135,11 +147,17 @@ S3Client::Result S3Client::execute(const Call& call) {
       std::string suffix = again ? " (gave up after " + std::to_string(attempt + 1) + " attempts)" : "";
       throw StoreError(local, describe_call(call) + ": " + what + suffix, again);
     }
-    counters_.retries++;
     auto delay = [&] {
       std::lock_guard lock(mu_);
       return options_.backoff.delay(attempt, rng_);
     }();
+    if (!retry_fits(std::chrono::steady_clock::now(), delay, deadline_->load())) {
+      counters_.failures++;
+      throw StoreError("DeadlineExceeded",
+                       describe_call(call) + ": " + what + " (no retry: the deadline comes before it)", true);
+    }
+    last_error = what;
+    counters_.retries++;
     spdlog::warn("{}: {}; retry {}/{} in {} ms", describe_call(call), what, attempt + 1,
                  options_.max_attempts - 1, delay.count());
     std::this_thread::sleep_for(delay);

@@ -55,6 +55,11 @@ class S3Client {
   void create_bucket(const std::string& bucket);  // tests and first-time setup
   void delete_object(const std::string& bucket, const std::string& key);
 
+  // Until it is lifted (no_deadline), no attempt or backoff sleep starts past `deadline` and each
+  // network step ends by it: a call then fails with a retryable StoreError("DeadlineExceeded").
+  // For every call of this client from any thread, the one under way included.
+  void set_deadline(Deadline deadline);
+
   const ClientCounters& counters() const { return counters_; }
   const ClientOptions& options() const { return options_; }
 
@@ -91,6 +96,7 @@ class S3Client {
   std::vector<std::unique_ptr<HttpConnection>> idle_;
   std::mt19937_64 rng_;
   ClientCounters counters_;
+  std::shared_ptr<std::atomic<Deadline>> deadline_;  // shared with every connection's Timeouts
 };
 
 std::string amz_date_now();  // "20261129T001500Z"

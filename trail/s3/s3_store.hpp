@@ -18,6 +18,7 @@ class S3Store : public storage::Store {
   std::string get(const std::string& key) override;
   void get_to_file(const std::string& key, const std::filesystem::path& file) override;
   std::vector<storage::ObjectInfo> list(const std::string& prefix) override;  // keys relative to our prefix
+  void set_deadline(std::chrono::steady_clock::time_point deadline) override { client_->set_deadline(deadline); }
 
   S3Client& client() { return *client_; }
 

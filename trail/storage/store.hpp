@@ -5,6 +5,7 @@
 //
 // Thread safety: the archive Writer calls a Store from its uploader thread and, during
 // finish(), from the finishing thread at the same time. Implementations must allow that.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <istream>
@@ -58,6 +59,12 @@ class Store {
   // to a temporary file (deleted when the stream is destroyed) and reads it from there;
   // LocalStore reads the file in place.
   virtual std::unique_ptr<std::istream> open_read(const std::string& key);
+
+  // Until lifted (time_point::max()), calls from every thread, the ones under way included, end by
+  // `deadline` instead of retrying past it: they fail with a retryable StoreError. The archive's
+  // flush at pod end sets it, so that a slow or failing store cannot hold the sidecar past the
+  // pod's grace period. The default does nothing (a local store has no network retries).
+  virtual void set_deadline(std::chrono::steady_clock::time_point deadline) { (void)deadline; }
 };
 
 struct StoreOptions {  // filled from --storage/--s3-* flags by sidecar and CLI alike
