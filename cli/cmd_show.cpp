@@ -57,6 +57,8 @@ int run_show(const ArchiveArgs& a, const ShowOptions& o) {
   f.pids.insert(o.pids.begin(), o.pids.end());
   f.exec_roots.insert(o.exec_ids.begin(), o.exec_ids.end());
   f.grep = o.grep;
+  // The compact lines tell the job's story; scripts (--json) and a reader naming types get all.
+  f.scope = o.stream.value_or(o.json || !o.types.empty() ? events::StreamScope::all : events::StreamScope::story);
   if (!o.since.empty()) f.since_ns = parse_when(o.since, "--since");
   if (!o.until.empty()) f.until_ns = parse_when(o.until, "--until");
   auto loc = locate(a);

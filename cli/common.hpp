@@ -2,9 +2,11 @@
 // Arguments shared by the commands that read one archive, and small helpers.
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 
 #include "cli/locate.hpp"
+#include "trail/events/stream_scope.hpp"
 
 namespace jobtrail::cli {
 
@@ -28,6 +30,7 @@ struct ShowOptions {
   std::vector<std::string> types, binaries, exec_ids;
   std::vector<std::int64_t> pids;
   std::string since, until, grep;
+  std::optional<events::StreamScope> stream;  // unset: story for compact lines, all for --json or --type
 };
 int run_show(const ArchiveArgs& a, const ShowOptions& o);
 int run_summary(const ArchiveArgs& a, bool json);

@@ -73,6 +73,11 @@ int main(int argc, char** argv) {
   show->add_option("--since", show_o.since, "Events at or after this UTC time (RFC 3339 or date)");
   show->add_option("--until", show_o.until, "Events before this UTC time (RFC 3339 or date)");
   show->add_option("--grep", show_o.grep, "Events whose JSON line contains this text");
+  show->add_option("--stream", show_o.stream,
+                   "story (default for the compact lines: processes, network, DNS, privilege, findings) or "
+                   "files/all (plus file events; the default for --json and --type)")
+      ->transform(CLI::CheckedTransformer(jobtrail::events::stream_scope_names()))
+      ->option_text("story|files|all");
   show->callback([&] { status = run_show(show_a, show_o); });
 
   ArchiveArgs sum_a;

@@ -15,6 +15,7 @@ bool ShowFilter::match(const nlohmann::json& ev, std::string_view line) {
     in_subtree = included_.count(id) > 0 || exec_roots.count(id) > 0;
   }
   if (!in_subtree) return false;
+  if (!events::in_stream_scope(ev, scope)) return false;
   if (!types.empty()) {
     auto t = summary::event_type(ev);
     bool ok = false;

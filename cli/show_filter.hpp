@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "trail/events/stream_scope.hpp"
+
 namespace jobtrail::cli {
 
 class ShowFilter {
@@ -21,6 +23,7 @@ class ShowFilter {
   std::set<std::string> exec_roots;   // these exec ids and every descendant
   std::optional<std::int64_t> since_ns, until_ns;
   std::string grep;                   // substring of the raw line
+  events::StreamScope scope = events::StreamScope::all;
 
   // `line` is the event's JSON text as stored (for --grep).
   bool match(const nlohmann::json& event, std::string_view line);

@@ -50,6 +50,12 @@ void add_common_flags(CLI::App& app, Options& o) {
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, OutputMode>{{"compact", OutputMode::compact}, {"json", OutputMode::json}}))
       ->default_str("compact");
+  app.add_option("--stream", o.stream,
+                 "live stream: story (processes, network, DNS, privilege, findings) or files/all (plus file "
+                 "events); the archive always has every event")
+      ->transform(CLI::CheckedTransformer(jobtrail::events::stream_scope_names()))
+      ->option_text("story|files|all")
+      ->default_str("story");
   app.add_option("--http-listen", o.http_listen, "ADDR:PORT of /readyz /healthz /metrics")->capture_default_str();
   app.add_option("--ring-buffer-kib", o.ring_buffer_kib,
                  "KiB of every family's BPF ring buffer (power of two, >= page size; default per family: 1-16 MiB)");

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sidecar/tracer.hpp"
+#include "trail/events/stream_scope.hpp"
 #include "trail/storage/store.hpp"
 
 namespace jobtrail::sidecar {
@@ -21,6 +22,7 @@ struct Options {
   double flush_deadline_s = 25;
   FilesMode files = FilesMode::folded;
   OutputMode output = OutputMode::compact;
+  events::StreamScope stream = events::StreamScope::story;  // live stream: file events only when asked
   std::string http_listen = "0.0.0.0:9477";  // "" = no endpoint
   bool http_listen_given = false;             // record: only when asked
   bool exit_when_idle = false;

@@ -247,6 +247,7 @@ void Pipeline::write(nlohmann::json& event) {
   }
   ++events_;
   ++g_metrics.events;
+  if (!events::in_stream_scope(event, scope_)) return;
   std::string line;
   try {
     if (output_ == OutputMode::json) {

@@ -13,6 +13,7 @@
 #include "sidecar/tracer.hpp"
 #include "trail/archive/writer.hpp"
 #include "trail/events/compact.hpp"
+#include "trail/events/stream_scope.hpp"
 
 struct ring_buffer;
 
@@ -31,6 +32,8 @@ class Pipeline {
   // A `family_missing` event: a tracer family this kernel could not load, and why.
   void emit_family_missing(const std::string& family, const std::string& reason);
   // Observers see every event after it is written (the findings engine).
+  // Which events the live stream shows (the archive always has every event).
+  void set_stream_scope(events::StreamScope scope) { scope_ = scope; }
   void add_observer(std::unique_ptr<EventObserver> o) { observers_.push_back(std::move(o)); }
   // End of the trail: lets observers emit what is only known at the end.
   void finish_observers();
@@ -55,6 +58,7 @@ class Pipeline {
   std::vector<std::unique_ptr<Tracer>>& tracers_;
   archive::Writer& writer_;
   OutputMode output_;
+  events::StreamScope scope_ = events::StreamScope::story;
   events::PodRef pod_;
   ring_buffer* rb_ = nullptr;
   std::vector<std::pair<Pipeline*, Tracer*>> ctx_;

@@ -171,6 +171,7 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   wo.segment_max_age = std::chrono::milliseconds(static_cast<long>(opts.segment_max_age_s * 1000));
   s.writer = std::make_unique<archive::Writer>(wo, s.spec.store, s.spec.archive_prefix, s.spec.meta);
   s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.writer, opts.output, s.spec.pod, shares->exec_table);
+  s.pipeline->set_stream_scope(opts.stream);
   s.pipeline->add_observer(make_findings_observer(
       {.disabled = {opts.disabled_findings.begin(), opts.disabled_findings.end()}, .allowed_domains = opts.allowed_domains}));
   for (auto& t : s.tracers) t->attach();

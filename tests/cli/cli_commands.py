@@ -141,7 +141,17 @@ try:
 
     # --- show ----------------------------------------------------------------------------------
     r = expect(0, "show", ok)
-    check(len(r.stdout.splitlines()) == len(clean), "show prints one line per event (%d)" % len(r.stdout.splitlines()))
+    story = [e for e in clean if not e["type"].startswith("file_")]
+    check(len(story) < len(clean), "the known trail holds file events")
+    check(len(r.stdout.splitlines()) == len(story) and "📂" not in r.stdout,
+          "show prints one line per event of the story, no file events (%d)" % len(r.stdout.splitlines()))
+    for scope in ("files", "all"):
+        r = expect(0, "show", ok, "--stream", scope)
+        check(len(r.stdout.splitlines()) == len(clean), "show --stream %s prints every event" % scope)
+    expect(2, "show", ok, "--stream", "everything")
+    r = expect(0, "show", ok, "--type", "file")
+    check(len(r.stdout.splitlines()) == len([e for e in clean if e["type"].startswith("file_")]),
+          "show --type file names the file events itself")
     r = expect(0, "show", ok, "--json")
     js = [json.loads(l) for l in r.stdout.splitlines()]
     check([e["seq"] for e in js] == list(range(len(clean))) and [e["type"] for e in js] == [e["type"] for e in clean],

@@ -61,6 +61,24 @@ TEST_CASE("show filter types match whole families and exact names only") {
   CHECK(f.match(exec_ev(1, 0, 1, "/bin/sh"), ""));
 }
 
+TEST_CASE("show filter: the story scope leaves out file events only") {
+  cli::ShowFilter f;
+  f.scope = events::StreamScope::story;
+  json open = net_ev(1, "file_open", "", 0);
+  CHECK_FALSE(f.match(open, ""));
+  CHECK_FALSE(f.match(net_ev(1, "file_change", "", 0), ""));
+  CHECK(f.match(net_ev(1, "net_connect", "1.1.1.1", 1), ""));
+  CHECK(f.match(exec_ev(1, 0, 1, "/bin/sh"), ""));
+  CHECK(f.match(json{{"type", "finding"}}, ""));
+  CHECK(f.match(json{{"type", "priv_mount"}}, ""));
+  CHECK(f.match(json{{"type", 7}}, ""));          // a type we cannot read is shown, not hidden
+  CHECK(f.match(json{{"type", "filesystem"}}, ""));  // only the file_ family
+  f.scope = events::StreamScope::all;
+  CHECK(f.match(open, ""));
+  CHECK(events::stream_scope_names().at("files") == events::StreamScope::all);
+  CHECK(events::stream_scope_names().at("story") == events::StreamScope::story);
+}
+
 TEST_CASE("show filter binary pid time and grep") {
   cli::ShowFilter f;
   f.binaries = {"curl"};
