@@ -29,8 +29,8 @@ TEST_CASE("hostile text: exact bytes in the archive, escaped in the live stream"
   const std::string not_utf8 = "\xff\xfe", title = "\x1b]0;title\a";
   const std::string esc_file = (tmp / ("\x1b[8mhidden\x1b[0m-" + tag)).string();
   const std::string bad_file = (tmp / ("bad-\xc0\xaf-" + tag)).string();
-  // compact: the live stream as an operator reads it with kubectl logs
-  Sidecar sidecar(cg.path(), storage, {"--output", "compact"});
+  // compact: the live stream as an operator reads it with kubectl logs (file lines included)
+  Sidecar sidecar(cg.path(), storage, {"--output", "compact", "--stream", "files"});
   CHECK(wait_status(spawn_in(cg.path(), "/bin/echo", {"/bin/echo", not_utf8})) == 0);
   CHECK(wait_status(spawn_in(cg.path(), "/bin/echo", {"/bin/echo", title})) == 0);
   CHECK(wait_status(spawn_in(cg.path(), "/usr/bin/touch", {"touch", esc_file, bad_file})) == 0);
