@@ -43,6 +43,10 @@ std::string render_metrics(const SidecarMetrics& m) {
           m.file_folds_bytes, "gauge");
   counter(out, "jobtrail_sidecar_file_folds_released_early_total",
           "folded file opens written before their exec ended (budget)", m.file_folds_released_early);
+  counter(out, "jobtrail_sidecar_live_released_early_total",
+          "live lines written before their reorder hold time because the buffer was full", m.live_released_early);
+  counter(out, "jobtrail_sidecar_live_out_of_order_total",
+          "live lines written after a line of a later event (buffer full or read too late)", m.live_out_of_order);
   return out;
 }
 

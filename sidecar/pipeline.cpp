@@ -77,6 +77,9 @@ int Pipeline::poll(int timeout_ms) {
 }
 
 void Pipeline::flush_stdout() {
+  reorder_.release(events::realtime_now_ns(), out_);
+  g_metrics.live_released_early = reorder_.released_early();
+  g_metrics.live_out_of_order = reorder_.out_of_order();
   if (out_.empty()) return;
   std::fflush(stdout);  // anything written through stdio goes first
   // Whole lines, at most PIPE_BUF bytes a write: the job's own output never splices into a line.
@@ -93,6 +96,7 @@ void Pipeline::drain() {
     for (auto& e : t->flush()) handle_event(e);
   join_.release_all([this](nlohmann::json& e) { emit_total(e); });
   poll_losses();
+  reorder_.flush(out_);
   flush_stdout();
 }
 
@@ -230,6 +234,7 @@ void Pipeline::finish_observers() {
   std::vector<nlohmann::json> derived;
   for (auto& o : observers_) o->on_finish(derived);
   for (auto& d : derived) write(d);
+  reorder_.flush(out_);
   flush_stdout();
 }
 
@@ -262,8 +267,8 @@ void Pipeline::write(nlohmann::json& event) {
     line = "(an event not shown: " + text::terminal_safe(x.what()) + ")";
     fit_live_line(line, PIPE_BUF);
   }
-  out_ += line;
-  out_ += '\n';
+  line += '\n';
+  reorder_.add(live_event_time_ns(event), events::realtime_now_ns(), std::move(line), out_);
   if (out_.size() > (1 << 16)) flush_stdout();
 }
 
