@@ -1,11 +1,13 @@
 // `jobtrail show`: events in the sidecar's compact form (or as stored JSON), filtered; --tree.
 #include <iostream>
+#include <unordered_map>
 
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
 #include "cli/show_filter.hpp"
 #include "trail/events/compact.hpp"
 #include "trail/summary/fields.hpp"
+#include "trail/summary/job_steps.hpp"
 #include "trail/summary/process_tree.hpp"
 #include "trail/text/terminal_text.hpp"
 
@@ -33,7 +35,8 @@ int reader_status(const archive::Reader& reader) {
 
 namespace {
 
-void print_tree(const summary::ProcessTree& tree, const std::vector<std::size_t>& roots) {
+void print_tree(const summary::ProcessTree& tree, const std::vector<std::size_t>& roots,
+                const std::unordered_map<std::string, int>& steps) {
   // Iterative depth-first walk: trails can be deep (shell loops), the stack must not be.
   std::vector<std::pair<std::size_t, int>> stack;
   for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.emplace_back(*it, 0);
@@ -41,7 +44,14 @@ void print_tree(const summary::ProcessTree& tree, const std::vector<std::size_t>
   while (!stack.empty()) {
     auto [i, depth] = stack.back();
     stack.pop_back();
-    std::cout << std::string(static_cast<std::size_t>(depth) * 2, ' ') << summary::node_label(nodes[i]) << "\n";
+    // The step is named where it starts: the processes below are in it too.
+    auto step_of = [&](std::size_t n) {
+      auto it = n == summary::ProcessNode::npos ? steps.end() : steps.find(nodes[n].exec_id);
+      return it == steps.end() ? 0 : it->second;
+    };
+    const int step = step_of(i);
+    std::cout << std::string(static_cast<std::size_t>(depth) * 2, ' ')
+              << summary::step_prefix(step != step_of(nodes[i].parent) ? step : 0) << summary::node_label(nodes[i]) << "\n";
     auto& kids = nodes[i].children;
     for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.emplace_back(*it, depth + 1);
   }
@@ -66,15 +76,22 @@ int run_show(const ArchiveArgs& a, const ShowOptions& o) {
   try {
     if (o.tree) {
       summary::ProcessTree tree;
+      summary::JobSteps job_steps;
+      std::unordered_map<std::string, int> step_of_exec;  // only the execs the tree keeps
       reader.for_each_event([&](const json& ev) {
-        if (f.exec_roots.empty() || f.match(ev, {})) tree.add(ev);
+        const int step = job_steps.step_of(ev);
+        if (!f.exec_roots.empty() && !f.match(ev, {})) return true;
+        tree.add(ev);
+        if (step && summary::event_type(ev) == "process_exec" && tree.find(summary::exec_id_of(ev)))
+          step_of_exec.emplace(summary::exec_id_of(ev), step);
         return true;
       });
       tree.finish();
-      print_tree(tree, tree.roots());
+      print_tree(tree, tree.roots(), step_of_exec);
       return reader_status(reader);
     }
     auto pod = pod_ref(reader);
+    summary::JobSteps job_steps;  // sees every event, whatever the filter shows
     std::ios::sync_with_stdio(false);
     std::uint64_t bad_lines = 0;
     reader.for_each_line([&](std::string_view line) {
@@ -84,9 +101,10 @@ int run_show(const ArchiveArgs& a, const ShowOptions& o) {
         return true;
       }
       const json& ev = *parsed;
+      const int step = job_steps.step_of(ev);
       if (!f.match(ev, line)) return true;
       if (o.json) std::cout << line << '\n';
-      else std::cout << events::format_compact(ev, pod) << '\n';
+      else std::cout << summary::step_prefix(step) << events::format_compact(ev, pod) << '\n';
       return static_cast<bool>(std::cout);  // stop on a closed pipe (| head)
     });
     std::cout.flush();

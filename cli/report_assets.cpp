@@ -30,6 +30,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .toggle{display:inline-block;width:16px;cursor:pointer;border:0;background:none;padding:0;font:inherit}
 .row.hit{background:#fff8c5}
 .bin{font-weight:bold}
+.step{display:inline-block;margin-right:6px;padding:0 4px;border-radius:3px;background:#ddf4ff;color:#0550ae;font-size:11px}
 .exit-bad{color:#cf222e}
 .muted{color:#57606a}
 .tl{position:relative;border-left:1px solid #d0d7de;border-right:1px solid #d0d7de;background:#fff}
@@ -138,6 +139,7 @@ const char* const report_js = R"JS(
   const items = new Array(procs.length);
   function label(p) {
     const row = el('span', 'row');
+    if (p.step) row.appendChild(el('span', 'step', 'step ' + p.step));
     row.appendChild(el('span', 'bin', p.binary || '?'));
     const args = (p.args || []).slice(1).join(' ');
     if (args) row.appendChild(el('span', null, ' ' + args + (p.args_truncated ? ' \u2026(truncated)' : '')));
@@ -212,7 +214,7 @@ const char* const report_js = R"JS(
   conns.forEach((c) => {
     const m = el('div', 'tl-net');
     m.style.left = pct(ns(c.time)) + '%';
-    m.setAttribute('title', visible(c.type + ' ' + c.address + ':' + c.port + (c.name ? ' (' + c.name + ')' : '') + ' by ' + c.binary + ' at ' + c.time));
+    m.setAttribute('title', visible(c.type + ' ' + c.address + ':' + c.port + (c.name ? ' (' + c.name + ')' : '') + ' by ' + c.binary + (c.step ? ' in step ' + c.step : '') + ' at ' + c.time));
     netArea.appendChild(m);
   });
   netRow.appendChild(netArea);
@@ -221,7 +223,7 @@ const char* const report_js = R"JS(
   const shown = order.slice(0, 400);
   shown.forEach((i) => {
     const p = procs[i], row = el('div', 'tl-row');
-    row.appendChild(el('div', 'tl-label', (p.binary || '?').split('/').pop() + ' ' + p.pid));
+    row.appendChild(el('div', 'tl-label', (p.step ? 's' + p.step + ' ' : '') + (p.binary || '?').split('/').pop() + ' ' + p.pid));
     const area = el('div', 'tl-area'), bar = el('div', 'tl-bar' + (p.signal || p.exit_code ? ' bad' : ''));
     const a = pct(ns(p.start)), b = p.end ? pct(ns(p.end)) : 100;
     bar.style.left = a + '%';

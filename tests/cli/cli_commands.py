@@ -145,6 +145,10 @@ try:
     check(len(story) < len(clean), "the known trail holds file events")
     check(len(r.stdout.splitlines()) == len(story) and "📂" not in r.stdout,
           "show prints one line per event of the story, no file events (%d)" % len(r.stdout.splitlines()))
+    lines = r.stdout.splitlines()
+    check(lines[0].startswith("🚀") and "Runner.Worker" in lines[0], "the runner itself is in no step: " + lines[0])
+    check(all(l.startswith("[step 1] ") for l in lines[1:] if "Runner.Worker" not in l),
+          "every line below Runner.Worker's child is labelled with its step: " + "\n".join(lines[:4]))
     for scope in ("files", "all"):
         r = expect(0, "show", ok, "--stream", scope)
         check(len(r.stdout.splitlines()) == len(clean), "show --stream %s prints every event" % scope)
@@ -185,14 +189,17 @@ try:
     tree = r.stdout.splitlines()
     check(len(tree) == 7, "the tree has one line per exec (%d)" % len(tree))
     check(tree[0].startswith("/home/runner/bin/Runner.Worker spawnclient") and "(no exit seen)" in tree[0], "root line: " + tree[0])
-    check(tree[1].startswith("  /usr/bin/bash -e"), "children indented two spaces: " + tree[1])
+    check(tree[1].startswith("  [step 1] /usr/bin/bash -e"), "children indented two spaces, a step named where it starts: " + tree[1])
+    check(sum("[step " in l for l in tree) == 1, "the step's descendants carry no label of their own")
     check(any(l.startswith("    /usr/bin/curl -k") and l.endswith("exit 0") for l in tree), "curl at depth 2 with exit 0")
     check(any(l.startswith("    /usr/bin/make -j2") and l.endswith("exit 2") for l in tree),
           "make keeps its own exit code (a fork's exit does not end it)")
     check(any(l.startswith("      /usr/bin/cc -c main.c") and l.endswith("exit 1") for l in tree), "cc at depth 3, exit 1")
     check(any("/usr/bin/sleep 1000" in l and l.endswith("killed SIGKILL") for l in tree), "sleep killed by SIGKILL")
     r = expect(0, "show", ok, "--tree", "--exec-id", "5")
-    check(r.stdout.splitlines() == [l[4:] for l in tree if "make" in l or "/usr/bin/cc" in l], "--tree --exec-id: the subtree")
+    sub = [l[4:] for l in tree if "make" in l or "/usr/bin/cc" in l]
+    check(r.stdout.splitlines() == ["[step 1] " + sub[0]] + sub[1:],
+          "--tree --exec-id: the subtree, its root labelled with its step: " + r.stdout[:200])
 
     # --- summary: numbers recomputed from the events ------------------------------------------
     r = expect(0, "summary", arch, "--json")  # show/summary/report fail only on unreadable segments

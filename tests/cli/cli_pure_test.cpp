@@ -13,6 +13,7 @@
 #include "cli/show_filter.hpp"
 #include "trail/storage/local_store.hpp"
 #include "trail/summary/fields.hpp"
+#include "trail/summary/job_steps.hpp"
 #include "trail/summary/process_tree.hpp"
 #include "trail/summary/report_model.hpp"
 #include "trail/summary/summary.hpp"
@@ -179,6 +180,57 @@ TEST_CASE("report model elides beyond its limits and says how many") {
   CHECK(j["elided"]["processes"] == 2);
   CHECK(j["connections"].size() == 1);
   CHECK(j["elided"]["connections"] == 1);
+}
+
+TEST_CASE("job steps: each direct child of Runner.Worker is a step, numbered in exec order, inherited below") {
+  summary::JobSteps s;
+  CHECK(s.step_of(exec_ev(1, 0, 10, "/home/runner/bin/Runner.Listener")) == 0);
+  CHECK(s.step_of(exec_ev(2, 1, 11, "/home/runner/bin/Runner.Worker")) == 0);
+  CHECK(s.step_of(exec_ev(3, 2, 12, "/home/runner/externals/node20/bin/node")) == 1);  // actions/checkout
+  CHECK(s.step_of(exec_ev(4, 3, 13, "/usr/bin/git")) == 1);
+  CHECK(s.step_of(exit_ev(3, 12, 0)) == 1);
+  CHECK(s.step_of(exec_ev(5, 2, 14, "/usr/bin/bash")) == 2);  // a run: step
+  CHECK(s.step_of(exec_ev(6, 5, 15, "/usr/bin/npm")) == 2);
+  CHECK(s.step_of(exec_ev(7, 6, 16, "/usr/bin/node")) == 2);
+  CHECK(s.step_of(net_ev(7, "net_connect", "104.16.0.1", 443)) == 2);  // npm's node connects in step 2
+  CHECK(s.step_of(exec_ev(8, 2, 17, "/usr/bin/bash")) == 3);
+  CHECK(s.step_of(exec_ev(9, 0, 18, "/usr/bin/sleep")) == 0);   // outside the runner
+  CHECK(s.step_of(net_ev(99, "net_connect", "1.1.1.1", 1)) == 0);  // exec never seen
+  // A process a step names Runner.Worker starts no steps: it and its children stay in step 3.
+  CHECK(s.step_of(exec_ev(10, 8, 19, "/tmp/Runner.Worker")) == 3);
+  CHECK(s.step_of(exec_ev(11, 10, 20, "/bin/sh")) == 3);
+  CHECK(s.steps() == 3);
+  CHECK(summary::step_prefix(3) == "[step 3] ");
+  CHECK(summary::step_prefix(0).empty());
+  CHECK(summary::is_runner_worker("Runner.Worker"));
+  CHECK_FALSE(summary::is_runner_worker("/bin/Runner.Workers"));
+  CHECK_FALSE(summary::is_runner_worker("/bin/xRunner.Worker"));
+}
+
+TEST_CASE("job steps are bounded: execs past the limit have no step and are counted") {
+  summary::JobSteps s(3);
+  s.step_of(exec_ev(1, 0, 1, "/bin/Runner.Worker"));
+  CHECK(s.step_of(exec_ev(2, 1, 2, "/bin/bash")) == 1);
+  CHECK(s.step_of(exec_ev(3, 2, 3, "/bin/ls")) == 1);
+  CHECK(s.step_of(exec_ev(4, 2, 4, "/bin/cat")) == 0);
+  CHECK(s.forgotten() == 1);
+}
+
+TEST_CASE("report model labels processes and connections with their step") {
+  summary::ReportModel m;
+  m.add(exec_ev(1, 0, 1, "/home/runner/bin/Runner.Worker"));
+  m.add(exec_ev(2, 1, 2, "/bin/bash"));
+  m.add(exec_ev(3, 1, 3, "/bin/bash"));
+  m.add(exec_ev(4, 3, 4, "/usr/bin/curl"));
+  m.add(net_ev(4, "net_connect", "1.2.3.4", 443));
+  auto j = m.finish();
+  REQUIRE(j["processes"].size() == 4);
+  CHECK(j["processes"][0]["step"] == 0);
+  CHECK(j["processes"][1]["step"] == 1);
+  CHECK(j["processes"][2]["step"] == 2);
+  CHECK(j["processes"][3]["step"] == 2);
+  CHECK(j["connections"][0]["step"] == 2);
+  CHECK(j["steps"] == 2);
 }
 
 TEST_CASE("report data cannot close its script element") {

@@ -10,8 +10,10 @@ ReportModel::ReportModel(ReportLimits l) : limits_(l), tree_(l.max_processes) {}
 
 void ReportModel::add(const json& ev) {
   const std::string type = event_type(ev);
+  const int step = steps_.step_of(ev);
   if (type == "process_exec" || type == "process_exit") {
     tree_.add(ev);
+    if (step && type == "process_exec" && tree_.find(exec_id_of(ev))) step_of_exec_.emplace(exec_id_of(ev), step);
     return;
   }
   if (type != "net_connect" && type != "net_accept" && type != "net_close" && type != "net_udp") return;
@@ -26,13 +28,14 @@ void ReportModel::add(const json& ev) {
                           {"protocol", ep->protocol}, {"name", str_field(net, "dst_name")},
                           {"result", str_field(net, "result")}, {"bytes_sent", bytes_sent(ev)},
                           {"bytes_received", bytes_received(ev)}, {"pid", pid_of(ev).value_or(0)},
-                          {"exec_id", exec_id_of(ev)}, {"binary", binary_of(ev)}});
+                          {"exec_id", exec_id_of(ev)}, {"binary", binary_of(ev)}, {"step", step}});
 }
 
 json ReportModel::finish() {
   tree_.finish();
   json procs = json::array();
   for (auto& n : tree_.nodes()) {
+    const auto step = step_of_exec_.find(n.exec_id);
     json args = json::array();
     std::size_t chars = 0;
     bool cut = n.args_truncated;
@@ -48,9 +51,9 @@ json ReportModel::finish() {
                      {"exec_id", n.exec_id}, {"pid", n.pid}, {"binary", n.binary}, {"args", args},
                      {"args_truncated", cut}, {"cwd", n.cwd}, {"start", n.start_time}, {"end", n.end_time},
                      {"exit_code", n.exit_code ? json(*n.exit_code) : json()},
-                     {"signal", n.exit_signal}});
+                     {"signal", n.exit_signal}, {"step", step == step_of_exec_.end() ? 0 : step->second}});
   }
-  return {{"processes", procs}, {"connections", connections_},
+  return {{"processes", procs}, {"connections", connections_}, {"steps", steps_.steps()},
           {"elided", {{"processes", tree_.dropped()}, {"connections", connections_elided_}}}};
 }
 

@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unordered_map>
+
+#include "trail/summary/job_steps.hpp"
 #include "trail/summary/process_tree.hpp"
 
 namespace jobtrail::summary {
@@ -23,14 +26,17 @@ class ReportModel {
   explicit ReportModel(ReportLimits l = {});
   void add(const nlohmann::json& event);
   // {processes:[{id, parent (index or -1), exec_id, pid, binary, args[], args_truncated, cwd,
-  //   start, end, exit_code, signal}], connections:[{time, type, address, port, protocol, name,
-  //   result, bytes_sent, bytes_received, pid, exec_id, binary}], elided:{processes, connections}}
+  //   start, end, exit_code, signal, step}], connections:[{time, type, address, port, protocol, name,
+  //   result, bytes_sent, bytes_received, pid, exec_id, binary, step}], steps, elided:{processes,
+  //   connections}}; step is the job step (summary/job_steps.hpp), 0 when none is known.
   // Times are RFC 3339 text as in the trail. Call once, after the last add().
   nlohmann::json finish();
 
  private:
   ReportLimits limits_;
   ProcessTree tree_;
+  JobSteps steps_;
+  std::unordered_map<std::string, int> step_of_exec_;  // steps of the execs the tree keeps
   nlohmann::json connections_ = nlohmann::json::array();
   std::uint64_t connections_elided_ = 0;
 };
