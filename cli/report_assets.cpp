@@ -41,6 +41,20 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .tl-bar.bad{background:#ff8182}
 .tl-net{position:absolute;top:2px;width:3px;height:12px;background:#8250df}
 .controls{margin-bottom:6px}
+#glance{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:14px}
+.glance-col{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:0 10px 8px;min-width:0}
+.glance-col h2{margin:8px 0 6px}
+.glance-list{list-style:none;padding:0;margin:0;font-size:12.5px}
+.glance-list li{padding:2px 0;border-bottom:1px solid #f0f3f6;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.glance-ran li{font-family:ui-monospace,monospace;cursor:pointer;display:flex}
+.glance-ran li>span{flex:none}
+.glance-ran li>span.args{flex:0 1 auto;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:pre}
+.glance-ran li>span.gl-exit{margin-left:auto;padding-left:8px}
+.glance-ran li.failed{background:#ffebe9}
+.glance-more{font-size:12px}
+a.jump{margin-left:6px;color:#0550ae;cursor:pointer;font-size:12px}
+.evidence{outline:2px solid #cf222e;background:#ffebe9}
+.tl-net.evidence{background:#cf222e}
 #tree-search{width:320px}
 )CSS";
 
@@ -116,7 +130,8 @@ const char* const report_js = R"JS(
   sb.appendChild(el('h3', null, 'Top binaries'));
   table(sb, ['binary', 'execs'], (S.top_binaries || []).map((b) => [b.binary, b.execs]), [false, true]);
 
-  // Findings.
+  // Findings (their evidence links are added once the tree and the timeline exist).
+  const findingRows = [];
   const fb = $('findings-body');
   if (!(S.findings || []).length) fb.appendChild(el('p', 'muted', 'no findings'));
   else {
@@ -127,6 +142,7 @@ const char* const report_js = R"JS(
       const tr = el('tr');
       tr.appendChild(el('td', 'sev-' + String(f.severity).replace(/[^a-z]/g, ''), f.severity));
       [f.id, f.title, f.time, f.binary, (f.exec_ids || []).join(', '), str(f.evidence)].forEach((c) => tr.appendChild(el('td', null, c)));
+      findingRows.push([tr.lastChild, f]);
       t.appendChild(tr);
     });
     fb.appendChild(t);
@@ -211,8 +227,10 @@ const char* const report_js = R"JS(
   const netRow = el('div', 'tl-row');
   netRow.appendChild(el('div', 'tl-label', 'connections (' + conns.length + ')'));
   const netArea = el('div', 'tl-area');
+  const ticks = new Map();  // seq -> connection tick
   conns.forEach((c) => {
     const m = el('div', 'tl-net');
+    if (c.seq !== null && c.seq !== undefined) ticks.set(String(c.seq), m);
     m.style.left = pct(ns(c.time)) + '%';
     m.setAttribute('title', visible(c.type + ' ' + c.address + ':' + c.port + (c.name ? ' (' + c.name + ')' : '') + ' by ' + c.binary + (c.step ? ' in step ' + c.step : '') + ' at ' + c.time));
     netArea.appendChild(m);
@@ -221,8 +239,10 @@ const char* const report_js = R"JS(
   tl.appendChild(netRow);
   const order = procs.map((p, i) => i).sort((a, b) => ns(procs[a].start) - ns(procs[b].start));
   const shown = order.slice(0, 400);
+  const tlRows = new Map();  // exec id -> timeline row, for the evidence links
   shown.forEach((i) => {
     const p = procs[i], row = el('div', 'tl-row');
+    tlRows.set(String(p.exec_id), row);
     row.appendChild(el('div', 'tl-label', (p.step ? 's' + p.step + ' ' : '') + (p.binary || '?').split('/').pop() + ' ' + p.pid));
     const area = el('div', 'tl-area'), bar = el('div', 'tl-bar' + (p.signal || p.exit_code ? ' bad' : ''));
     const a = pct(ns(p.start)), b = p.end ? pct(ns(p.end)) : 100;
@@ -237,6 +257,127 @@ const char* const report_js = R"JS(
   tb.appendChild(el('p', 'muted', 'From ' + iso(t0) + ' to ' + iso(t1) + ' (' + ((t1 - t0) / 1e9).toFixed(3) + ' s). ' +
     (order.length > shown.length ? 'The first ' + shown.length + ' of ' + order.length + ' processes by start time.' : '')));
   tb.appendChild(tl);
+
+  // At a glance, the first screen: what ran, where it connected, what looked wrong. Each line
+  // leads to its evidence in the tree and the timeline.
+  const byExec = new Map();
+  procs.forEach((p, i) => byExec.set(String(p.exec_id), i));
+  const failed = (p) => Boolean(p.signal) || (p.exit_code !== null && p.exit_code !== undefined && p.exit_code !== 0);
+  const exitText = (p) => (p.signal ? 'SIG' + p.signal : p.exit_code === null || p.exit_code === undefined ? 'running?' : 'exit ' + p.exit_code);
+  function clearEvidence() { document.querySelectorAll('.evidence').forEach((e) => e.classList.remove('evidence')); }
+  function revealInTree(i) {
+    for (let j = procs[i].parent; j >= 0 && j < procs.length; j = procs[j].parent) setOpen(items[j], true);
+    const row = items[i].firstChild.nextSibling;
+    row.classList.add('evidence');
+    return row;
+  }
+  // execIds and seqs of one finding (or one process): marks them all, scrolls to the first.
+  function showEvidence(execIds, seqs, where) {
+    clearEvidence();
+    let first = null;
+    execIds.forEach((x) => {
+      const i = byExec.get(String(x));
+      if (i === undefined) return;
+      const row = revealInTree(i), tl = tlRows.get(String(x));
+      if (tl) tl.classList.add('evidence');
+      if (!first) first = where === 'timeline' ? tl || row : row;
+    });
+    seqs.forEach((q) => { const t = ticks.get(String(q)); if (t) { t.classList.add('evidence'); if (!first && where === 'timeline') first = t; } });
+    if (first) first.scrollIntoView({block: 'center'});
+    return first;
+  }
+  function jump(parent, text, execIds, seqs, where) {
+    const a = el('a', 'jump', text);
+    a.setAttribute('href', '#' + where);
+    a.addEventListener('click', (e) => { e.preventDefault(); showEvidence(execIds, seqs, where); });
+    parent.appendChild(a);
+    return a;
+  }
+
+  // What ran: the roots, where each step starts, every failed process and the way down to it.
+  const ranMax = 22, pick = new Uint8Array(procs.length);
+  const want = (i) => { for (let j = i; j >= 0 && j < procs.length && !pick[j]; j = procs[j].parent) pick[j] = 1; };
+  procs.forEach((p, i) => { if (failed(p)) want(i); });
+  roots.forEach((i) => { pick[i] = 1; });
+  procs.forEach((p, i) => { const par = procs[p.parent]; if (p.step && (!par || par.step !== p.step)) want(i); });
+  procs.forEach((p, i) => { if (procs.length <= ranMax) pick[i] = 1; });
+  const ranOrder = [];
+  const walk = roots.slice().reverse().map((i) => [i, 0]);
+  while (walk.length) {
+    const [i, d] = walk.pop();
+    if (pick[i]) ranOrder.push([i, d]);
+    for (let k = kids[i].length - 1; k >= 0; k--) walk.push([kids[i][k], pick[i] ? d + 1 : d]);
+  }
+  const many = (n, word) => n + ' ' + word + (n === 1 ? '' : 's');
+  const nFailed = procs.filter(failed).length;
+  const gr = $('glance-ran');
+  gr.appendChild(el('p', nFailed ? 'exit-bad' : 'muted', procs.length + ' processes, ' + nFailed + ' failed' +
+    ((M.steps || 0) ? ', ' + many(M.steps, 'step') : '')));
+  const ranList = el('ul', 'glance-list glance-ran');
+  ranOrder.slice(0, ranMax).forEach(([i, d]) => {
+    const p = procs[i], li = el('li', failed(p) ? 'failed' : null);
+    li.style.paddingLeft = Math.min(d, 12) * 12 + 'px';
+    const par = procs[p.parent];
+    if (p.step && (!par || par.step !== p.step)) li.appendChild(el('span', 'step', 'step ' + p.step));
+    li.appendChild(el('span', 'bin', (p.binary || '?').split('/').pop()));
+    const args = (p.args || []).slice(1).join(' ');
+    if (args) li.appendChild(el('span', 'args', ' ' + args));
+    li.appendChild(el('span', 'gl-exit ' + (failed(p) ? 'exit-bad' : 'muted'), '  ' + exitText(p)));
+    li.setAttribute('title', visible((p.binary || '?') + ' ' + args + ' [pid ' + p.pid + '] ' + exitText(p)));
+    li.addEventListener('click', () => showEvidence([p.exec_id], [], 'tree'));
+    ranList.appendChild(li);
+  });
+  gr.appendChild(ranList);
+  if (ranOrder.length > ranMax || ranOrder.length < procs.length)
+    gr.appendChild(el('p', 'glance-more muted', 'showing ' + Math.min(ranMax, ranOrder.length) + ' of ' + procs.length +
+      ' (roots, step starts, failures and their parents); the process tree has them all'));
+
+  // Where it connected: destinations by bytes, with the names DNS gave them.
+  const gn = $('glance-net'), dests = (S.network || []).slice();
+  const bytes = (n) => (n >= 1048576 ? (n / 1048576).toFixed(1) + ' MiB' : n >= 1024 ? (n / 1024).toFixed(1) + ' KiB' : (n || 0) + ' B');
+  dests.sort((a, b) => (b.bytes_sent + b.bytes_received) - (a.bytes_sent + a.bytes_received));
+  gn.appendChild(el('p', 'muted', many(dests.length, 'destination') + ', ' + many(conns.length, 'connection')));
+  const netList = el('ul', 'glance-list glance-net');
+  dests.slice(0, 12).forEach((d) => {
+    const li = el('li');
+    const names = (d.names || []).join(', ');
+    li.appendChild(el('span', 'bin', names || d.address));
+    li.appendChild(el('span', null, (names ? ' ' + d.address : '') + ':' + d.port + '/' + (d.protocol || '?')));
+    li.appendChild(el('span', 'muted', '  \u2191' + bytes(d.bytes_sent) + ' \u2193' + bytes(d.bytes_received) + ' \u00b7 ' +
+      (d.binaries || []).map((b) => String(b).split('/').pop()).join(', ')));
+    li.setAttribute('title', visible((names ? names + ' ' : '') + d.address + ':' + d.port + ' \u00b7 ' + d.connections +
+      ' connections \u00b7 sent ' + d.bytes_sent + ' B, received ' + d.bytes_received + ' B'));
+    netList.appendChild(li);
+  });
+  gn.appendChild(netList);
+  if (dests.length > 12) gn.appendChild(el('p', 'glance-more muted', (dests.length - 12) + ' more in the network ledger'));
+
+  // What looked wrong: findings, most severe first, each linked to its processes and events.
+  const gw = $('glance-wrong'), rank = {critical: 0, high: 1, medium: 2, low: 3};
+  const fs = (S.findings || []).slice().sort((a, b) => (rank[a.severity] ?? 4) - (rank[b.severity] ?? 4));
+  gw.appendChild(el('p', fs.length ? 'exit-bad' : 'muted', many(S.findings_total || fs.length, 'finding') +
+    (S.lost_total ? ' \u00b7 ' + S.lost_total + ' events lost' : '')));
+  const wrongList = el('ul', 'glance-list glance-wrong');
+  fs.slice(0, 12).forEach((f) => {
+    const li = el('li');
+    li.appendChild(el('span', 'sev-' + String(f.severity).replace(/[^a-z]/g, ''), f.severity));
+    li.appendChild(el('span', null, ' ' + f.title));
+    const ids = Array.isArray(f.exec_ids) ? f.exec_ids : [], seqs = Array.isArray(f.evidence) ? f.evidence : [];
+    const i = byExec.get(String(ids[0]));
+    if (i !== undefined && procs[i].step) li.appendChild(el('span', 'muted', ' (step ' + procs[i].step + ')'));
+    jump(li, 'tree', ids, seqs, 'tree');
+    jump(li, 'timeline', ids, seqs, 'timeline');
+    li.setAttribute('title', visible(f.id + ': ' + f.title + ' \u00b7 ' + (f.binary || '') + ' \u00b7 exec ' + ids.join(', ') +
+      ' \u00b7 evidence seq ' + seqs.join(', ')));
+    wrongList.appendChild(li);
+  });
+  gw.appendChild(wrongList);
+  findingRows.forEach(([td, f]) => {
+    const ids = Array.isArray(f.exec_ids) ? f.exec_ids : [], seqs = Array.isArray(f.evidence) ? f.evidence : [];
+    jump(td, 'tree', ids, seqs, 'tree');
+    jump(td, 'timeline', ids, seqs, 'timeline');
+  });
+  if (fs.length > 12) gw.appendChild(el('p', 'glance-more muted', (fs.length - 12) + ' more in Findings'));
 
   // Network ledger, files, privilege, losses.
   table($('network-body'), ['address', 'port', 'protocol', 'DNS names', 'connections', 'sent', 'received', 'binaries'],
@@ -258,6 +399,13 @@ const char* const report_js = R"JS(
   // writes what it saw into the page for a headless browser's --dump-dom.
   if (location.hash === '#selftest') {
     const out = {roots: roots.length, processes: procs.length};
+    // What the first screen (the viewport before any scrolling) shows.
+    const inFirst = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.top >= 0 && r.bottom <= window.innerHeight; };
+    const lines = (sel) => Array.from(document.querySelectorAll(sel)).filter(inFirst).map((e) => e.textContent);
+    out.viewport = [window.innerWidth, window.innerHeight];
+    out.glance_in_first_screen = inFirst($('glance'));
+    out.first_screen = {ran: lines('.glance-ran li'), failed: lines('.glance-ran li.failed'),
+      net: lines('.glance-net li'), wrong: lines('.glance-wrong li'), counts: lines('.glance-col p')};
     out.visible_before = visibleRows();
     const first = document.querySelector('#tree-root > li > button.toggle');
     if (first) first.click();
@@ -266,8 +414,20 @@ const char* const report_js = R"JS(
     out.search_hits = search(out.search_term);
     out.visible_after_search = visibleRows();
     search('');
+    // A finding's "tree" link reveals its process in the collapsed tree and marks it, and the
+    // timeline link marks its row and its connection ticks.
+    $('collapse-all').click();
+    const links = document.querySelectorAll('.glance-wrong a.jump');
+    if (links.length >= 2) {
+      links[0].click();
+      out.evidence_tree = Array.from(document.querySelectorAll('#tree-root .evidence')).filter((e) => e.offsetParent !== null).map((e) => e.textContent);
+      links[1].click();
+      out.evidence_timeline = document.querySelectorAll('#timeline-body .evidence').length;
+      clearEvidence();
+    }
     out.scripts = document.scripts.length;
-    const pre = el('pre', null, JSON.stringify(out));
+    const pre = el('pre');
+    pre.textContent = JSON.stringify(out);  // JSON for the test, not for a reader: no escaping of its backslashes
     pre.id = 'selftest-result';
     document.body.appendChild(pre);
   }

@@ -33,9 +33,13 @@ std::string render_report_html(const nlohmann::json& summary, const nlohmann::js
   html += report_css;
   html += "</style>\n</head>\n<body>\n";
   html += "<header><h1 id=\"title\">jobtrail report</h1><div id=\"subtitle\"></div><div id=\"banners\"></div></header>\n";
-  html += "<nav><a href=\"#summary\">Summary</a> <a href=\"#findings\">Findings</a> <a href=\"#tree\">Process tree</a> "
+  html += "<nav><a href=\"#glance\">At a glance</a> <a href=\"#summary\">Summary</a> <a href=\"#findings\">Findings</a> <a href=\"#tree\">Process tree</a> "
           "<a href=\"#timeline\">Timeline</a> <a href=\"#network\">Network</a> <a href=\"#files\">Files</a> "
           "<a href=\"#privilege\">Privilege</a> <a href=\"#losses\">Losses</a></nav>\n<main>\n";
+  // The first screen: what ran, where it connected, what looked wrong (the rest is detail).
+  html += "<section id=\"glance\"><div class=\"glance-col\"><h2>What ran</h2><div id=\"glance-ran\"></div></div>"
+          "<div class=\"glance-col\"><h2>Where it connected</h2><div id=\"glance-net\"></div></div>"
+          "<div class=\"glance-col\"><h2>What looked wrong</h2><div id=\"glance-wrong\"></div></div></section>\n";
   html += "<section id=\"summary\"><h2>Summary</h2><div id=\"summary-body\"></div></section>\n";
   html += "<section id=\"findings\"><h2>Findings</h2><div id=\"findings-body\"></div></section>\n";
   html += "<section id=\"tree\"><h2>Process tree</h2><div class=\"controls\"><input id=\"tree-search\" type=\"search\" "

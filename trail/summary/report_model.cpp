@@ -28,7 +28,8 @@ void ReportModel::add(const json& ev) {
                           {"protocol", ep->protocol}, {"name", str_field(net, "dst_name")},
                           {"result", str_field(net, "result")}, {"bytes_sent", bytes_sent(ev)},
                           {"bytes_received", bytes_received(ev)}, {"pid", pid_of(ev).value_or(0)},
-                          {"exec_id", exec_id_of(ev)}, {"binary", binary_of(ev)}, {"step", step}});
+                          {"exec_id", exec_id_of(ev)}, {"binary", binary_of(ev)}, {"step", step},
+                          {"seq", ev.contains("seq") && ev["seq"].is_number_unsigned() ? ev["seq"] : json()}});
 }
 
 json ReportModel::finish() {

@@ -27,7 +27,7 @@ class ReportModel {
   void add(const nlohmann::json& event);
   // {processes:[{id, parent (index or -1), exec_id, pid, binary, args[], args_truncated, cwd,
   //   start, end, exit_code, signal, step}], connections:[{time, type, address, port, protocol, name,
-  //   result, bytes_sent, bytes_received, pid, exec_id, binary, step}], steps, elided:{processes,
+  //   result, bytes_sent, bytes_received, pid, exec_id, binary, step, seq}], steps, elided:{processes,
   //   connections}}; step is the job step (summary/job_steps.hpp), 0 when none is known.
   // Times are RFC 3339 text as in the trail. Call once, after the last add().
   nlohmann::json finish();
