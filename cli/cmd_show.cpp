@@ -1,11 +1,14 @@
 // `jobtrail show`: events in the sidecar's compact form (or as stored JSON), filtered; --tree.
 #include <iostream>
+#include <limits>
+#include <optional>
 #include <unordered_map>
 
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
 #include "cli/show_filter.hpp"
 #include "trail/events/compact.hpp"
+#include "trail/events/time_reorder.hpp"
 #include "trail/summary/fields.hpp"
 #include "trail/summary/job_steps.hpp"
 #include "trail/summary/process_tree.hpp"
@@ -92,6 +95,11 @@ int run_show(const ArchiveArgs& a, const ShowOptions& o) {
     }
     auto pod = pod_ref(reader);
     summary::JobSteps job_steps;  // sees every event, whatever the filter shows
+    // The compact lines in the order things happened, as in the live stream; "now" is the latest
+    // event time read so far (the archive is in the order the sidecar read the rings).
+    events::TimeReorder in_time_order;
+    std::optional<std::int64_t> latest;
+    std::string ready;
     std::ios::sync_with_stdio(false);
     std::uint64_t bad_lines = 0;
     reader.for_each_line([&](std::string_view line) {
@@ -104,9 +112,19 @@ int run_show(const ArchiveArgs& a, const ShowOptions& o) {
       const int step = job_steps.step_of(ev);
       if (!f.match(ev, line)) return true;
       if (o.json) std::cout << line << '\n';
-      else std::cout << summary::step_prefix(step) << events::format_compact(ev, pod) << '\n';
+      else {
+        const auto t = events::event_time_ns(ev);
+        if (t && (!latest || *t > *latest)) latest = t;
+        const std::int64_t now = latest.value_or(std::numeric_limits<std::int64_t>::min());
+        in_time_order.add(t, now, summary::step_prefix(step) + events::format_compact(ev, pod) + '\n', ready);
+        in_time_order.release(now, ready);
+        std::cout << ready;
+        ready.clear();
+      }
       return static_cast<bool>(std::cout);  // stop on a closed pipe (| head)
     });
+    in_time_order.flush(ready);
+    std::cout << ready;
     std::cout.flush();
     if (bad_lines) {
       std::cerr << "jobtrail: damaged archive: " << bad_lines << " event line(s) are not valid JSON (or nested deeper than "

@@ -19,7 +19,7 @@ struct SidecarMetrics {
   // the memory budget (--memory-budget-mib) and what holding to it cost, copied once a second
   std::atomic<std::uint64_t> memory_budget_bytes{0}, exec_table_bytes{0}, exec_args_not_joined{0};
   std::atomic<std::uint64_t> exec_not_joined{0}, file_folds_bytes{0}, file_folds_released_early{0};
-  // the live stream's reorder buffer (sidecar/live_reorder.hpp): written early when full, out of order
+  // the live stream's reorder buffer (trail/events/time_reorder.hpp): written early when full, out of order
   std::atomic<std::uint64_t> live_released_early{0}, live_out_of_order{0};
 };
 

@@ -268,7 +268,7 @@ void Pipeline::write(nlohmann::json& event) {
     fit_live_line(line, PIPE_BUF);
   }
   line += '\n';
-  reorder_.add(live_event_time_ns(event), events::realtime_now_ns(), std::move(line), out_);
+  reorder_.add(events::event_time_ns(event), events::realtime_now_ns(), std::move(line), out_);
   if (out_.size() > (1 << 16)) flush_stdout();
 }
 

@@ -8,13 +8,13 @@
 #include <vector>
 
 #include "sidecar/exec_join.hpp"
-#include "sidecar/live_reorder.hpp"
 #include "sidecar/observer.hpp"
 #include "sidecar/options.hpp"
 #include "sidecar/tracer.hpp"
 #include "trail/archive/writer.hpp"
 #include "trail/events/compact.hpp"
 #include "trail/events/stream_scope.hpp"
+#include "trail/events/time_reorder.hpp"
 
 struct ring_buffer;
 
@@ -71,7 +71,7 @@ class Pipeline {
   nlohmann::json identity_;  // null until found
   std::uint64_t events_ = 0, bad_records_ = 0;
   std::string out_;  // stdout buffer, flushed per poll
-  LiveReorder reorder_;  // live lines wait here a moment to be written in the order they happened
+  events::TimeReorder reorder_;  // live lines wait here a moment to be written in the order they happened
   std::vector<std::unique_ptr<EventObserver>> observers_;
 };
 

@@ -149,6 +149,25 @@ try:
     check(lines[0].startswith("🚀") and "Runner.Worker" in lines[0], "the runner itself is in no step: " + lines[0])
     check(all(l.startswith("[step 1] ") for l in lines[1:] if "Runner.Worker" not in l),
           "every line below Runner.Worker's child is labelled with its step: " + "\n".join(lines[:4]))
+    # The sidecar reads the families' rings one after another: a connection read after its
+    # process's exit (later seq, earlier time) is shown between the exec and the exit.
+    late = os.path.join(tmp, "late")
+    p = {"pid": 7, "exec_id": 1, "parent_exec_id": 0, "binary": "/usr/bin/curl", "args": ["curl", "x"]}
+    make_archive(late, [
+        {"type": "process_exec", "time": "2026-11-29T10:00:01.000Z", "process": p},
+        {"type": "process_exit", "time": "2026-11-29T10:00:01.300Z", "process": p, "exit": {"code": 0}},
+        {"type": "net_connect", "time": "2026-11-29T10:00:01.100Z", "process": p,
+         "net": {"protocol": "tcp", "dst_addr": "10.0.0.9", "dst_port": 443, "result": "ok"}},
+        {"type": "process_exec", "time": "2026-11-29T10:00:05.000Z", "process": {**p, "exec_id": 2, "pid": 8}},
+        {"type": "net_connect", "time": "2026-11-29T10:00:01.200Z", "process": p,  # seconds late: as read
+         "net": {"protocol": "tcp", "dst_addr": "10.0.0.10", "dst_port": 443, "result": "ok"}}])
+    r = expect(0, "show", late)
+    kinds = [l.split()[1] + ("" if "10.0.0." not in l else l.split("10.0.0.")[-1].split(":")[0]) for l in r.stdout.splitlines()]
+    check(kinds == ["process", "connect9", "exit", "connect10", "process"],
+          "show: a connection read late is put back between its exec and exit; one read seconds late comes "
+          "after what was already written, before what is still held: %s" % kinds)
+    r = expect(0, "show", late, "--json")
+    check([json.loads(l)["seq"] for l in r.stdout.splitlines()] == [0, 1, 2, 3, 4], "show --json keeps the archive's order")
     for scope in ("files", "all"):
         r = expect(0, "show", ok, "--stream", scope)
         check(len(r.stdout.splitlines()) == len(clean), "show --stream %s prints every event" % scope)

@@ -19,7 +19,7 @@ jt=$bin/cli/jobtrail
 "$jt" verify "$tmp/trail" > "$tmp/verify.txt" || fail "verify exited $? on a fresh archive: $(cat "$tmp/verify.txt")"
 "$jt" show "$tmp/trail" > "$tmp/show.txt"
 # the archive holds exactly what the live stream showed, line for line; the stream is in the order
-# of the events' times (sidecar/live_reorder.*), the archive in the order they were read
+# of the events' times (trail/events/time_reorder.hpp), the archive in the order they were read
 diff <(grep -E '^(🚀|💥|🔌|🔐)' "$tmp/stream.txt" | sort) <(grep -E '^(🚀|💥|🔌|🔐)' "$tmp/show.txt" | sort) \
   || fail "show differs from the live stream"
 "$jt" show --json --type process_exec "$tmp/trail" | python3 -c '

@@ -1,12 +1,12 @@
-// The live stream's reorder buffer: time order within the hold time, bounded, nothing lost.
+// The reorder buffer of the live stream and `jobtrail show`: time order within the hold time, bounded, nothing lost.
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "sidecar/live_reorder.hpp"
+#include "trail/events/time_reorder.hpp"
 
-using jobtrail::sidecar::LiveReorder;
-using jobtrail::sidecar::live_event_time_ns;
+using jobtrail::events::TimeReorder;
+using jobtrail::events::event_time_ns;
 
 namespace {
 constexpr std::int64_t ms = 1'000'000;
@@ -14,7 +14,7 @@ std::string line(int n) { return "L" + std::to_string(n) + "\n"; }
 }  // namespace
 
 TEST_CASE("reorder: lines from different rings come out in event-time order after the hold time") {
-  LiveReorder r({.hold_ns = 200 * ms, .max_lines = 100, .max_bytes = 1 << 20});
+  TimeReorder r({.hold_ns = 200 * ms, .max_lines = 100, .max_bytes = 1 << 20});
   std::string out;
   // The process ring is read first: exec at 10, exit at 50; the net ring later: connect at 30.
   r.add(10 * ms, 60 * ms, line(10), out);
@@ -34,7 +34,7 @@ TEST_CASE("reorder: lines from different rings come out in event-time order afte
 }
 
 TEST_CASE("reorder: equal times keep their arrival order; flush writes everything held") {
-  LiveReorder r({.hold_ns = 200 * ms, .max_lines = 100, .max_bytes = 1 << 20});
+  TimeReorder r({.hold_ns = 200 * ms, .max_lines = 100, .max_bytes = 1 << 20});
   std::string out;
   for (int i = 0; i < 5; ++i) r.add(7 * ms, 8 * ms, line(i), out);
   r.add(3 * ms, 8 * ms, line(9), out);
@@ -44,7 +44,7 @@ TEST_CASE("reorder: equal times keep their arrival order; flush writes everythin
 }
 
 TEST_CASE("reorder: a full buffer writes its oldest line early, drops nothing, counts what is out of order") {
-  LiveReorder r({.hold_ns = 200 * ms, .max_lines = 3, .max_bytes = 1 << 20});
+  TimeReorder r({.hold_ns = 200 * ms, .max_lines = 3, .max_bytes = 1 << 20});
   std::string out;
   r.add(40 * ms, 50 * ms, line(40), out);
   r.add(30 * ms, 50 * ms, line(30), out);
@@ -64,7 +64,7 @@ TEST_CASE("reorder: a full buffer writes its oldest line early, drops nothing, c
 }
 
 TEST_CASE("reorder: the byte bound holds under a storm of long lines") {
-  LiveReorder r({.hold_ns = 200 * ms, .max_lines = 1'000'000, .max_bytes = 64 * 1024});
+  TimeReorder r({.hold_ns = 200 * ms, .max_lines = 1'000'000, .max_bytes = 64 * 1024});
   std::string out;
   const std::string big(4000, 'x');
   std::size_t most = 0;
@@ -80,7 +80,7 @@ TEST_CASE("reorder: the byte bound holds under a storm of long lines") {
 }
 
 TEST_CASE("reorder: an event time in the future or missing waits no longer than the hold time") {
-  LiveReorder r({.hold_ns = 200 * ms, .max_lines = 100, .max_bytes = 1 << 20});
+  TimeReorder r({.hold_ns = 200 * ms, .max_lines = 100, .max_bytes = 1 << 20});
   std::string out;
   r.add(std::int64_t{1} << 62, 100 * ms, line(1), out);  // a far-future time
   r.add(std::nullopt, 100 * ms, line(2), out);
@@ -97,9 +97,9 @@ TEST_CASE("reorder: an event time in the future or missing waits no longer than 
 }
 
 TEST_CASE("reorder: the time of an event is read from its RFC 3339 `time`, tolerantly") {
-  CHECK(live_event_time_ns({{"time", "1970-01-01T00:00:01.5Z"}}) == 1'500'000'000);
-  CHECK_FALSE(live_event_time_ns({{"time", 12}}).has_value());
-  CHECK_FALSE(live_event_time_ns({{"time", "yesterday"}}).has_value());
-  CHECK_FALSE(live_event_time_ns(nlohmann::json::array()).has_value());
-  CHECK_FALSE(live_event_time_ns({{"type", "lost"}}).has_value());
+  CHECK(event_time_ns({{"time", "1970-01-01T00:00:01.5Z"}}) == 1'500'000'000);
+  CHECK_FALSE(event_time_ns({{"time", 12}}).has_value());
+  CHECK_FALSE(event_time_ns({{"time", "yesterday"}}).has_value());
+  CHECK_FALSE(event_time_ns(nlohmann::json::array()).has_value());
+  CHECK_FALSE(event_time_ns({{"type", "lost"}}).has_value());
 }
