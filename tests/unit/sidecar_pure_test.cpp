@@ -27,7 +27,11 @@ TEST_CASE("metrics render in the Prometheus text format") {
   m.events = 12;
   m.lost = 3;
   m.segments_uploaded = 4;
+  m.live_released_early = 5;
+  m.live_out_of_order = 6;
   auto text = render_metrics(m);
+  CHECK(text.find("jobtrail_sidecar_live_released_early_total 5\n") != std::string::npos);
+  CHECK(text.find("jobtrail_sidecar_live_out_of_order_total 6\n") != std::string::npos);
   CHECK(text.find("jobtrail_sidecar_events_total 12\n") != std::string::npos);
   CHECK(text.find("jobtrail_sidecar_lost_events_total 3\n") != std::string::npos);
   CHECK(text.find("jobtrail_sidecar_ready 0\n") != std::string::npos);
