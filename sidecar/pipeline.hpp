@@ -32,9 +32,9 @@ class Pipeline {
   void poll_losses();
   // A `family_missing` event: a tracer family this kernel could not load, and why.
   void emit_family_missing(const std::string& family, const std::string& reason);
-  // Observers see every event after it is written (the findings engine).
   // Which events the live stream shows (the archive always has every event).
   void set_stream_scope(events::StreamScope scope) { scope_ = scope; }
+  // Observers see every event after it is written (the findings engine).
   void add_observer(std::unique_ptr<EventObserver> o) { observers_.push_back(std::move(o)); }
   // End of the trail: lets observers emit what is only known at the end.
   void finish_observers();
