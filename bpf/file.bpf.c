@@ -2,7 +2,15 @@
 /* File family: opens (open/openat/openat2/creat), changes (unlink/rename/chmod/chown/
  * symlink/link), byte totals per opened fd (read/write family) reported at close or exit.
  * Arguments are stashed per thread at sys_enter and the record is built at sys_exit with the
- * result. Every program checks in_scope() first. Folding happens in user space. */
+ * result. Every program checks in_scope() first. Folding happens in user space.
+ *
+ * The programs that loop come in two variants, the loader autoloads one (sidecar/file_tracer.cpp):
+ *   tracepoint__syscalls__sys_exit_* and ..._sched_process_exit_files: bpf_loop (5.17+) for the
+ *     path walk of a relative path's directory, bpf_for_each_map_elem (5.13+) for the exit flush;
+ *   the same names with _bounded: bounded loops of global-function steps (5.10+). The walk
+ *     steps find their state in this CPU's path_scratch (a global function takes only scalars on
+ *     5.10); the exit flush looks up the process's fd numbers 0..max_fd one by one instead of
+ *     walking the whole map. Both record the same fields. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -98,6 +106,8 @@ struct {
 struct file_proc {
   __u64 exec_id;
   __s64 open_fds;
+  __s32 max_fd; /* the highest fd number given an open_fds entry: where the bounded exit flush stops */
+  __u32 pad;
 };
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
@@ -133,7 +143,17 @@ static __always_inline int stash(__u16 sys, __s32 dfd1, const void *p1, __s32 df
   return 0;
 }
 
-static __always_inline int emit(long ret)
+__noinline int jt_file_path_step_bounded(__u32 index)
+{
+  __u32 zero = 0;
+  struct jt_path_state *st = bpf_map_lookup_elem(&path_scratch, &zero);
+  if (!st)
+    return 1;
+  struct jt_path_ctx c = {.st = st};
+  return jt_path_step(index, &c);
+}
+
+static __always_inline int emit(long ret, const bool bounded)
 {
   if (!in_scope())
     return 0;
@@ -163,13 +183,13 @@ static __always_inline int emit(long ret)
   __u32 off = 0;
   __u32 n = jt_put_user_path(s->data, off, (const char *)a->path1, &e->flags, JT_FILE_PATH1_TRUNCATED);
   e->path1_len = n;
-  __u32 d = jt_put_base_dir(s->data, off, n, off + n, a->dfd1, st, &e->flags, JT_FILE_DIR1_TRUNCATED);
+  __u32 d = jt_put_base_dir(s->data, off, n, off + n, a->dfd1, st, &e->flags, JT_FILE_DIR1_TRUNCATED, bounded);
   e->dir1_len = d;
   off += n + d;
   n = jt_put_user_path(s->data, off, (const char *)a->path2, &e->flags, JT_FILE_PATH2_TRUNCATED);
   e->path2_len = n;
   /* symlink's first path is the link CONTENT, never resolved; its second is the new link */
-  d = jt_put_base_dir(s->data, off, n, off + n, a->dfd2, st, &e->flags, JT_FILE_DIR2_TRUNCATED);
+  d = jt_put_base_dir(s->data, off, n, off + n, a->dfd2, st, &e->flags, JT_FILE_DIR2_TRUNCATED, bounded);
   e->dir2_len = d;
   off += n + d;
   bpf_map_delete_elem(&file_args, &tid);
@@ -186,9 +206,11 @@ static __always_inline int emit(long ret)
   if (p && type == JT_EV_FILE_OPEN && ret >= 0) {
     struct fd_key k = {.tgid = tgid, .fd = (__s32)ret};
     struct fd_io io = {};
-    if (!bpf_map_update_elem(&open_fds, &k, &io, BPF_ANY))
+    if (!bpf_map_update_elem(&open_fds, &k, &io, BPF_ANY)) {
       __sync_fetch_and_add(&p->open_fds, 1);
-    else /* the fd's byte totals are never reported */
+      if (k.fd > p->max_fd) /* two threads racing here may keep the lower: that entry waits for close */
+        p->max_fd = k.fd;
+    } else /* the fd's byte totals are never reported */
       count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_FILE_CLOSE);
   }
   return 0;
@@ -259,10 +281,13 @@ SEC("tp/syscalls/sys_enter_linkat")
 int tracepoint__syscalls__sys_enter_linkat(struct trace_event_raw_sys_enter *ctx)
 { return stash(JT_SYS_LINKAT, ctx->args[0], ARG(1), ctx->args[2], ARG(3), ctx->args[4], 0, 0, 0); }
 
-#define EXIT(name)                                                            \
-  SEC("tp/syscalls/sys_exit_" #name)                                          \
-  int tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx) \
-  { return emit(ctx->ret); }
+#define EXIT(name)                                                                        \
+  SEC("tp/syscalls/sys_exit_" #name)                                                      \
+  int tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx)         \
+  { return emit(ctx->ret, false); }                                                       \
+  SEC("tp/syscalls/sys_exit_" #name)                                                      \
+  int tracepoint__syscalls__sys_exit_##name##_bounded(struct trace_event_raw_sys_exit *ctx) \
+  { return emit(ctx->ret, true); }
 EXIT(open) EXIT(openat) EXIT(openat2) EXIT(creat) EXIT(unlink) EXIT(unlinkat) EXIT(rmdir)
 EXIT(rename) EXIT(renameat) EXIT(renameat2) EXIT(chmod) EXIT(fchmodat) EXIT(chown) EXIT(lchown)
 EXIT(fchownat) EXIT(symlink) EXIT(symlinkat) EXIT(link) EXIT(linkat)
@@ -362,8 +387,22 @@ static long flush_fd(struct bpf_map *map, struct fd_key *k, struct fd_io *io, st
   return --c->left > 0 ? 0 : 1; /* 1 stops the walk: all of them found */
 }
 
-SEC("raw_tp/sched_process_exit")
-int raw_tracepoint__sched__sched_process_exit_files(struct bpf_raw_tracepoint_args *ctx)
+/* The bounded exit flush: one fd number of the exiting process; returns 1 when it had an entry. */
+__noinline int jt_flush_fd_bounded(__u32 tgid, __s32 fd, __u64 exec_id)
+{
+  struct fd_key k = {.tgid = tgid, .fd = fd};
+  struct fd_io *io = bpf_map_lookup_elem(&open_fds, &k);
+  if (!io)
+    return 0;
+  emit_close(&k, io, exec_id);
+  bpf_map_delete_elem(&open_fds, &k);
+  return 1;
+}
+
+/* fd numbers the bounded exit flush looks at; entries above stay in open_fds, counted as cut */
+#define JT_EXIT_FD_STEPS 1024
+
+static __always_inline int on_exit(const bool bounded)
 {
   if (!in_scope())
     return 0;
@@ -375,8 +414,18 @@ int raw_tracepoint__sched__sched_process_exit_files(struct bpf_raw_tracepoint_ar
   if (!p)
     return 0; /* did no file work: nothing to flush */
   struct exit_ctx c = {.tgid = tgid, .exec_id = p->exec_id, .left = p->open_fds};
-  if (p->open_fds > 0)
+  if (bounded) {
+    __s32 max_fd = p->max_fd;
+    for (__s32 fd = 0; fd < JT_EXIT_FD_STEPS; fd++) {
+      if (c.left <= 0 || fd > max_fd)
+        break;
+      c.left -= jt_flush_fd_bounded(tgid, fd, c.exec_id);
+    }
+    if (c.left > 0 && max_fd >= JT_EXIT_FD_STEPS) /* their byte totals are never reported */
+      count_loss_cause(JT_LOSS_SCAN_CUT, JT_EV_FILE_CLOSE);
+  } else if (p->open_fds > 0) {
     bpf_for_each_map_elem(&open_fds, flush_fd, &c, 0);
+  }
   struct event_header *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
   if (e) {
     jt_header_current(e, JT_EV_FILE_EXIT, sizeof(*e));
@@ -388,3 +437,10 @@ int raw_tracepoint__sched__sched_process_exit_files(struct bpf_raw_tracepoint_ar
   bpf_map_delete_elem(&file_active, &tgid);
   return 0;
 }
+
+SEC("raw_tp/sched_process_exit")
+int raw_tracepoint__sched__sched_process_exit_files(struct bpf_raw_tracepoint_args *ctx)
+{ return on_exit(false); }
+SEC("raw_tp/sched_process_exit")
+int raw_tracepoint__sched__sched_process_exit_files_bounded(struct bpf_raw_tracepoint_args *ctx)
+{ return on_exit(true); }

@@ -11,6 +11,7 @@
 #include "bpf/events/file.h"
 #include "file.skel.h"
 #include "sidecar/bpf_attach.hpp"
+#include "sidecar/kernel_probe.hpp"
 #include "sidecar/loss_names.hpp"
 #include "trail/events/file_decode.hpp"
 #include "trail/events/json_time.hpp"
@@ -26,8 +27,28 @@ struct FileTracer::Impl {
   int cgroup_fd = -1;
   std::unique_ptr<events::FileFolder> folder;
   std::int64_t mono_to_real_ns = events::monotonic_to_realtime_offset_ns();
+  bool bounded = false;  // the bounded-loop variant of the looping programs (bpf/file.bpf.c)
   Links links;  // declared after the skeleton: detached before it is destroyed
 };
+
+namespace {
+// Each looping program has a twin named NAME_bounded: autoload one of the two, and keep off a
+// program disable_missing_tracepoints already turned off.
+void choose_variant(bpf_object* obj, bool bounded) {
+  static const std::string kSuffix = "_bounded";
+  bpf_program* prog = nullptr;
+  bpf_object__for_each_program(prog, obj) {
+    const std::string name = bpf_program__name(prog);
+    if (name.size() <= kSuffix.size() || name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0)
+      continue;
+    bpf_program* twin = bpf_object__find_program_by_name(obj, name.substr(0, name.size() - kSuffix.size()).c_str());
+    if (!twin) throw std::logic_error("file tracer: " + name + " has no bpf_loop twin");
+    const bool wanted = bpf_program__autoload(twin);
+    bpf_program__set_autoload(prog, wanted && bounded);
+    bpf_program__set_autoload(twin, wanted && !bounded);
+  }
+}
+}  // namespace
 
 FileTracer::FileTracer() : impl_(std::make_unique<Impl>()) {}
 FileTracer::~FileTracer() = default;
@@ -43,9 +64,19 @@ void FileTracer::open_and_load(const TracerContext& ctx) {
   disable_missing_tracepoints("file", impl_->skel->obj);
   reuse_shared_maps("file", impl_->skel->maps.jt_scope, impl_->skel->maps.jt_exec_ref, ctx);
   set_ring_buffer_size("file", impl_->skel->maps.rb, ctx);
+  // bpf_loop (5.17) for the path walk and bpf_for_each_map_elem (5.13) for the exit flush, or
+  // the bounded variant of both where either is missing (5.10): the same records.
+  impl_->bounded = !helper_offered(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop) ||
+                   !helper_offered(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_for_each_map_elem);
+  choose_variant(impl_->skel->obj, impl_->bounded);
   impl_->cgroup_fd = ctx.target_cgroup_fd;
   if (int err = file__load(impl_->skel.get()))
     throw std::runtime_error("file tracer: BPF load failed: " + libbpf_error_text(err));
+}
+
+nlohmann::json FileTracer::features() const {
+  if (!impl_->skel) return nlohmann::json::object();
+  return {{"loops", impl_->bounded ? "bounded" : "bpf_loop"}};
 }
 
 void FileTracer::attach() {
