@@ -1,5 +1,6 @@
 #include "sidecar/file_tracer.hpp"
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <time.h>
 
@@ -108,8 +109,38 @@ Tracer::MemoryUse FileTracer::memory_use() const {
   return {impl_->folder->bytes(), impl_->folder->released_early()};
 }
 
+// Descriptions still referenced at the trail's end (or released where no program saw it): their
+// totals so far, from the kernel's map, as release records flagged release_unseen.
 std::vector<nlohmann::json> FileTracer::flush() {
-  return impl_->folder ? impl_->folder->flush() : std::vector<nlohmann::json>{};
+  if (!impl_->folder) return {};
+  std::vector<nlohmann::json> out;
+  if (impl_->skel) {
+    const int fd = bpf_map__fd(impl_->skel->maps.open_files);
+    const auto offset = impl_->mono_to_real_ns;
+    auto time_text = [offset](std::int64_t k) { return events::rfc3339_ns(k + offset); };
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    __u64 key = 0, next = 0;
+    // Bounded by the map's size: a key deleted under us restarts nothing, it ends the walk.
+    for (std::uint32_t n = 0; n < bpf_map__max_entries(impl_->skel->maps.open_files) &&
+                              bpf_map_get_next_key(fd, n ? &key : nullptr, &next) == 0;
+         ++n, key = next) {
+      file_close_event e{};
+      if (bpf_map_lookup_elem(fd, &next, &e.t) != 0) continue;
+      e.hdr.type = JT_EV_FILE_CLOSE;
+      e.hdr.size = sizeof(e);
+      e.hdr.ktime_ns = static_cast<__u64>(now.tv_sec) * 1000000000ull + static_cast<__u64>(now.tv_nsec);
+      e.t.flags |= JT_FILE_IO_RELEASE_UNSEEN;
+      e.hdr.pid = e.hdr.tid = e.t.open_pid;  // no task releases it: the record speaks of its opener
+      e.hdr.exec_id = e.t.open_exec_id;
+      std::string why;
+      auto j = events::decode_file_record(&e, sizeof(e), &why);
+      if (!j) continue;
+      for (auto& ev : impl_->folder->add(std::move(*j), time_text)) out.push_back(std::move(ev));
+    }
+  }
+  for (auto& ev : impl_->folder->flush()) out.push_back(std::move(ev));
+  return out;
 }
 
 std::map<std::string, std::uint64_t> FileTracer::read_losses() {
