@@ -65,10 +65,10 @@ void FileTracer::open_and_load(const TracerContext& ctx) {
   disable_missing_tracepoints("file", impl_->skel->obj);
   reuse_shared_maps("file", impl_->skel->maps.jt_scope, impl_->skel->maps.jt_exec_ref, ctx);
   set_ring_buffer_size("file", impl_->skel->maps.rb, ctx);
-  // bpf_loop (5.17) for the path walk and bpf_for_each_map_elem (5.13) for the exit flush, or
-  // the bounded variant of both where either is missing (5.10): the same records.
+  // bpf_loop (5.17) for the path walk and the walk of the fd table at exit, or the bounded
+  // variant of both where it is missing (5.10): the same records.
   impl_->bounded = !helper_offered(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop) ||
-                   !helper_offered(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_for_each_map_elem);
+                   !helper_offered(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop);
   choose_variant(impl_->skel->obj, impl_->bounded);
   impl_->cgroup_fd = ctx.target_cgroup_fd;
   if (int err = file__load(impl_->skel.get()))
