@@ -452,14 +452,26 @@ static __always_inline void exit_fd_step(__u64 fds, __u32 i, __u64 mark, __u64 e
     release_totals(file_id, t, 0, exec_id);
 }
 
+/* Whether slot i holds an fd, from the fd table's open_fds bitmap: one read per 64 slots, so
+ * that the walk costs a read and a lookup per open fd, not per slot (most of a table is empty). */
+static __always_inline bool slot_open(__u64 open_fds, __u32 i, __u64 *word)
+{
+  if ((i & 63) == 0) {
+    *word = 0;
+    bpf_probe_read_kernel(word, sizeof(*word), (__u64 *)open_fds + (i >> 6));
+  }
+  return (*word >> (i & 63)) & 1;
+}
+
 struct exit_walk {
-  __u64 fds, mark, exec_id;
+  __u64 fds, open_fds, word, mark, exec_id;
 };
 
 static long exit_fd_cb(__u32 i, void *ctx)
 {
   struct exit_walk *w = ctx;
-  exit_fd_step(w->fds, i, w->mark, w->exec_id);
+  if (slot_open(w->open_fds, i, &w->word))
+    exit_fd_step(w->fds, i, w->mark, w->exec_id);
   return 0;
 }
 
@@ -481,19 +493,22 @@ static __always_inline int on_exit(const bool bounded)
   struct file_proc *p = bpf_map_lookup_elem(&file_active, &tgid);
   __u64 exec_id = p ? p->exec_id : 0;
   unsigned int max_fds = 0;
-  struct file **fds = jt_own_fd_table(&max_fds);
-  if (fds) {
+  __u64 open_fds = 0;
+  struct file **fds = jt_own_fd_table(&max_fds, &open_fds);
+  if (fds && open_fds) {
     __u32 n = max_fds < JT_EXIT_FD_STEPS ? max_fds : JT_EXIT_FD_STEPS;
     /* the walk's mark: this process and this moment (a later process may reuse the tgid) */
     __u64 mark = ((__u64)tgid << 32) ^ bpf_ktime_get_ns();
     if (bounded) {
+      __u64 word = 0;
       for (__u32 i = 0; i < JT_EXIT_FD_STEPS; i++) {
         if (i >= n)
           break;
-        jt_exit_fd_step_bounded((__u64)fds, i, mark, exec_id);
+        if (slot_open(open_fds, i, &word))
+          jt_exit_fd_step_bounded((__u64)fds, i, mark, exec_id);
       }
     } else {
-      struct exit_walk w = {.fds = (__u64)fds, .mark = mark, .exec_id = exec_id};
+      struct exit_walk w = {.fds = (__u64)fds, .open_fds = open_fds, .mark = mark, .exec_id = exec_id};
       bpf_loop(n, exit_fd_cb, &w, 0);
     }
   }

@@ -28,13 +28,14 @@ static __always_inline long jt_file_refs(struct file *f)
 
 /* The fd table of the current task, when no other process shares it (CLONE_FILES without
  * CLONE_THREAD): what its exit releases. */
-static __always_inline struct file **jt_own_fd_table(unsigned int *max_fds)
+static __always_inline struct file **jt_own_fd_table(unsigned int *max_fds, __u64 *open_fds)
 {
   struct task_struct *task = (struct task_struct *)bpf_get_current_task();
   struct files_struct *files = BPF_CORE_READ(task, files);
   if (!files || BPF_CORE_READ(files, count.counter) != 1)
     return 0;
   *max_fds = BPF_CORE_READ(files, fdt, max_fds);
+  *open_fds = (__u64)BPF_CORE_READ(files, fdt, open_fds); /* bitmap of the slots in use */
   return BPF_CORE_READ(files, fdt, fd);
 }
 
