@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* File family: opens (open/openat/openat2/creat), changes (unlink/rename/chmod/chown/
- * symlink/link), byte totals per opened fd (read/write family) reported at close or exit.
+ * symlink/link), byte totals per open file description (read/write family, sendfile, splice,
+ * copy_file_range; not mmap) reported when its last reference is released.
  * Arguments are stashed per thread at sys_enter and the record is built at sys_exit with the
- * result. Every program checks in_scope() first. Folding happens in user space. */
+ * result. Every program checks in_scope() first. Folding happens in user space.
+ *
+ * The programs that loop come in two variants, the loader autoloads one (sidecar/file_tracer.cpp):
+ *   tracepoint__syscalls__sys_exit_* and ..._sched_process_exit_files: bpf_loop (5.17+) for the
+ *     path walk of a relative path's directory, bpf_loop for the walk of the fd table at exit;
+ *   the same names with _bounded: bounded loops of global-function steps (5.10+). The walk
+ *     steps find their state in this CPU's path_scratch (a global function takes only scalars on
+ *     5.10). Both record the same fields. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -17,6 +25,7 @@
 #include "lib/path.bpf.h"
 #include "lib/fd.bpf.h"
 #include "lib/file_paths.bpf.h"
+#include "lib/file_refs.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -60,25 +69,19 @@ struct {
   __type(value, struct jt_path_state);
 } path_scratch SEC(".maps");
 
-/* successfully opened fds and their byte totals */
-struct fd_key {
-  __u32 tgid;
-  __s32 fd;
-};
-struct fd_io {
-  __u64 bytes_read, bytes_written;
-};
+/* open file description (struct file address) -> its byte totals, from the open that created
+ * it to the release of its last reference. Keyed by the description, not (process, fd): a shell
+ * redirection opens in one process and writes through a dup2ed, inherited fd in another. */
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 65536);
-  __type(key, struct fd_key);
-  __type(value, struct fd_io);
-} open_fds SEC(".maps");
+  __uint(max_entries, 16384);
+  __type(key, __u64);
+  __type(value, struct file_totals);
+} open_files SEC(".maps");
 
-/* a read/write in flight on a tracked fd, per thread */
+/* a read/write/sendfile/splice in flight on tracked descriptions, per thread (0 = none) */
 struct io_args {
-  struct fd_key key;
-  __u32 is_write;
+  __u64 in_file, out_file;
 };
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
@@ -88,16 +91,10 @@ struct {
 } io_args SEC(".maps");
 
 /* tgid -> processes that emitted file records: their exec_id (the process object drops its
- * exec ref at exit before we run, so it is kept here for the exit records) and how many of
- * their entries open_fds may still hold. Walking open_fds costs ~0.27 ms whatever it holds
- * (every bucket of 65536), so an exit walks it only when the count says there is something
- * to flush: most processes close what they open (the loader closes its libraries), and at an
- * exec-heavy 1,000 execs that walk was most of the family's cost. The count may be too high
- * (fds closed by exec's O_CLOEXEC or close_range leave entries, flushed at exit), never too
- * low: open_fds gets an entry only when it is counted here. */
+ * exec ref at exit before we run, so it is kept here for the exit record that lets user space
+ * release the exec's folds). */
 struct file_proc {
   __u64 exec_id;
-  __s64 open_fds;
 };
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
@@ -133,7 +130,35 @@ static __always_inline int stash(__u16 sys, __s32 dfd1, const void *p1, __s32 df
   return 0;
 }
 
-static __always_inline int emit(long ret)
+/* Reports a description's totals (the header names the current task, exec_id if known) and
+ * forgets it. */
+static __always_inline void release_totals(__u64 file_id, struct file_totals *t, __u16 flags, __u64 exec_id)
+{
+  struct file_close_event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+  if (e) {
+    jt_header_current(&e->hdr, JT_EV_FILE_CLOSE, sizeof(*e));
+    if (exec_id)
+      e->hdr.exec_id = exec_id;
+    e->t = *t;
+    e->t.flags |= flags;
+    bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
+  } else {
+    count_loss(JT_EV_FILE_CLOSE);
+  }
+  bpf_map_delete_elem(&open_files, &file_id);
+}
+
+__noinline int jt_file_path_step_bounded(__u32 index)
+{
+  __u32 zero = 0;
+  struct jt_path_state *st = bpf_map_lookup_elem(&path_scratch, &zero);
+  if (!st)
+    return 1;
+  struct jt_path_ctx c = {.st = st};
+  return jt_path_step(index, &c);
+}
+
+static __always_inline int emit(long ret, const bool bounded)
 {
   if (!in_scope())
     return 0;
@@ -160,16 +185,17 @@ static __always_inline int emit(long ret)
   e->syscall = a->syscall;
   e->flags = 0;
   e->pad = 0;
+  e->file_id = 0;
   __u32 off = 0;
   __u32 n = jt_put_user_path(s->data, off, (const char *)a->path1, &e->flags, JT_FILE_PATH1_TRUNCATED);
   e->path1_len = n;
-  __u32 d = jt_put_base_dir(s->data, off, n, off + n, a->dfd1, st, &e->flags, JT_FILE_DIR1_TRUNCATED);
+  __u32 d = jt_put_base_dir(s->data, off, n, off + n, a->dfd1, st, &e->flags, JT_FILE_DIR1_TRUNCATED, bounded);
   e->dir1_len = d;
   off += n + d;
   n = jt_put_user_path(s->data, off, (const char *)a->path2, &e->flags, JT_FILE_PATH2_TRUNCATED);
   e->path2_len = n;
   /* symlink's first path is the link CONTENT, never resolved; its second is the new link */
-  d = jt_put_base_dir(s->data, off, n, off + n, a->dfd2, st, &e->flags, JT_FILE_DIR2_TRUNCATED);
+  d = jt_put_base_dir(s->data, off, n, off + n, a->dfd2, st, &e->flags, JT_FILE_DIR2_TRUNCATED, bounded);
   e->dir2_len = d;
   off += n + d;
   bpf_map_delete_elem(&file_args, &tid);
@@ -178,17 +204,24 @@ static __always_inline int emit(long ret)
   if (size > sizeof(*s))
     size = sizeof(*s);
   e->hdr.size = size;
+  __u64 file_id = 0;
+  if (type == JT_EV_FILE_OPEN && ret >= 0) {
+    file_id = (__u64)jt_fd_file((__u32)ret);
+    /* An entry under this address is a description whose release no program saw, now freed
+     * and its memory reused: its totals go first, so that they precede the new open. */
+    struct file_totals *stale = file_id ? bpf_map_lookup_elem(&open_files, &file_id) : 0;
+    if (stale)
+      release_totals(file_id, stale, JT_FILE_IO_RELEASE_UNSEEN, 0);
+    e->file_id = file_id;
+  }
   if (bpf_ringbuf_output(&rb, s, size, jt_wakeup_flags(&rb))) {
     count_loss(type);
     return 0;
   }
-  struct file_proc *p = mark_active(tgid, e->hdr.exec_id);
-  if (p && type == JT_EV_FILE_OPEN && ret >= 0) {
-    struct fd_key k = {.tgid = tgid, .fd = (__s32)ret};
-    struct fd_io io = {};
-    if (!bpf_map_update_elem(&open_fds, &k, &io, BPF_ANY))
-      __sync_fetch_and_add(&p->open_fds, 1);
-    else /* the fd's byte totals are never reported */
+  mark_active(tgid, e->hdr.exec_id);
+  if (file_id) {
+    struct file_totals t = {.file_id = file_id, .open_exec_id = e->hdr.exec_id, .open_pid = tgid, .open_fd = (__s32)ret};
+    if (bpf_map_update_elem(&open_files, &file_id, &t, BPF_NOEXIST)) /* its byte totals are never reported */
       count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_FILE_CLOSE);
   }
   return 0;
@@ -259,27 +292,64 @@ SEC("tp/syscalls/sys_enter_linkat")
 int tracepoint__syscalls__sys_enter_linkat(struct trace_event_raw_sys_enter *ctx)
 { return stash(JT_SYS_LINKAT, ctx->args[0], ARG(1), ctx->args[2], ARG(3), ctx->args[4], 0, 0, 0); }
 
-#define EXIT(name)                                                            \
-  SEC("tp/syscalls/sys_exit_" #name)                                          \
-  int tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx) \
-  { return emit(ctx->ret); }
+#define EXIT(name)                                                                        \
+  SEC("tp/syscalls/sys_exit_" #name)                                                      \
+  int tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx)         \
+  { return emit(ctx->ret, false); }                                                       \
+  SEC("tp/syscalls/sys_exit_" #name)                                                      \
+  int tracepoint__syscalls__sys_exit_##name##_bounded(struct trace_event_raw_sys_exit *ctx) \
+  { return emit(ctx->ret, true); }
 EXIT(open) EXIT(openat) EXIT(openat2) EXIT(creat) EXIT(unlink) EXIT(unlinkat) EXIT(rmdir)
 EXIT(rename) EXIT(renameat) EXIT(renameat2) EXIT(chmod) EXIT(fchmodat) EXIT(chown) EXIT(lchown)
 EXIT(fchownat) EXIT(symlink) EXIT(symlinkat) EXIT(link) EXIT(linkat)
 
-/* ---- byte totals ---- */
+/* ---- byte totals per open file description ---- */
 
-static __always_inline int io_enter(__s32 fd, __u32 is_write)
+/* The description behind fd when it is one we count, else 0. */
+static __always_inline __u64 tracked_file(__s32 fd)
+{
+  if (fd < 0)
+    return 0;
+  __u64 f = (__u64)jt_fd_file((__u32)fd);
+  return f && bpf_map_lookup_elem(&open_files, &f) ? f : 0;
+}
+
+/* A syscall moving bytes out of in_fd and/or into out_fd (-1: none); pipes, sockets and files
+ * opened before tracing are not counted. */
+static __always_inline int io_enter(__s32 in_fd, __s32 out_fd)
 {
   if (!in_scope())
     return 0;
-  struct io_args a = {.key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = fd}, .is_write = is_write};
-  if (!bpf_map_lookup_elem(&open_fds, &a.key))
-    return 0; /* pipes, sockets, fds opened before tracing: not counted */
+  struct io_args a = {.in_file = tracked_file(in_fd), .out_file = tracked_file(out_fd)};
+  if (!a.in_file && !a.out_file)
+    return 0;
   __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  if (bpf_map_update_elem(&io_args, &tid, &a, BPF_ANY)) /* the read/write is missing from the byte totals */
+  if (bpf_map_update_elem(&io_args, &tid, &a, BPF_ANY)) /* the bytes are missing from the totals */
     count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_FILE_CLOSE);
   return 0;
+}
+
+/* Adds n written bytes to the totals and to the current exec's writer slot. Claiming a free
+ * slot is a plain store (no compare-and-swap before 5.12): two execs claiming the same slot at
+ * the same instant both read it back and the loser moves on, unless both read before either
+ * wrote, when one exec's bytes count under the other's; the totals stay exact. */
+static __always_inline void add_written(struct file_totals *t, __u64 n)
+{
+  __sync_fetch_and_add(&t->bytes_written, n);
+  __u64 exec_id = current_exec_id();
+  if (!exec_id)
+    return;
+#pragma unroll
+  for (int i = 0; i < JT_FILE_WRITERS_MAX; i++) {
+    struct jt_file_writer *w = &t->by_exec[i];
+    if (!w->exec_id)
+      w->exec_id = exec_id;
+    if (w->exec_id == exec_id) {
+      __sync_fetch_and_add(&w->bytes_written, n);
+      return;
+    }
+  }
+  t->flags |= JT_FILE_IO_WRITERS_CUT;
 }
 
 static __always_inline int io_exit(long ret)
@@ -291,79 +361,128 @@ static __always_inline int io_exit(long ret)
   if (!a)
     return 0;
   if (ret > 0) {
-    struct fd_io *io = bpf_map_lookup_elem(&open_fds, &a->key);
-    if (io) {
-      if (a->is_write)
-        __sync_fetch_and_add(&io->bytes_written, ret);
-      else
-        __sync_fetch_and_add(&io->bytes_read, ret);
-    }
+    struct file_totals *t = a->in_file ? bpf_map_lookup_elem(&open_files, &a->in_file) : 0;
+    if (t)
+      __sync_fetch_and_add(&t->bytes_read, ret);
+    t = a->out_file ? bpf_map_lookup_elem(&open_files, &a->out_file) : 0;
+    if (t)
+      add_written(t, ret);
   }
   bpf_map_delete_elem(&io_args, &tid);
   return 0;
 }
 
-#define IO(name, w)                                                                   \
+#define IO(name, in_fd, out_fd)                                                       \
   SEC("tp/syscalls/sys_enter_" #name)                                                 \
   int tracepoint__syscalls__sys_enter_##name(struct trace_event_raw_sys_enter *ctx)   \
-  { return io_enter((__s32)ctx->args[0], w); }                                         \
+  { return io_enter(in_fd, out_fd); }                                                 \
   SEC("tp/syscalls/sys_exit_" #name)                                                  \
   int tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx)     \
   { return io_exit(ctx->ret); }
-IO(read, 0) IO(pread64, 0) IO(readv, 0) IO(preadv, 0)
-IO(write, 1) IO(pwrite64, 1) IO(writev, 1) IO(pwritev, 1)
+#define FD(i) ((__s32)ctx->args[i])
+IO(read, FD(0), -1) IO(pread64, FD(0), -1) IO(readv, FD(0), -1) IO(preadv, FD(0), -1) IO(preadv2, FD(0), -1)
+IO(write, -1, FD(0)) IO(pwrite64, -1, FD(0)) IO(writev, -1, FD(0)) IO(pwritev, -1, FD(0)) IO(pwritev2, -1, FD(0))
+/* sendfile(out, in, ...), splice(in, off, out, ...), copy_file_range(in, off, out, ...): the
+ * bytes moved count as read from in and written to out */
+IO(sendfile64, FD(1), FD(0)) IO(splice, FD(0), FD(2)) IO(copy_file_range, FD(0), FD(2))
 
-static __always_inline void emit_close(struct fd_key *k, struct fd_io *io, __u64 exec_id)
+/* fd is about to be dropped from the current task's table (close, or dup2/dup3 onto it): when
+ * that is the description's last reference, its totals are final. */
+static __always_inline int on_fd_drop(__s32 fd)
 {
-  struct file_close_event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
-  if (!e) {
-    count_loss(JT_EV_FILE_CLOSE);
-    return;
-  }
-  jt_header_current(&e->hdr, JT_EV_FILE_CLOSE, sizeof(*e));
-  e->hdr.exec_id = exec_id;
-  e->fd = k->fd;
-  e->pad = 0;
-  e->bytes_read = io->bytes_read;
-  e->bytes_written = io->bytes_written;
-  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
+  if (!in_scope() || fd < 0)
+    return 0;
+  struct file *f = jt_fd_file((__u32)fd);
+  __u64 file_id = (__u64)f;
+  if (!f)
+    return 0;
+  struct file_totals *t = bpf_map_lookup_elem(&open_files, &file_id);
+  /* A mapping holds a reference of its own that cannot be told from another fd's: a mapped
+   * description ends its totals at this close (bytes through the mapping are not counted). */
+  if (t && (jt_file_refs(f) <= 1 || t->mapped))
+    release_totals(file_id, t, 0, 0);
+  return 0;
+}
+
+/* the loader maps libraries and ld.so.cache and closes them while mapped */
+SEC("tp/syscalls/sys_enter_mmap")
+int tracepoint__syscalls__sys_enter_mmap(struct trace_event_raw_sys_enter *ctx)
+{
+  if (!in_scope() || FD(4) < 0)
+    return 0;
+  __u64 file_id = tracked_file(FD(4));
+  struct file_totals *t = file_id ? bpf_map_lookup_elem(&open_files, &file_id) : 0;
+  if (t)
+    t->mapped = 1;
+  return 0;
 }
 
 SEC("tp/syscalls/sys_enter_close")
 int tracepoint__syscalls__sys_enter_close(struct trace_event_raw_sys_enter *ctx)
+{ return on_fd_drop(FD(0)); }
+SEC("tp/syscalls/sys_enter_dup2")
+int tracepoint__syscalls__sys_enter_dup2(struct trace_event_raw_sys_enter *ctx)
+{ return FD(0) == FD(1) ? 0 : on_fd_drop(FD(1)); }
+SEC("tp/syscalls/sys_enter_dup3")
+int tracepoint__syscalls__sys_enter_dup3(struct trace_event_raw_sys_enter *ctx)
+{ return FD(0) == FD(1) ? 0 : on_fd_drop(FD(1)); }
+
+/* ---- the walk at exit: the exiting process's fd table, whose references exit_files() drops
+ * right after this tracepoint. A description referenced by several of its fds (2>&1) is
+ * released when the walk has counted as many references as it has. */
+
+#define JT_EXIT_FD_STEPS 1024 /* fd slots looked at; descriptions above wait for RELEASE_UNSEEN */
+
+static __always_inline void exit_fd_step(__u64 fds, __u32 i, __u64 mark, __u64 exec_id)
 {
-  if (!in_scope())
-    return 0;
-  struct fd_key k = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = (__s32)ctx->args[0]};
-  struct fd_io *io = bpf_map_lookup_elem(&open_fds, &k);
-  if (!io)
-    return 0;
-  emit_close(&k, io, current_exec_id());
-  if (!bpf_map_delete_elem(&open_fds, &k)) {
-    struct file_proc *p = bpf_map_lookup_elem(&file_active, &k.tgid);
-    if (p)
-      __sync_fetch_and_sub(&p->open_fds, 1);
+  struct file *f = 0;
+  bpf_probe_read_kernel(&f, sizeof(f), (struct file **)fds + i);
+  __u64 file_id = (__u64)f;
+  if (!f)
+    return;
+  struct file_totals *t = bpf_map_lookup_elem(&open_files, &file_id);
+  if (!t)
+    return;
+  if (t->exit_mark != mark) {
+    t->exit_mark = mark;
+    t->exit_refs = 0;
   }
+  t->exit_refs += 1;
+  if (t->exit_refs >= jt_file_refs(f))
+    release_totals(file_id, t, 0, exec_id);
+}
+
+/* Whether slot i holds an fd, from the fd table's open_fds bitmap: one read per 64 slots, so
+ * that the walk costs a read and a lookup per open fd, not per slot (most of a table is empty). */
+static __always_inline bool slot_open(__u64 open_fds, __u32 i, __u64 *word)
+{
+  if ((i & 63) == 0) {
+    *word = 0;
+    bpf_probe_read_kernel(word, sizeof(*word), (__u64 *)open_fds + (i >> 6));
+  }
+  return (*word >> (i & 63)) & 1;
+}
+
+struct exit_walk {
+  __u64 fds, open_fds, word, mark, exec_id;
+};
+
+static long exit_fd_cb(__u32 i, void *ctx)
+{
+  struct exit_walk *w = ctx;
+  if (slot_open(w->open_fds, i, &w->word))
+    exit_fd_step(w->fds, i, w->mark, w->exec_id);
   return 0;
 }
 
-struct exit_ctx {
-  __u32 tgid;
-  __u64 exec_id;
-  __s64 left; /* entries still to find (an upper bound) */
-};
-
-static long flush_fd(struct bpf_map *map, struct fd_key *k, struct fd_io *io, struct exit_ctx *c)
+/* the bounded variant's step: a global function takes only scalars on 5.10 */
+__noinline int jt_exit_fd_step_bounded(__u64 fds, __u32 i, __u64 mark, __u64 exec_id)
 {
-  if (k->tgid != c->tgid)
-    return 0;
-  emit_close(k, io, c->exec_id);
-  bpf_map_delete_elem(map, k);
-  return --c->left > 0 ? 0 : 1; /* 1 stops the walk: all of them found */
+  exit_fd_step(fds, i, mark, exec_id);
+  return 0;
 }
 
-SEC("raw_tp/sched_process_exit")
-int raw_tracepoint__sched__sched_process_exit_files(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int on_exit(const bool bounded)
 {
   if (!in_scope())
     return 0;
@@ -372,15 +491,33 @@ int raw_tracepoint__sched__sched_process_exit_files(struct bpf_raw_tracepoint_ar
     return 0; /* not the last thread */
   __u32 tgid = bpf_get_current_pid_tgid() >> 32;
   struct file_proc *p = bpf_map_lookup_elem(&file_active, &tgid);
+  __u64 exec_id = p ? p->exec_id : 0;
+  unsigned int max_fds = 0;
+  __u64 open_fds = 0;
+  struct file **fds = jt_own_fd_table(&max_fds, &open_fds);
+  if (fds && open_fds) {
+    __u32 n = max_fds < JT_EXIT_FD_STEPS ? max_fds : JT_EXIT_FD_STEPS;
+    /* the walk's mark: this process and this moment (a later process may reuse the tgid) */
+    __u64 mark = ((__u64)tgid << 32) ^ bpf_ktime_get_ns();
+    if (bounded) {
+      __u64 word = 0;
+      for (__u32 i = 0; i < JT_EXIT_FD_STEPS; i++) {
+        if (i >= n)
+          break;
+        if (slot_open(open_fds, i, &word))
+          jt_exit_fd_step_bounded((__u64)fds, i, mark, exec_id);
+      }
+    } else {
+      struct exit_walk w = {.fds = (__u64)fds, .open_fds = open_fds, .mark = mark, .exec_id = exec_id};
+      bpf_loop(n, exit_fd_cb, &w, 0);
+    }
+  }
   if (!p)
-    return 0; /* did no file work: nothing to flush */
-  struct exit_ctx c = {.tgid = tgid, .exec_id = p->exec_id, .left = p->open_fds};
-  if (p->open_fds > 0)
-    bpf_for_each_map_elem(&open_fds, flush_fd, &c, 0);
+    return 0; /* did no file work: no folds to release */
   struct event_header *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
   if (e) {
     jt_header_current(e, JT_EV_FILE_EXIT, sizeof(*e));
-    e->exec_id = c.exec_id;
+    e->exec_id = exec_id;
     bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
   } else {
     count_loss(JT_EV_FILE_EXIT);
@@ -388,3 +525,10 @@ int raw_tracepoint__sched__sched_process_exit_files(struct bpf_raw_tracepoint_ar
   bpf_map_delete_elem(&file_active, &tgid);
   return 0;
 }
+
+SEC("raw_tp/sched_process_exit")
+int raw_tracepoint__sched__sched_process_exit_files(struct bpf_raw_tracepoint_args *ctx)
+{ return on_exit(false); }
+SEC("raw_tp/sched_process_exit")
+int raw_tracepoint__sched__sched_process_exit_files_bounded(struct bpf_raw_tracepoint_args *ctx)
+{ return on_exit(true); }

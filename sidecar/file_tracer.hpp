@@ -13,6 +13,7 @@ class FileTracer : public Tracer {
   ~FileTracer() override;
   std::string name() const override { return "file"; }
   void open_and_load(const TracerContext& ctx) override;
+  nlohmann::json features() const override;
   void attach() override;
   int ring_buffer_fd() const override;
   std::optional<nlohmann::json> decode(const void* data, std::size_t size) override;

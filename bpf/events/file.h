@@ -11,7 +11,7 @@
 
 enum jt_file_event_type {
   JT_EV_FILE_OPEN = 100,
-  JT_EV_FILE_CLOSE = 101,  /* byte totals of a successfully opened fd at close/exit */
+  JT_EV_FILE_CLOSE = 101,  /* byte totals of an open file description at its release */
   JT_EV_FILE_CHANGE = 102,
   JT_EV_FILE_EXIT = 103,   /* a process that did file work exited: user space flushes folds */
 };
@@ -42,15 +42,44 @@ struct file_event {
   __u16 flags;     /* enum jt_file_flags */
   __u16 dir1_len, path1_len, dir2_len, path2_len;
   __u32 pad;
+  __u64 file_id;   /* a successful open: the open file description it created (internal join key) */
   /* followed by data */
 };
 
+#define JT_FILE_WRITERS_MAX 8
+
+/* One exec that wrote through a description, whatever fd number and process it used. */
+struct jt_file_writer {
+  __u64 exec_id; /* 0 = free slot */
+  __u64 bytes_written;
+};
+
+enum jt_file_io_flags {
+  JT_FILE_IO_WRITERS_CUT = 1 << 0,    /* more execs wrote than by_exec has slots: in the totals only */
+  JT_FILE_IO_RELEASE_UNSEEN = 1 << 1, /* released where no program sees it (close-on-exec, a reference the
+                                       * walk at exit could not match): reported when its address came
+                                       * back for a new open, or at the trail's end */
+};
+
+/* Byte totals of one open file description (the kernel's struct file), kept from the open that
+ * created it until the last reference goes: every read and write through any fd and process. */
+struct file_totals {
+  __u64 file_id;      /* as in the opening file_event */
+  __u64 open_exec_id; /* the exec that opened it */
+  __u32 open_pid;
+  __s32 open_fd;
+  __u64 bytes_read, bytes_written;
+  __u16 flags;        /* enum jt_file_io_flags */
+  __u16 mapped;       /* internal: mmap()ed through a counted fd (its close then ends the totals) */
+  __u32 exit_refs;    /* internal: references the exiting process's fd table holds (walk at exit) */
+  __u64 exit_mark;    /* internal: which exit walk counted exit_refs */
+  struct jt_file_writer by_exec[JT_FILE_WRITERS_MAX];
+};
+
+/* JT_EV_FILE_CLOSE: the header names the releasing task. */
 struct file_close_event {
   struct event_header hdr;
-  __s32 fd;
-  __u32 pad;
-  __u64 bytes_read;
-  __u64 bytes_written;
+  struct file_totals t;
 };
 
 #endif

@@ -12,6 +12,7 @@
 #include "bpf/events/net.h"
 #include "bpf/events/priv.h"
 #include "trail/events/file_decode.hpp"
+#include "trail/events/runner_command_files.hpp"
 #include "trail/events/net_decode.hpp"
 #include "trail/events/priv_decode.hpp"
 
@@ -25,6 +26,8 @@ static_assert(sizeof(net_conn_event) == 40 + 40 + 8);
 static_assert(offsetof(net_close_event, bytes_sent) == 80);
 static_assert(offsetof(dns_packet_event, data) == 96);
 static_assert(offsetof(file_event, path1_len) % 2 == 0 && sizeof(file_event) % 8 == 0);
+static_assert(offsetof(file_event, file_id) % 8 == 0 && offsetof(file_totals, by_exec) % 8 == 0);
+static_assert(sizeof(file_close_event) == sizeof(event_header) + sizeof(file_totals) && sizeof(file_totals) % 8 == 0);
 static_assert(offsetof(priv_event, str) % 2 == 0 && sizeof(priv_cap_event) == 48);
 
 namespace {
@@ -51,10 +54,11 @@ void header(T& e, unsigned type, unsigned pid = 42, unsigned long long exec = 7)
 
 std::vector<unsigned char> file_record(unsigned type, unsigned sys, long ret, std::uint64_t flags, const char* p1,
                                        const char* d1, const char* p2 = nullptr, const char* d2 = nullptr,
-                                       unsigned pid = 42) {
+                                       unsigned pid = 42, std::uint64_t file_id = 0, std::uint64_t exec = 7) {
   file_event e{};
-  header(e, type, pid);
+  header(e, type, pid, exec);
   e.ret = ret;
+  e.file_id = file_id;
   e.open_flags = flags;
   e.mode = 0640;
   e.syscall = sys;
@@ -72,6 +76,24 @@ std::vector<unsigned char> file_record(unsigned type, unsigned sys, long ret, st
   std::vector<unsigned char> out(reinterpret_cast<unsigned char*>(&e), reinterpret_cast<unsigned char*>(&e) + sizeof(e));
   out.insert(out.end(), data.begin(), data.end());
   return out;
+}
+
+// A description's totals at its release, as file.bpf.c reports them.
+std::vector<unsigned char> close_record(std::uint64_t file_id, std::uint64_t read, std::uint64_t written,
+                                        std::vector<std::pair<std::uint64_t, std::uint64_t>> writers = {},
+                                        unsigned flags = 0, unsigned pid = 42, std::uint64_t exec = 7) {
+  file_close_event e{};
+  header(e, JT_EV_FILE_CLOSE, pid, exec);
+  e.t.file_id = file_id;
+  e.t.open_exec_id = exec;
+  e.t.open_pid = pid;
+  e.t.open_fd = 5;
+  e.t.bytes_read = read;
+  e.t.bytes_written = written;
+  e.t.flags = flags;
+  for (std::size_t i = 0; i < writers.size() && i < JT_FILE_WRITERS_MAX; ++i)
+    e.t.by_exec[i] = {writers[i].first, writers[i].second};
+  return {reinterpret_cast<unsigned char*>(&e), reinterpret_cast<unsigned char*>(&e) + sizeof(e)};
 }
 
 json decode_file(const std::vector<unsigned char>& r) {
@@ -160,11 +182,11 @@ TEST_CASE("file folding: repeated opens fold with count and byte totals until th
     out.insert(out.end(), got.begin(), got.end());
   };
   for (int i = 0; i < 3; ++i) {
-    auto o = decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPENAT, 5, O_RDONLY, "/etc/hosts", nullptr));
+    auto o = decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPENAT, 5, O_RDONLY, "/etc/hosts", nullptr, nullptr,
+                                     nullptr, 42, 0xffff888000001000ull));
     o["ktime_ns"] = 100 + i;
     feed(o);
-    feed({{"type", "file_close"}, {"process", {{"pid", 42}, {"exec_id", 7}}},
-          {"file", {{"fd", 5}, {"bytes_read", 10}, {"bytes_written", 0}}}});
+    feed(decode_file(close_record(0xffff888000001000ull, 10, 0)));
   }
   feed(decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPENAT, -13, O_RDONLY, "/etc/shadow", nullptr)));
   CHECK(out.empty());
@@ -177,8 +199,88 @@ TEST_CASE("file folding: repeated opens fold with count and byte totals until th
   CHECK(hosts["file"]["bytes_read"] == 30);
   CHECK(hosts["file"]["first_time"] == "100");
   CHECK(hosts["file"]["last_time"] == "102");
+  CHECK(!hosts["file"].contains("file_id"));  // a kernel address: never in the trail
   CHECK(shadow["file"]["result"] == "EACCES");
   CHECK(folder.pending() == 0);
+}
+
+TEST_CASE("file folding: totals follow the description to its release, with the execs that wrote") {
+  events::FileFolder folder(true);
+  std::vector<json> out;
+  auto feed = [&](json r) {
+    auto got = folder.add(std::move(r), fake_time);
+    out.insert(out.end(), got.begin(), got.end());
+  };
+  // the shell (exec 7) opens `> out.bin`; head (exec 9) writes 50000 through its fd 1
+  feed(decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPENAT, 3, O_WRONLY | O_CREAT | O_TRUNC, "/w/out.bin",
+                               nullptr, nullptr, nullptr, 42, 0xa000, 7)));
+  // the shell's exec ends while head still holds the description: the fold waits for it
+  feed({{"type", "file_exit"}, {"process", {{"pid", 42}, {"exec_id", 7}}}});
+  CHECK(out.empty());
+  feed(decode_file(close_record(0xa000, 0, 50000, {{9, 50000}}, 0, 43, 9)));
+  REQUIRE(out.size() == 1);
+  CHECK(out[0]["process"]["exec_id"] == 7);  // attributed to the open that created it
+  CHECK(out[0]["file"]["bytes_written"] == 50000);
+  CHECK(out[0]["file"]["writers"] == json::parse(R"([{"exec_id": 9, "bytes_written": 50000}])"));
+  CHECK(folder.pending() == 0);
+  CHECK(folder.bytes() == 0);
+}
+
+TEST_CASE("file folding: an open under an address whose release was lost replaces it") {
+  events::FileFolder folder(true);
+  std::vector<json> out;
+  auto feed = [&](json r) {
+    auto got = folder.add(std::move(r), fake_time);
+    out.insert(out.end(), got.begin(), got.end());
+  };
+  feed(decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPENAT, 3, O_RDONLY, "/a", nullptr, nullptr, nullptr, 42, 0xb000)));
+  feed(decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPENAT, 4, O_RDONLY, "/b", nullptr, nullptr, nullptr, 42, 0xb000)));
+  feed(decode_file(close_record(0xb000, 77, 0)));
+  feed({{"type", "file_exit"}, {"process", {{"pid", 42}, {"exec_id", 7}}}});
+  REQUIRE(out.size() == 2);
+  for (const auto& e : out) CHECK(e["file"]["bytes_read"] == (e["file"]["path"] == "/b" ? 77 : 0));
+}
+
+TEST_CASE("file folding: a runner command file is never folded and carries its bytes") {
+  events::FileFolder folder(true);
+  std::vector<json> out;
+  auto feed = [&](json r) {
+    auto got = folder.add(std::move(r), fake_time);
+    out.insert(out.end(), got.begin(), got.end());
+  };
+  const char* env = "/home/runner/_work/_temp/_runner_file_commands/set_env_0f1e";
+  for (std::uint64_t id : {0xc000, 0xc100}) {
+    feed(decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPENAT, 1, O_WRONLY | O_CREAT | O_APPEND, env, nullptr,
+                                 nullptr, nullptr, 42, id)));
+    feed(decode_file(close_record(id, 0, id == 0xc000 ? 8 : 21, {{7, id == 0xc000 ? 8 : 21}})));
+  }
+  REQUIRE(out.size() == 2);  // at each release, before the exec ends
+  CHECK(out[0]["file"]["command_file"] == "GITHUB_ENV");
+  CHECK(out[0]["file"]["count"] == 1);
+  CHECK(out[0]["file"]["bytes_written"] == 8);
+  CHECK(out[1]["file"]["bytes_written"] == 21);
+  CHECK(out[1]["file"]["writers"] == json::parse(R"([{"exec_id": 7, "bytes_written": 21}])"));
+  // one whose release never comes is still written at the trail's end
+  feed(decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPENAT, 1, O_WRONLY | O_APPEND, env, nullptr, nullptr,
+                               nullptr, 42, 0xc200)));
+  auto rest = folder.flush();
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0]["file"]["command_file"] == "GITHUB_ENV");
+  CHECK(rest[0]["file"]["release_unseen"] == true);
+  CHECK(folder.bytes() == 0);
+}
+
+TEST_CASE("runner command files: named after the variable the runner reads them into") {
+  const std::string dir = "/runner/_work/_temp/_runner_file_commands/";
+  CHECK(events::runner_command_file(dir + "set_env_1") == "GITHUB_ENV");
+  CHECK(events::runner_command_file(dir + "set_output_1") == "GITHUB_OUTPUT");
+  CHECK(events::runner_command_file(dir + "add_path_1") == "GITHUB_PATH");
+  CHECK(events::runner_command_file(dir + "step_summary_1") == "GITHUB_STEP_SUMMARY");
+  CHECK(events::runner_command_file(dir + "save_state_1") == "GITHUB_STATE");
+  CHECK(events::runner_command_file(dir + "other") == "runner_file_command");
+  CHECK(events::runner_command_file(dir).empty());
+  CHECK(events::runner_command_file(dir + "sub/set_env_1").empty());
+  CHECK(events::runner_command_file("/tmp/set_env_1").empty());
 }
 
 TEST_CASE("file folding off: every open and a file_io per fd") {
@@ -186,12 +288,15 @@ TEST_CASE("file folding off: every open and a file_io per fd") {
   auto a = folder.add(decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPEN, 4, O_RDWR, "/x", nullptr)), fake_time);
   REQUIRE(a.size() == 1);
   CHECK(a[0]["file"]["count"] == 1);
-  auto b = folder.add({{"type", "file_close"}, {"process", {{"pid", 42}, {"exec_id", 7}}},
-                       {"file", {{"fd", 4}, {"bytes_read", 1}, {"bytes_written", 2}}}},
-                      fake_time);
+  auto b = folder.add(decode_file(close_record(0xd000, 1, 2)), fake_time);
+  CHECK(b.empty());  // not the description of that open
+  folder.add(decode_file(file_record(JT_EV_FILE_OPEN, JT_SYS_OPEN, 5, O_RDWR, "/y", nullptr, nullptr, nullptr, 42,
+                                     0xd000)),
+             fake_time);
+  b = folder.add(decode_file(close_record(0xd000, 1, 2)), fake_time);
   REQUIRE(b.size() == 1);
   CHECK(b[0]["type"] == "file_io");
-  CHECK(b[0]["file"]["path"] == "/x");
+  CHECK(b[0]["file"]["path"] == "/y");
   CHECK(b[0]["file"]["bytes_written"] == 2);
 }
 

@@ -82,8 +82,12 @@ def main():
     check("process", [e for e in ev if e["type"] == "process_exit" and args(e)[1:2] == ["/smoke-job.sh"] and
                       e.get("exit", {}).get("code") == 3], "the job's exit with code 3")
     if "file" not in expect_missing:
-        check("file", [e for e in ev if e["type"].startswith("file_") and
-                       e.get("file", {}).get("path") == "/tmp/smoke-file.txt"], "the file the job wrote")
+        check("file", features.get("file", {}).get("loaded") is True and features["file"].get("loops"),
+              f"manifest: file loaded, with its loop variant ({features.get('file')})")
+        wrote = [e["file"] for e in ev if e["type"] == "file_open" and "write" in e["file"].get("mode", []) and
+                 e.get("file", {}).get("path") == "/tmp/smoke-file.txt"]
+        check("file", [f for f in wrote if f.get("bytes_written") == 15],
+              f"the file the job's shell redirection wrote, 15 bytes ({wrote})")
     closes = [e["net"] for e in ev if e["type"] == "net_close" and e.get("net", {}).get("dst_port") == 7000]
     check("net", [e for e in ev if e["type"] == "net_connect" and e.get("net", {}).get("dst_port") == 7000],
           "TCP connect to 127.0.0.1:7000")

@@ -1,5 +1,6 @@
 // Compact lines of the file family:
 //   📂 open    ns/pod /usr/bin/cc /src/main.c read x12 read 4096 written 0
+//   📂 open    ns/pod /bin/bash /home/runner/_work/_temp/_runner_file_commands/set_env_.. write|append read 0 written 8 (GITHUB_ENV)
 //   📝 rename  ns/pod /bin/mv /tmp/a -> /tmp/b
 //   📝 unlink  ns/pod /bin/rm /tmp/b ENOENT
 #include <algorithm>
@@ -40,6 +41,7 @@ std::string format_compact_file(const nlohmann::json& event, const PodRef& pod) 
     line += result_suffix(file);
     if (!member(file, "bytes_read").is_null() || !member(file, "bytes_written").is_null())
       line += " read " + text(file, "bytes_read", "0") + " written " + text(file, "bytes_written", "0");
+    if (member(file, "command_file").is_string()) line += " (" + text(file, "command_file") + ")";
     return line;
   }
   if (type == "file_io")

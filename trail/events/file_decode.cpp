@@ -8,6 +8,7 @@
 #include "bpf/events/file.h"
 #include "trail/events/json_bytes.hpp"
 #include "trail/events/record_common.hpp"
+#include "trail/events/runner_command_files.hpp"
 
 namespace jobtrail::events {
 namespace {
@@ -116,7 +117,15 @@ std::optional<json> decode_file_record(const void* data, std::size_t size, std::
     }
     std::memcpy(&e, data, sizeof(e));
     json j = header_json(h, "file_close");
-    j["file"] = {{"fd", e.fd}, {"bytes_read", e.bytes_read}, {"bytes_written", e.bytes_written}};
+    json writers = json::array();
+    for (const auto& w : e.t.by_exec)
+      if (w.exec_id) writers.push_back({{"exec_id", w.exec_id}, {"bytes_written", w.bytes_written}});
+    j["file"] = {{"file_id", e.t.file_id},          {"open_exec_id", e.t.open_exec_id},
+                 {"open_pid", e.t.open_pid},        {"open_fd", e.t.open_fd},
+                 {"bytes_read", e.t.bytes_read},    {"bytes_written", e.t.bytes_written},
+                 {"writers", std::move(writers)},
+                 {"writers_cut", (e.t.flags & JT_FILE_IO_WRITERS_CUT) != 0},
+                 {"release_unseen", (e.t.flags & JT_FILE_IO_RELEASE_UNSEEN) != 0}};
     return j;
   }
   if (h.type != JT_EV_FILE_OPEN && h.type != JT_EV_FILE_CHANGE) {
@@ -145,6 +154,7 @@ std::optional<json> decode_file_record(const void* data, std::size_t size, std::
   if (open) {
     f["mode"] = open_mode(e.open_flags);
     if (e.ret >= 0) f["fd"] = e.ret;
+    if (e.ret >= 0 && e.file_id) f["file_id"] = e.file_id;
     if (e.open_flags & O_CREAT) {
       char buf[8];
       std::snprintf(buf, sizeof(buf), "%04o", e.mode & 07777);
@@ -166,6 +176,22 @@ std::optional<json> decode_file_record(const void* data, std::size_t size, std::
   return j;
 }
 
+namespace {
+// What the trail says of a description's totals at its release (file_io, or a fold's fields).
+void put_totals(json& f, const json& totals) {
+  f["bytes_read"] = totals.value("bytes_read", std::uint64_t{0});
+  f["bytes_written"] = totals.value("bytes_written", std::uint64_t{0});
+  if (totals.contains("writers") && !totals["writers"].empty()) f["writers"] = totals["writers"];
+  if (totals.value("writers_cut", false)) f["writers_cut"] = true;
+  if (totals.value("release_unseen", false)) f["release_unseen"] = true;
+}
+
+// An OpenFile's share of the budget: the map node, its key copy and the held event.
+std::size_t open_file_bytes(const std::string& path, const json& event) {
+  return 200 + 2 * path.size() + (event.is_null() ? 0 : json_bytes(event));
+}
+}  // namespace
+
 std::vector<json> FileFolder::add(json r, const std::function<std::string(std::int64_t)>& time_text) {
   std::vector<json> out;
   const std::string type = r.value("type", std::string());
@@ -181,39 +207,40 @@ std::vector<json> FileFolder::add(json r, const std::function<std::string(std::i
       it->second.erase(pid);
       if (it->second.empty()) {
         exec_pids_.erase(it);
-        if (folded_) return release_exec(exec_id);
+        if (folded_) return release_exec(exec_id, false);
       }
     }
     return out;
   }
   if (type == "file_close") {
-    auto it = fds_.find({pid, r["file"].value("fd", -1)});
-    if (it == fds_.end()) return out;  // opened before tracing or by another family's fd
-    const auto br = r["file"].value("bytes_read", std::uint64_t{0});
-    const auto bw = r["file"].value("bytes_written", std::uint64_t{0});
-    if (folded_) {
-      if (auto f = folds_.find(it->second.key); f != folds_.end()) {
-        f->second.bytes_read += br;
-        f->second.bytes_written += bw;
-      }
-    } else {
-      json io = r;
-      io["type"] = "file_io";
-      io["file"] = {{"path", it->second.event["file"]["path"]}, {"fd", r["file"]["fd"]}, {"bytes_read", br},
-                    {"bytes_written", bw}};
-      out.push_back(std::move(io));
-    }
-    fds_.erase(it);
+    on_release(r, out);
     return out;
   }
   // file_open
   exec_pids_[exec_id][pid] = 1;
-  const json& f = r["file"];
+  json& f = r["file"];
+  const std::uint64_t file_id = f.value("file_id", std::uint64_t{0});
+  f.erase("file_id");  // a kernel address: the join key stays in the sidecar
   FoldKey key{exec_id, f.value("path", std::string()), f["mode"].dump(), f.value("result", std::string())};
-  if (f.contains("fd")) fds_[{pid, f["fd"].get<std::int32_t>()}] = OpenFd{key, folded_ ? json() : r};
+  const std::string command = runner_command_file(std::get<1>(key));
+  if (!command.empty()) f["command_file"] = command;
+  if (file_id) {
+    if (auto old = files_.find(file_id); old != files_.end()) forget_file(old, out);  // its release was lost
+    OpenFile of{key, (folded_ && !command.empty()) ? r : json(), command, 0};
+    of.held_bytes = open_file_bytes(std::get<1>(key), of.event);
+    bytes_ += of.held_bytes;
+    files_.emplace(file_id, std::move(of));
+  }
   if (!folded_) {
-    r["file"]["count"] = 1;
+    f["count"] = 1;
     out.push_back(std::move(r));
+    return out;
+  }
+  if (!command.empty()) {  // never folded: written at its release, with the byte totals
+    if (!file_id) {        // a failed open: nothing to wait for
+      f["count"] = 1;
+      out.push_back(std::move(r));
+    }
     return out;
   }
   const std::string t = time_text(r.value("ktime_ns", std::int64_t{0}));
@@ -229,11 +256,12 @@ std::vector<json> FileFolder::add(json r, const std::function<std::string(std::i
   }
   fold.event["file"]["last_time"] = t;
   fold.count += 1;
+  if (file_id) fold.live += 1;
   if (folds_.size() > max_pending_ || bytes_ > max_bytes_) {  // bound memory: release early (never drop)
     const auto before = folds_.size();
-    auto released = release_exec(exec_id);
+    auto released = release_exec(exec_id, true);
     if (bytes_ > max_bytes_) {  // other execs hold the bytes: they go too
-      auto rest = flush();
+      auto rest = flush_folds();
       released.insert(released.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
     }
     released_early_ += before - folds_.size();
@@ -242,18 +270,79 @@ std::vector<json> FileFolder::add(json r, const std::function<std::string(std::i
   return out;
 }
 
+void FileFolder::on_release(const json& r, std::vector<json>& out) {
+  const json& totals = r["file"];
+  auto it = files_.find(totals.value("file_id", std::uint64_t{0}));
+  if (it == files_.end()) return;  // its open was lost, or the description was never counted
+  OpenFile& of = it->second;
+  Fold* fold = nullptr;
+  if (folded_ && of.command_file.empty())
+    if (auto fit = folds_.find(of.key); fit != folds_.end()) fold = &fit->second;
+  if (fold) {
+    fold->bytes_read += totals.value("bytes_read", std::uint64_t{0});
+    fold->bytes_written += totals.value("bytes_written", std::uint64_t{0});
+    if (totals.contains("writers"))
+      for (const auto& w : totals["writers"])
+        fold->writers[w.value("exec_id", std::uint64_t{0})] += w.value("bytes_written", std::uint64_t{0});
+    if (totals.value("writers_cut", false)) fold->event["file"]["writers_cut"] = true;
+    if (totals.value("release_unseen", false)) fold->event["file"]["release_unseen"] = true;
+  } else if (folded_ && !of.command_file.empty()) {  // the command file's own record
+    json e = std::move(of.event);
+    e["file"].erase("fd");
+    e["file"]["count"] = 1;
+    put_totals(e["file"], totals);
+    out.push_back(std::move(e));
+  } else {  // all mode, or a fold written early to stay in the budget: the totals on their own
+    json io = r;
+    io["type"] = "file_io";
+    io["file"] = {{"path", std::get<1>(of.key)}, {"fd", totals.value("open_fd", -1)},
+                  {"open_exec_id", totals.value("open_exec_id", std::uint64_t{0})}};
+    if (!of.command_file.empty()) io["file"]["command_file"] = of.command_file;
+    put_totals(io["file"], totals);
+    out.push_back(std::move(io));
+  }
+  forget_file(it, out);
+}
+
+void FileFolder::forget_file(std::map<std::uint64_t, OpenFile>::iterator it, std::vector<json>& out) {
+  bytes_ -= it->second.held_bytes;
+  if (folded_)
+    if (auto fit = folds_.find(it->second.key); fit != folds_.end() && fit->second.live > 0) {
+      Fold& fold = fit->second;
+      fold.live -= 1;
+      if (fold.live == 0 && fold.exec_ended) {
+        bytes_ -= fold.held_bytes;
+        out.push_back(finish(fold));
+        folds_.erase(fit);
+      }
+    }
+  files_.erase(it);
+}
+
 json FileFolder::finish(Fold& f) {
   json e = std::move(f.event);
   e["file"]["count"] = f.count;
   e["file"]["bytes_read"] = f.bytes_read;
   e["file"]["bytes_written"] = f.bytes_written;
+  if (!f.writers.empty()) {
+    json w = json::array();
+    for (const auto& [exec, bytes] : f.writers) w.push_back({{"exec_id", exec}, {"bytes_written", bytes}});
+    e["file"]["writers"] = std::move(w);
+  }
   return e;
 }
 
-std::vector<json> FileFolder::release_exec(std::uint64_t exec_id) {
+// Folds of an exec that has ended: written now unless a description they created is still
+// referenced (then at its release); force writes them all (the budget).
+std::vector<json> FileFolder::release_exec(std::uint64_t exec_id, bool force) {
   std::vector<json> out;
   auto it = folds_.lower_bound(FoldKey{exec_id, "", "", ""});
   while (it != folds_.end() && std::get<0>(it->first) == exec_id) {
+    if (it->second.live > 0 && !force) {
+      it->second.exec_ended = true;
+      ++it;
+      continue;
+    }
     bytes_ -= it->second.held_bytes;
     out.push_back(finish(it->second));
     it = folds_.erase(it);
@@ -261,10 +350,28 @@ std::vector<json> FileFolder::release_exec(std::uint64_t exec_id) {
   return out;
 }
 
-std::vector<json> FileFolder::flush() {
+std::vector<json> FileFolder::flush_folds() {
   std::vector<json> out;
-  for (auto& [k, f] : folds_) out.push_back(finish(f));
+  for (auto& [k, f] : folds_) {
+    bytes_ -= f.held_bytes;
+    out.push_back(finish(f));
+  }
   folds_.clear();
+  return out;
+}
+
+std::vector<json> FileFolder::flush() {
+  std::vector<json> out = flush_folds();
+  // Command files whose release never came: the fact of the open, without byte totals.
+  for (auto& [id, of] : files_)
+    if (folded_ && !of.command_file.empty() && !of.event.is_null()) {
+      json e = std::move(of.event);
+      e["file"].erase("fd");
+      e["file"]["count"] = 1;
+      e["file"]["release_unseen"] = true;
+      out.push_back(std::move(e));
+    }
+  files_.clear();
   bytes_ = 0;
   return out;
 }

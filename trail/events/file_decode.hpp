@@ -22,15 +22,22 @@ std::string join_path(const std::string& base, const std::string& path);
 // O_* flags -> ["read","write","create","truncate","append","directory"].
 nlohmann::json open_mode(std::uint64_t flags);
 
-// Raw record -> JSON (without seq/time; ktime_ns kept). Types: file_open, file_change, and the
-// internal "file_close" {fd, bytes_read, bytes_written} and "file_exit" records the folder
-// consumes. nullopt + *why when malformed.
+// Raw record -> JSON (without seq/time; ktime_ns kept). Types: file_open (with the internal
+// file_id of the description a successful open created), file_change, and the internal
+// "file_close" (one description's totals at its release: file_id, open_exec_id, open_pid, open_fd,
+// bytes_read, bytes_written, writers [{exec_id, bytes_written}], writers_cut, release_unseen) and
+// "file_exit" records the folder consumes. nullopt + *why when malformed.
 std::optional<nlohmann::json> decode_file_record(const void* data, std::size_t size, std::string* why);
 
-// Turns decoded records into trail events according to the files mode.
-//  all:    file_open as it comes (with fd); file_io at close/exit for each open fd.
-//  folded: one file_open per (exec_id, path, mode, result) with count and byte totals,
-//          released when the last process of the exec that did file work exits, or by flush().
+// Turns decoded records into trail events according to the files mode. Byte totals belong to
+// the open file description a successful open created, whatever fd and process moved the bytes,
+// and arrive when its last reference is released (file_close).
+//  all:    file_open as it comes (with fd); file_io at each description's release.
+//  folded: one file_open per (exec_id, path, mode, result) with count, byte totals and the execs
+//          that wrote (writers), released when the last process of the exec that did file work
+//          has exited and every description its opens created is released, or by flush().
+//  Either mode: an open of a runner command file (runner_command_files.hpp) is never folded: one
+//  file_open per open, with command_file, its byte totals and writers, at the release.
 class FileFolder {
  public:
   // max_bytes bounds what the pending folds hold (paths are the job's choice, up to 4 KiB each):
@@ -51,13 +58,21 @@ class FileFolder {
   struct Fold {
     nlohmann::json event;  // first record, updated
     std::uint64_t count = 0, bytes_read = 0, bytes_written = 0;
+    std::map<std::uint64_t, std::uint64_t> writers;  // exec_id -> bytes written
+    std::size_t live = 0;    // descriptions its opens created, not released yet
+    bool exec_ended = false;  // released when live reaches 0
     std::size_t held_bytes = 0;  // accounted in bytes_
   };
-  struct OpenFd {
-    FoldKey key;
-    nlohmann::json event;  // all mode: the file_open, to build file_io
+  struct OpenFile {
+    FoldKey key;             // the fold of the open that created the description
+    nlohmann::json event;    // all mode or a command file: the file_open, for the record at release
+    std::string command_file;  // runner_command_file() of the path, "" for other files
+    std::size_t held_bytes = 0;
   };
-  std::vector<nlohmann::json> release_exec(std::uint64_t exec_id);
+  std::vector<nlohmann::json> release_exec(std::uint64_t exec_id, bool force);
+  std::vector<nlohmann::json> flush_folds();
+  void on_release(const nlohmann::json& r, std::vector<nlohmann::json>& out);
+  void forget_file(std::map<std::uint64_t, OpenFile>::iterator it, std::vector<nlohmann::json>& out);
   nlohmann::json finish(Fold& f);
 
   bool folded_;
@@ -65,7 +80,7 @@ class FileFolder {
   std::size_t bytes_ = 0;
   std::uint64_t released_early_ = 0;
   std::map<FoldKey, Fold> folds_;
-  std::map<std::pair<std::uint32_t, std::int32_t>, OpenFd> fds_;         // (pid, fd)
+  std::map<std::uint64_t, OpenFile> files_;                             // file_id -> its open
   std::map<std::uint64_t, std::map<std::uint32_t, int>> exec_pids_;      // exec -> pids doing file work
 };
 

@@ -21,6 +21,7 @@ std::unique_ptr<Rule> make_cloud_metadata();
 std::unique_ptr<Rule> make_hardcoded_ip();
 std::unique_ptr<Rule> make_domain_not_allowed();
 std::unique_ptr<Rule> make_crypto_mining();
+std::unique_ptr<Rule> make_command_file_injection();
 
 const std::vector<RuleInfo>& all_rules() {
   static const std::vector<RuleInfo> rules = {
@@ -42,6 +43,7 @@ const std::vector<RuleInfo>& all_rules() {
       {"hardcoded-ip", medium, "a connection to an address no DNS answer of the job explains", make_hardcoded_ip},
       {"domain-not-allowed", medium, "a domain outside the configured allow-list", make_domain_not_allowed},
       {"crypto-mining", high, "stratum URLs, miner binaries, mining pool names or ports", make_crypto_mining},
+      {"command-file-injection", high, "LD_PRELOAD, NODE_OPTIONS, BASH_ENV or a PATH entry written into the runner's command files for later steps", make_command_file_injection},
   };
   return rules;
 }
