@@ -69,14 +69,17 @@ for k in "${kernels[@]}"; do
   start=$SECONDS
   vmlinuz=$(vmlinuz_of "$k")
   out=$work/results-$k.log
-  boot "$vmlinuz" "$out"
-  # TCG now and then faults in early boot (nothing printed) or oopses later: one more boot,
-  # said in the log; a crash our programs cause would crash the second boot too.
-  if ! grep -q '^JT-KERNEL' "$out" 2>/dev/null ||
-    { ! grep -q '^JT-DONE' "$out" && grep -qE 'Oops|Kernel panic' "$out.console"; }; then
-    echo "kernel-matrix: $k crashed or printed nothing ($(grep -m1 -oE 'Oops.*|Kernel panic.*' "$out.console" || echo 'no output')), booting once more"
+  # TCG now and then faults in early boot (nothing printed) or oopses later in slab code (seen
+  # twice in a row on 6.12, before /init printed anything): up to two more boots, each said in
+  # the log; a crash our programs cause would crash every boot.
+  for attempt in 1 2 3; do
     boot "$vmlinuz" "$out"
-  fi
+    if grep -q '^JT-KERNEL' "$out" 2>/dev/null &&
+      { grep -q '^JT-DONE' "$out" || ! grep -qE 'Oops|Kernel panic' "$out.console"; }; then
+      break
+    fi
+    echo "kernel-matrix: $k boot $attempt crashed or printed nothing ($(grep -m1 -oE 'Oops.*|Kernel panic.*|RIP: .*' "$out.console" || echo 'no output'))"
+  done
   echo "== kernel $k ($(basename "$vmlinuz")) =="
   if ! python3 "$here/check_guest.py" "$out" $(missing_on "$k") | tee "$work/check-$k.txt"; then
     status=1
