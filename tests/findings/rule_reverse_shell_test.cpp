@@ -85,3 +85,31 @@ TEST_CASE("reverse-shell near misses: data from a socket, output to a socket, a 
   auto fs = t.findings();
   CHECK_MESSAGE(fs.empty(), json(fs).dump());
 }
+
+TEST_CASE("reverse-shell: bounded waiting (dropped shells counted), grace after exit, mistyped fields") {
+  jobtrail::findings::Engine engine({});
+  synth::Trail t;
+  // 5000 shells on sockets whose connections never come: at most 4096 wait, the rest are counted
+  for (std::uint64_t i = 1; i <= 5000; ++i) t.exec(i, 0, "/usr/bin/dash", {"sh"}, socket_stdio(static_cast<int>(i), 4444, 10000 + i));
+  for (auto& ev : t.events) CHECK(engine.on_event(ev).empty());
+  CHECK(engine.dropped() >= 904);
+  // a direct shell that exits is reported on its exec once 4096 more events have passed
+  synth::Trail u;
+  auto sh = u.exec(1, 0, "/usr/bin/dash", {"sh"}, socket_stdio(1, 4444));
+  u.of(1, "process_exit", "exit", {{"code", 0}});
+  for (int i = 0; i < 4200; ++i) u.of(2, "file_open", "file", {{"path", "/x"}, {"mode", {"read"}}});
+  jobtrail::findings::Engine live({});
+  std::vector<json> found;
+  for (auto& ev : u.events)
+    for (auto& f : live.on_event(ev)) found.push_back(f["finding"]);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0]["evidence"] == json::array({sh}));
+  CHECK(live.finish().empty());
+  // wrong types in the stdio and namespaces objects read as absent, never throw
+  jobtrail::findings::Engine hostile({});
+  json bad = {{"type", "process_exec"}, {"seq", 1}, {"process", {{"exec_id", 9}, {"binary", "/bin/sh"}, {"args", {"sh"}}}},
+              {"stdio", {{"stdin", {{"socket", "yes"}, {"inode", "1"}, {"net", 5}, {"tty", 1}}}, {"stdout", 7}}},
+              {"namespaces", {{"net", "x"}, {"mnt", -1}}}};
+  CHECK_NOTHROW(hostile.on_event(bad));
+  CHECK(hostile.finish().empty());
+}

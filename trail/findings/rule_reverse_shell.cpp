@@ -32,6 +32,16 @@ std::string tuple_key(const json& net) {
   return str_at(net, "protocol") + " " + src + ":" + str_at(net, "src_port") + ">" + dst + ":" + str_at(net, "dst_port");
 }
 
+// Typed reads that never throw: a field of the wrong type reads as absent.
+bool flag(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_boolean() && it->get<bool>();
+}
+std::uint64_t inode(const json& obj) {
+  auto it = obj.find("inode");
+  return it != obj.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+}
+
 bool connected(const json& net) {
   const std::string r = str_at(net, "result");
   return r.empty() || r == "ok" || r == "0" || r == "EINPROGRESS";
@@ -87,22 +97,22 @@ class ReverseShell : public Rule {
     const auto& outfd = family(family(ev, "stdio"), "stdout");
     bool shell = false;
     for (auto& n : program_names(ev)) shell |= is_shell_like(n);
-    const std::uint64_t in_ino = in.value("inode", std::uint64_t{0}), out_ino = outfd.value("inode", std::uint64_t{0});
+    const std::uint64_t in_ino = inode(in), out_ino = inode(outfd);
     const bool same = in_ino != 0 && in_ino == out_ino;
     Shell s{exec_id_of(ev), seq_of(ev), {}, {}, true};
-    if (in.value("socket", false) && in.contains("net")) {
-      if (!shell && !(same && outfd.value("socket", false))) return;  // `cat < /dev/tcp/...`: data, not commands
+    if (flag(in, "socket") && family(in, "net").contains("dst_addr")) {
+      if (!shell && !(same && flag(outfd, "socket"))) return;  // `cat < /dev/tcp/...`: data, not commands
       const auto& net = family(in, "net");
       if (str_at(net, "protocol") != "tcp") return;
       s.key = tuple_key(net);
       s.title = "reverse shell: " + command_text(ev) + " reads its commands from " + endpoint(net, "dst") +
                 (same ? " (stdin and stdout)" : " (stdin)");
-    } else if (shell && (in.value("tty", false) || (in.value("socket", false) && !in.contains("net")))) {
+    } else if (shell && (flag(in, "tty") || (flag(in, "socket") && !in.contains("net")))) {
       const ExecInfo* parent = st.exec(parent_exec_id_of(ev));
       if (!parent) return;
       s.direct = false;
       s.key = "exec " + std::to_string(parent->exec_id);
-      s.title = "reverse shell: " + command_text(ev) + " on a " + (in.value("tty", false) ? "terminal" : "unix socket") +
+      s.title = "reverse shell: " + command_text(ev) + " on a " + (flag(in, "tty") ? "terminal" : "unix socket") +
                 " relayed by " + basename_of(parent->binary) + " (exec " + std::to_string(parent->exec_id) +
                 "), which holds a network connection";
     } else {

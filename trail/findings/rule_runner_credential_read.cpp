@@ -71,7 +71,10 @@ bool temp_token(const std::string& path, bool* git_owned) {
 bool read_ok(const json& ev) {
   const std::string type = type_of(ev);
   const auto& file = family(ev, "file");
-  if (type == "file_io") return file.value("bytes_read", 0) > 0;
+  if (type == "file_io") {
+    auto n = file.find("bytes_read");
+    return n != file.end() && n->is_number() && n->get<double>() > 0;
+  }
   if (type != "file_open" || !failed_suffix(file).empty()) return false;
   auto it = file.find("mode");
   if (it == file.end() || !it->is_array()) return false;
