@@ -30,8 +30,8 @@ std::string agent_of(const json& ev) {
 
 // The flag that switches the agent's checks off, as written, or "".
 std::string unsafe_flag(const std::string& agent, const std::vector<std::string>& args) {
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string a = args[i];
+  for (std::size_t i = 1; i < args.size() && i < 4096; ++i) {  // bounded work on a hostile argv
+    const std::string& a = args[i];
     if (a == "--") break;
     const auto eq = a.find('=');
     const std::string name = lowered(a.substr(0, eq));
