@@ -115,6 +115,7 @@ class EgressTamper : public Rule {
   const char* id() const override { return "egress-tamper"; }
   void on_event(const json& ev, const JobState& st, const Config&, std::vector<Finding>& out) override {
     const std::string type = type_of(ev);
+    if (type != "process_exec" && type != "file_open" && type != "file_io" && type != "file_change") return;
     const ExecInfo* me = st.exec(exec_id_of(ev));
     if (type == "process_exec") {
       if (me && !have_job_) have_job_ = true, job_mnt_ = me->mnt_ns, job_net_ = me->net_ns;
