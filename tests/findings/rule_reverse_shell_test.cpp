@@ -34,10 +34,10 @@ TEST_CASE("reverse-shell: a shell on a TCP socket, joined to its connect in eith
   REQUIRE(fs.size() == 2);
   CHECK(fs[0]["id"] == "reverse-shell");
   CHECK(fs[0]["severity"] == "critical");
-  CHECK(fs[0]["exec_ids"] == json::array({2}));
+  CHECK(fs[0]["exec_ids"] == json::array({1, 2}));  // who connected, and the shell
   CHECK(fs[0]["evidence"] == json::array({c, sh}));
   CHECK(fs[0]["title"].get<std::string>().find("127.0.0.1:4444") != std::string::npos);
-  CHECK(fs[1]["exec_ids"] == json::array({3}));
+  CHECK(fs[1]["exec_ids"] == json::array({1, 3}));
   CHECK(fs[1]["evidence"] == json::array({renamed, c2}));
 }
 
@@ -62,9 +62,9 @@ TEST_CASE("reverse-shell: relayed through socat or python pty.spawn (terminal or
   auto c2 = connect(t, 20, 40020, 4445);  // polled after the shell's exec
   auto fs = t.findings();
   REQUIRE(fs.size() == 2);
-  CHECK(fs[0]["exec_ids"] == json::array({11}));
+  CHECK(fs[0]["exec_ids"] == json::array({10, 11}));
   CHECK(fs[0]["evidence"] == json::array({c, sh}));
-  CHECK(fs[1]["exec_ids"] == json::array({21}));
+  CHECK(fs[1]["exec_ids"] == json::array({20, 21}));
   CHECK(fs[1]["evidence"] == json::array({py, c2}));
 }
 
@@ -133,10 +133,10 @@ TEST_CASE("reverse-shell: the mkfifo form, an interactive shell whose output pip
   connect(t, 24, 40103, 9);
   auto fs = t.findings();
   REQUIRE(fs.size() == 2);
-  CHECK(fs[0]["exec_ids"] == json::array({3}));
+  CHECK(fs[0]["exec_ids"] == json::array({4, 3}));  // nc connected, sh fed it
   CHECK(fs[0]["evidence"] == json::array({sh, c}));
   CHECK(fs[0]["title"].get<std::string>().find("nc.openbsd (exec 4)") != std::string::npos);
-  CHECK(fs[1]["exec_ids"] == json::array({12}));
+  CHECK(fs[1]["exec_ids"] == json::array({13, 12}));
   CHECK(fs[1]["evidence"] == json::array({c2, sh2}));
   (void)nc;
 }

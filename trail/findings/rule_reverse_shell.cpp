@@ -88,6 +88,9 @@ class ReverseShell : public Rule {
   }
 
  private:
+  struct Conn {
+    std::uint64_t seq = 0, exec_id = 0;
+  };
   struct Shell {
     std::uint64_t exec_id, seq;
     std::string title, key;  // key: the 4-tuple (direct) or "exec N" (relayed: the parent's connection)
@@ -99,11 +102,12 @@ class ReverseShell : public Rule {
     if (str_at(net, "protocol") != "tcp" || !connected(net)) return;
     const std::string key = tuple_key(net);
     // an accepted socket is seen from its own side: local = src, peer = dst, as on the exec
-    if (auto it = pending_.find(key); it != pending_.end()) report(it->second, seq_of(ev), out);
+    const Conn conn{seq_of(ev), exec_id_of(ev)};
+    if (auto it = pending_.find(key); it != pending_.end()) report(it->second, conn, out);
     const std::string by = "exec " + std::to_string(exec_id_of(ev));
-    if (auto it = pending_.find(by); it != pending_.end()) report(it->second, seq_of(ev), out);
-    remember(connections_, connection_order_, key, seq_of(ev), cfg);
-    remember(connections_, connection_order_, by, seq_of(ev), cfg);
+    if (auto it = pending_.find(by); it != pending_.end()) report(it->second, conn, out);
+    remember(key, conn, cfg);
+    remember(by, conn, cfg);
   }
 
   void on_exec(const json& ev, const JobState& st, std::vector<Finding>& out) {
@@ -176,18 +180,20 @@ class ReverseShell : public Rule {
 
   void give_up(std::uint64_t exec_id, std::vector<Finding>& out) {
     auto it = by_exec_.find(exec_id);
-    if (it != by_exec_.end()) report(it->second, 0, out);
+    if (it != by_exec_.end()) report(it->second, Conn{}, out);
   }
 
-  // `connection_seq` 0: the shell exited with no connection event seen (only a direct shell,
+  // `conn.seq` 0: the shell exited with no connection event seen (only a direct shell,
   // whose exec itself names the socket, is reported then).
-  void report(Shell s, std::uint64_t connection_seq, std::vector<Finding>& out) {
+  void report(Shell s, Conn conn, std::vector<Finding>& out) {
+    const std::uint64_t connection_seq = conn.seq;
     pending_.erase(s.key);
     by_exec_.erase(s.exec_id);
     if (connection_seq == 0 && !s.direct) return;  // a terminal whose parent never connected: script, expect
     if (reported_.size() >= kMaxPending) reported_.clear();
     if (!reported_.insert(s.exec_id).second) return;
     Finding f{id(), critical, s.title, {s.exec_id}, {}};
+    if (conn.exec_id != 0 && conn.exec_id != s.exec_id) f.exec_ids.insert(f.exec_ids.begin(), conn.exec_id);  // who connected
     if (connection_seq == 0) f.evidence = {s.seq};
     else f.evidence = connection_seq < s.seq ? std::vector<std::uint64_t>{connection_seq, s.seq}
                                              : std::vector<std::uint64_t>{s.seq, connection_seq};
@@ -198,18 +204,18 @@ class ReverseShell : public Rule {
     const std::string a = str_at(net, side == std::string("dst") ? "dst_addr" : "src_addr");
     return (a.find(':') != std::string::npos ? "[" + a + "]" : a) + ":" + str_at(net, side == std::string("dst") ? "dst_port" : "src_port");
   }
-  static void remember(std::unordered_map<std::string, std::uint64_t>& m, std::deque<std::string>& order,
-                       const std::string& key, std::uint64_t seq, const Config& cfg) {
-    if (key.empty() || m.count(key)) return;  // the first connection proves it
-    m.emplace(key, seq);
-    order.push_back(key);
-    while (m.size() > cfg.max_tracked && !order.empty()) {
-      m.erase(order.front());
-      order.pop_front();
+  void remember(const std::string& key, Conn conn, const Config& cfg) {
+    if (key.empty() || connections_.count(key)) return;  // the first connection proves it
+    connections_.emplace(key, conn);
+    connection_order_.push_back(key);
+    while (connections_.size() > cfg.max_tracked && !connection_order_.empty()) {
+      connections_.erase(connection_order_.front());
+      connection_order_.pop_front();
+      ++dropped_;
     }
   }
 
-  std::unordered_map<std::string, std::uint64_t> connections_;  // 4-tuple or "exec N" -> first connection seq
+  std::unordered_map<std::string, Conn> connections_;  // 4-tuple or "exec N" -> its first connection
   std::deque<std::string> connection_order_;
   std::map<std::string, Shell> pending_;  // shells waiting for their connection, by key
   std::unordered_map<std::uint64_t, Shell> by_exec_;
