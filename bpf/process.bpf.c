@@ -5,6 +5,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h> /* lib/sockfd.bpf.h uses bpf_ntohs */
 
 #include "events/process.h"
 #include "lib/scope.bpf.h"
@@ -13,6 +14,7 @@
 #include "lib/wakeup.bpf.h"
 #include "lib/path.bpf.h"
 #include "lib/fd.bpf.h"
+#include "lib/sockfd.bpf.h"
 #include "lib/task.bpf.h"
 #include "lib/env.bpf.h"
 
@@ -110,6 +112,31 @@ static __always_inline __u32 put_path(struct exec_scratch *s, __u32 off, __u32 s
   return len;
 }
 
+/* A shell whose stdio is a network socket is a reverse shell: `flag` when fd is a socket, and
+ * its connection in *fl (zeroed first; left zero for unix sockets) for the join with net events. */
+static __always_inline __u32 jt_stdio_socket(__u32 fd, struct jt_flow *fl, __u32 flag)
+{
+  __builtin_memset(fl, 0, sizeof(*fl));
+  struct sock *sk = jt_fd_sock(fd);
+  if (!sk)
+    return 0;
+  jt_sock_flow(sk, fl);
+  return flag;
+}
+
+/* fd is a terminal: major 4 (tty, console), 5 (/dev/tty, ptmx) or 136-143 (pty slaves). */
+static __always_inline int jt_fd_is_tty(__u32 fd)
+{
+  struct file *f = jt_fd_file(fd);
+  if (!f)
+    return 0;
+  struct inode *ino = BPF_CORE_READ(f, f_inode);
+  if ((BPF_CORE_READ(ino, i_mode) & S_IFMT) != 0020000 /* S_IFCHR */)
+    return 0;
+  __u32 major = BPF_CORE_READ(ino, i_rdev) >> 20;
+  return major == 4 || major == 5 || (major >= 136 && major <= 143);
+}
+
 static __always_inline int on_exec(struct bpf_raw_tracepoint_args *ctx, const bool bounded)
 {
   if (!in_scope())
@@ -157,6 +184,10 @@ static __always_inline int on_exec(struct bpf_raw_tracepoint_args *ctx, const bo
   e->stdout_ino = jt_fd_inode(1, &pipe);
   if (pipe)
     e->flags |= JT_EXEC_STDOUT_PIPE;
+  e->flags |= jt_stdio_socket(0, &e->stdin_flow, JT_EXEC_STDIN_SOCKET);
+  e->flags |= jt_stdio_socket(1, &e->stdout_flow, JT_EXEC_STDOUT_SOCKET);
+  if (jt_fd_is_tty(0))
+    e->flags |= JT_EXEC_STDIN_TTY;
 
   /* binary: the resolved path of the file being executed (symlinks and relative paths resolved) */
   struct path root;

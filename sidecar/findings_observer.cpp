@@ -19,7 +19,7 @@ class FindingsObserver : public EventObserver {
   }
   void on_finish(std::vector<nlohmann::json>& out) override {
     for (auto& f : engine_.finish()) out.push_back(std::move(f));
-    spdlog::info("findings: {}", engine_.findings());
+    spdlog::info("findings: {} (rule state dropped to stay bounded: {})", engine_.findings(), engine_.dropped());
   }
 
  private:

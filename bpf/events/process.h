@@ -6,6 +6,7 @@
 #define JOBTRAIL_EVENTS_PROCESS_H
 
 #include "common.h"
+#include "net.h" /* struct jt_flow: the connection on a socket stdin/stdout */
 
 #define JT_PATH_MAX 4096
 #define JT_ENV_MAX 2048      /* allow-listed env entries, total */
@@ -20,6 +21,9 @@ enum jt_exec_flags {
   JT_EXEC_ARGS_UNREADABLE = 1 << 4, /* the argv pages could not be read */
   JT_EXEC_STDIN_PIPE = 1 << 5,      /* fd 0 is a pipe (FIFO inode), stdin_ino valid */
   JT_EXEC_STDOUT_PIPE = 1 << 6,     /* fd 1 is a pipe, stdout_ino valid */
+  JT_EXEC_STDIN_SOCKET = 1 << 7,    /* fd 0 is a socket; stdin_flow holds its connection if inet tcp/udp */
+  JT_EXEC_STDOUT_SOCKET = 1 << 8,   /* fd 1 is a socket; stdout_flow likewise */
+  JT_EXEC_STDIN_TTY = 1 << 9,       /* fd 0 is a terminal (tty, console, pty slave) */
 };
 
 enum jt_ns_index { JT_NS_MNT, JT_NS_PID, JT_NS_NET, JT_NS_UTS, JT_NS_IPC, JT_NS_USER, JT_NS_CGROUP, JT_NS_COUNT };
@@ -39,6 +43,8 @@ struct process_exec_event {
   __u16 binary_len, cwd_len, env_len, pad0;
   __u32 args_len;
   __u32 pad1;
+  struct jt_flow stdin_flow;  /* family 0 unless fd 0 is an inet tcp/udp socket */
+  struct jt_flow stdout_flow; /* family 0 unless fd 1 is an inet tcp/udp socket */
   /* followed by data[binary_len + cwd_len + env_len + args_len] */
 };
 

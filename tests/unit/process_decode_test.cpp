@@ -19,11 +19,16 @@ static_assert(offsetof(event_header, cgroup_id) == 32);
 static_assert(sizeof(process_exec_event) % 8 == 0);
 static_assert(offsetof(process_exec_event, parent_exec_id) == 40);
 static_assert(sizeof(process_exit_event) == 56);
+static_assert(sizeof(jt_flow) == 40);
+static_assert(offsetof(process_exec_event, stdin_flow) == 144);
+static_assert(offsetof(process_exec_event, stdout_flow) == 184);
+static_assert(sizeof(process_exec_event) == 224);
 
 namespace {
 std::string exec_record(const std::string& binary, const std::string& cwd, const std::string& env,
-                        const std::string& args, std::uint32_t flags = 0) {
+                        const std::string& args, std::uint32_t flags = 0, const jt_flow& stdin_flow = {}) {
   process_exec_event e{};
+  e.stdin_flow = stdin_flow;
   e.hdr.type = JT_EV_PROCESS_EXEC;
   e.hdr.pid = 100;
   e.hdr.tid = 100;
@@ -127,4 +132,32 @@ TEST_CASE("an exit record decodes with its duration") {
   CHECK((*j)["exit"]["code"] == 1);
   CHECK((*j)["exit"]["duration_ns"] == 42);
   CHECK((*j)["process"]["exec_id"] == 2);
+}
+
+TEST_CASE("a socket stdin carries its connection in the net family's field names; a tty is marked") {
+  jt_flow f{};
+  f.family = JT_AF_INET;
+  f.protocol = JT_PROTO_TCP;
+  const unsigned char lo[4] = {127, 0, 0, 1};
+  std::memcpy(f.src, lo, 4);
+  std::memcpy(f.dst, lo, 4);
+  f.src_port = 40001;
+  f.dst_port = 4444;
+  auto raw = exec_record("/usr/bin/bash\0"s, "/\0"s, ""s, "bash\0-i\0"s, JT_EXEC_STDIN_SOCKET | JT_EXEC_STDOUT_SOCKET, f);
+  auto j = decode_process_record(raw.data(), raw.size(), nullptr);
+  REQUIRE(j);
+  const auto& in = (*j)["stdio"]["stdin"];
+  CHECK(in["socket"] == true);
+  CHECK(in["pipe"] == false);
+  CHECK(in["net"] == nlohmann::json{{"protocol", "tcp"}, {"family", "ipv4"}, {"src_addr", "127.0.0.1"}, {"src_port", 40001},
+                                    {"dst_addr", "127.0.0.1"}, {"dst_port", 4444}});
+  CHECK((*j)["stdio"]["stdout"]["socket"] == true);
+  CHECK_FALSE((*j)["stdio"]["stdout"].contains("net"));  // a socket with no inet flow (unix): no connection
+  CHECK_FALSE(in.contains("tty"));
+
+  auto tty = exec_record("/usr/bin/sh\0"s, "/\0"s, ""s, "sh\0"s, JT_EXEC_STDIN_TTY);
+  auto t = decode_process_record(tty.data(), tty.size(), nullptr);
+  REQUIRE(t);
+  CHECK((*t)["stdio"]["stdin"]["tty"] == true);
+  CHECK_FALSE((*t)["stdio"]["stdin"].contains("socket"));
 }

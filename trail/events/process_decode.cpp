@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bpf/events/process.h"
+#include "trail/events/net_decode.hpp"
 
 namespace jobtrail::events {
 
@@ -63,6 +64,21 @@ bool read_struct(const void* data, std::size_t size, T& out, std::string* why) {
   return true;
 }
 
+// One stdio side of an exec: {pipe, inode}, plus `socket: true` and, for an inet socket, its
+// connection in the net family's field names (the join with net_connect/net_accept), and
+// `tty: true` for a terminal.
+nlohmann::json stdio_json(bool pipe, std::uint64_t inode, bool socket, const jt_flow& flow, bool tty) {
+  nlohmann::json s = {{"pipe", pipe}, {"inode", inode}};
+  if (socket) s["socket"] = true;
+  if (socket && (flow.family == JT_AF_INET || flow.family == JT_AF_INET6))
+    s["net"] = {{"protocol", flow.protocol == JT_PROTO_UDP ? "udp" : "tcp"},
+                {"family", flow.family == JT_AF_INET6 ? "ipv6" : "ipv4"},
+                {"src_addr", address_text(flow.src, flow.family)}, {"src_port", flow.src_port},
+                {"dst_addr", address_text(flow.dst, flow.family)}, {"dst_port", flow.dst_port}};
+  if (tty) s["tty"] = true;
+  return s;
+}
+
 nlohmann::json decode_exec(const process_exec_event& e, std::string_view data) {
   std::size_t off = 0;
   auto take = [&](std::size_t n) {
@@ -103,8 +119,10 @@ nlohmann::json decode_exec(const process_exec_event& e, std::string_view data) {
   nlohmann::json j;
   j["type"] = "process_exec";
   j["process"] = std::move(p);
-  j["stdio"] = {{"stdin", {{"pipe", (e.flags & JT_EXEC_STDIN_PIPE) != 0}, {"inode", e.stdin_ino}}},
-                {"stdout", {{"pipe", (e.flags & JT_EXEC_STDOUT_PIPE) != 0}, {"inode", e.stdout_ino}}}};
+  j["stdio"] = {{"stdin", stdio_json((e.flags & JT_EXEC_STDIN_PIPE) != 0, e.stdin_ino, (e.flags & JT_EXEC_STDIN_SOCKET) != 0,
+                                     e.stdin_flow, (e.flags & JT_EXEC_STDIN_TTY) != 0)},
+                {"stdout", stdio_json((e.flags & JT_EXEC_STDOUT_PIPE) != 0, e.stdout_ino,
+                                      (e.flags & JT_EXEC_STDOUT_SOCKET) != 0, e.stdout_flow, false)}};
   j["namespaces"] = {{"mnt", e.ns_inum[JT_NS_MNT]}, {"pid", e.ns_inum[JT_NS_PID]},
                      {"net", e.ns_inum[JT_NS_NET]}, {"uts", e.ns_inum[JT_NS_UTS]},
                      {"ipc", e.ns_inum[JT_NS_IPC]}, {"user", e.ns_inum[JT_NS_USER]},

@@ -40,8 +40,24 @@ std::vector<nlohmann::json> Engine::on_event(const nlohmann::json& ev) {
   return out;
 }
 
+std::uint64_t Engine::dropped() const {
+  std::uint64_t n = state_.evicted();
+  for (auto& r : rules_) n += r->dropped();
+  return n;
+}
+
 std::vector<nlohmann::json> Engine::finish() {
   std::vector<nlohmann::json> out;
+  std::vector<Finding> late;
+  for (auto& r : rules_) r->finish(late);
+  for (auto& f : late) {
+    if (++count_[f.id] > cfg_.max_per_rule) {
+      ++suppressed_[f.id];
+      continue;
+    }
+    out.push_back(to_event(f, nlohmann::json{{"time", last_time_}}));
+    ++emitted_;
+  }
   for (auto& [id, n] : suppressed_) {
     std::string severity = low;
     for (auto& r : all_rules())

@@ -24,9 +24,12 @@ class Engine {
   // Finding events caused by `ev` (a complete event with seq). `finding` events are ignored,
   // so feeding an archive that already holds findings does not find them again.
   std::vector<nlohmann::json> on_event(const nlohmann::json& ev);
-  // End of the trail: one closing finding per rule that hit max_per_rule, with the count.
+  // End of the trail: what rules were still waiting to prove, then one closing finding per
+  // rule that hit max_per_rule, with the count.
   std::vector<nlohmann::json> finish();
   std::uint64_t findings() const { return emitted_; }
+  // State the engine and its rules gave up to stay bounded (oldest execs, waiting proofs).
+  std::uint64_t dropped() const;
 
  private:
   Config cfg_;

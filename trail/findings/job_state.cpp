@@ -1,6 +1,7 @@
 #include "trail/findings/job_state.hpp"
 
 #include "trail/findings/event_view.hpp"
+#include "trail/findings/tool_names.hpp"
 
 namespace jobtrail::findings {
 
@@ -23,6 +24,11 @@ void JobState::observe(const nlohmann::json& ev) {
       if (s.value("pipe", false) && s.contains("inode") && s["inode"].is_number_unsigned()) *slot = s["inode"].get<std::uint64_t>();
     }
     for (auto& n : names) e.downloader |= is_downloader(n);
+    e.tools = tool_names(ev);
+    e.build_step = build_step_of(ev);
+    for (auto [kind, slot] : {std::pair<const char*, std::uint64_t*>{"mnt", &e.mnt_ns}, {"net", &e.net_ns}})
+      if (auto v = family(ev, "namespaces").find(kind); v != family(ev, "namespaces").end() && v->is_number_unsigned())
+        *slot = v->get<std::uint64_t>();
     if (e.downloader && e.stdout_pipe) {
       if (download_pipes_.size() >= max_) download_pipes_.clear(), ++evicted_;
       download_pipes_[e.stdout_pipe] = e.exec_id;

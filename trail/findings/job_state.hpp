@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,9 @@ struct ExecInfo {
   std::uint64_t stdin_pipe = 0, stdout_pipe = 0;  // pipe inodes of fd 0 / fd 1 at exec, 0 if not a pipe
   std::string cwd;
   bool downloader = false;  // curl or wget
+  std::vector<std::string> tools;  // tool_names() at exec: what later events of this exec are
+  std::string build_step;   // "npm install" when a package-install or build command (tool_names.hpp), else ""
+  std::uint64_t mnt_ns = 0, net_ns = 0;  // namespace inodes at exec (0 if not recorded)
 };
 
 class JobState {

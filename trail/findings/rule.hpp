@@ -21,6 +21,10 @@ class Rule {
   // `state` already includes `ev`. Append findings to `out`.
   virtual void on_event(const nlohmann::json& ev, const JobState& state, const Config& cfg,
                         std::vector<Finding>& out) = 0;
+  // End of the trail: what the rule was still waiting to prove.
+  virtual void finish(std::vector<Finding>&) {}
+  // Entries of the rule's own state given up to stay within its bounds (the engine sums them).
+  virtual std::uint64_t dropped() const { return 0; }
 };
 
 // A rule whose act shows both as a command (argv of an exec) and as the syscall behind it

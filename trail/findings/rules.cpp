@@ -22,6 +22,13 @@ std::unique_ptr<Rule> make_hardcoded_ip();
 std::unique_ptr<Rule> make_domain_not_allowed();
 std::unique_ptr<Rule> make_crypto_mining();
 std::unique_ptr<Rule> make_command_file_injection();
+std::unique_ptr<Rule> make_reverse_shell();
+std::unique_ptr<Rule> make_runner_credential_read();
+std::unique_ptr<Rule> make_ai_agent_unsafe();
+std::unique_ptr<Rule> make_shell_startup_write();
+std::unique_ptr<Rule> make_secret_scan_outside_checkout();
+std::unique_ptr<Rule> make_workflow_file_write();
+std::unique_ptr<Rule> make_egress_tamper();
 
 const std::vector<RuleInfo>& all_rules() {
   static const std::vector<RuleInfo> rules = {
@@ -44,6 +51,13 @@ const std::vector<RuleInfo>& all_rules() {
       {"domain-not-allowed", medium, "a domain outside the configured allow-list", make_domain_not_allowed},
       {"crypto-mining", high, "stratum URLs, miner binaries, mining pool names or ports", make_crypto_mining},
       {"command-file-injection", high, "LD_PRELOAD, NODE_OPTIONS, BASH_ENV or a PATH entry written into the runner's command files for later steps", make_command_file_injection},
+      {"reverse-shell", critical, "a shell or interpreter whose stdin is a network connection, directly or relayed", make_reverse_shell},
+      {"runner-credential-read", high, "the runner's or a tool's credentials read by another process; critical for the runner's .credentials", make_runner_credential_read},
+      {"ai-agent-unsafe", medium, "an AI coding agent with its permission checks off; critical from a package-install or build step", make_ai_agent_unsafe},
+      {"shell-startup-write", high, "a shell start-up file, /etc/ld.so.preload (critical) or a git hook (medium) written", make_shell_startup_write},
+      {"secret-scan-outside-checkout", high, "a secret scanner run over paths outside the job's checkout", make_secret_scan_outside_checkout},
+      {"workflow-file-write", high, "a .github/workflows file written; critical when a git push follows", make_workflow_file_write},
+      {"egress-tamper", high, "firewall, routes or /etc/hosts, /etc/resolv.conf changed by the job", make_egress_tamper},
   };
   return rules;
 }
