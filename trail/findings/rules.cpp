@@ -21,6 +21,7 @@ std::unique_ptr<Rule> make_cloud_metadata();
 std::unique_ptr<Rule> make_hardcoded_ip();
 std::unique_ptr<Rule> make_domain_not_allowed();
 std::unique_ptr<Rule> make_crypto_mining();
+std::unique_ptr<Rule> make_sidecar_tamper();
 
 const std::vector<RuleInfo>& all_rules() {
   static const std::vector<RuleInfo> rules = {
@@ -42,6 +43,7 @@ const std::vector<RuleInfo>& all_rules() {
       {"hardcoded-ip", medium, "a connection to an address no DNS answer of the job explains", make_hardcoded_ip},
       {"domain-not-allowed", medium, "a domain outside the configured allow-list", make_domain_not_allowed},
       {"crypto-mining", high, "stratum URLs, miner binaries, mining pool names or ports", make_crypto_mining},
+      {"sidecar-tamper", critical, "the job signals, ptraces or reads the memory of the jobtrail sidecar", make_sidecar_tamper},
   };
   return rules;
 }
