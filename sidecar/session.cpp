@@ -99,7 +99,9 @@ class SignalJudge {
       if (now) seen_[sig] = *now;
       const bool stops = sig == SIGTERM || sig == SIGINT;
       if (origin == SignalOrigin::job) {
-        spdlog::warn("signal {} from a process of the job: in the trail; tracing goes on", sig);
+        // A job looping on kill() gets a log line at the 1st, 2nd, 4th, 8th... time, not one per signal.
+        if (const auto n = ++from_job_[sig]; (n & (n - 1)) == 0)
+          spdlog::warn("signal {} from a process of the job ({} so far): in the trail; tracing goes on", sig, n);
       } else if (stops) {
         spdlog::info("signal {}{}: finishing the trail", sig, origin == SignalOrigin::outside ? " from outside the pod" : "");
         g_stop = true;
@@ -112,6 +114,7 @@ class SignalJudge {
  private:
   const PrivTracer* priv_;
   SignalTally seen_[65];
+  std::uint64_t from_job_[65] = {};  // caught signals judged the job's, per number
 };
 
 struct Session::Impl {

@@ -50,7 +50,7 @@ TEST_CASE("sidecar guard: a job signalling and ptracing the sidecar is recorded 
   REQUIRE(exit_code(sidecar.stop()) == 0);  // the test's SIGTERM comes from outside the pod: it stops
 
   const std::string log = text_of(sidecar.stderr_file());
-  CHECK(log.find("signal 15 from a process of the job") != std::string::npos);
+  CHECK(log.find("signal 15 from a process of the job (1 so far)") != std::string::npos);
   CHECK(log.find("signal 15 from outside the pod") != std::string::npos);
 
   auto dir = archive_dir(storage);
