@@ -4,8 +4,9 @@
  * their arguments and result (sys_enter stashes, sys_exit emits), and capability checks
  * outside the default container set (capability:cap_capable), first use per exec.
  * setns also says whether the namespace joined is the host's (lib/host_ns.bpf.h).
- * ptrace and process_vm_* say whether their target is the sidecar, and every signal the job
- * generates for the sidecar is a record of its own (lib/sidecar_self.bpf.h).
+ * ptrace and process_vm_* say whether their target is the sidecar; every signal the job
+ * generates for the sidecar, and every open of the sidecar's /proc/<pid>/mem or environ, is a
+ * record of its own (lib/sidecar_self.bpf.h).
  * Every program checks in_scope() first (signal_generate: once its target is the sidecar). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -158,6 +159,11 @@ static __always_inline int emit(long ret)
   case JT_PRIV_PTRACE:
     e->extra = jt_names_sidecar((__s32)a->args[1]) ? JT_PRIV_TARGET_SIDECAR : 0;
     break;
+  case JT_PRIV_OPEN_PROC_MEM:
+  case JT_PRIV_OPEN_PROC_ENVIRON: /* stashed only when the path names the sidecar */
+    put_str(e, 0, a->args[0]);
+    e->extra = JT_PRIV_TARGET_SIDECAR;
+    break;
   case JT_PRIV_PROCESS_VM_READV:
   case JT_PRIV_PROCESS_VM_WRITEV:
     e->extra = jt_names_sidecar((__s32)a->args[0]) ? JT_PRIV_TARGET_SIDECAR : 0;
@@ -186,6 +192,44 @@ PRIV(finit_module, JT_PRIV_FINIT_MODULE, 3) PRIV(delete_module, JT_PRIV_DELETE_M
 PRIV(kexec_load, JT_PRIV_KEXEC_LOAD, 4) PRIV(kexec_file_load, JT_PRIV_KEXEC_FILE_LOAD, 5)
 PRIV(perf_event_open, JT_PRIV_PERF_EVENT_OPEN, 5) PRIV(process_vm_readv, JT_PRIV_PROCESS_VM_READV, 6)
 PRIV(process_vm_writev, JT_PRIV_PROCESS_VM_WRITEV, 6)
+
+/* Opens of the sidecar's /proc/<pid>/mem or environ (the file family records every open; this
+ * says that the number is one of the sidecar's threads, in the caller's pid namespace). Only
+ * such opens are stashed: the others cost an in-scope check and a read of 64 path bytes. */
+static __always_inline int stash_proc_open(__u64 upath, __u64 flags)
+{
+  if (!in_scope() || !jt_sidecar_host_tgid())
+    return 0;
+  char p[JT_PROC_PATH_MAX];
+  if (bpf_probe_read_user_str(p, sizeof(p), (const void *)upath) < 10)
+    return 0;
+  __s32 nr = 0;
+  const int kind = jt_proc_file_of(p, &nr);
+  if (!kind || !jt_names_sidecar(nr))
+    return 0;
+  struct priv_args a = {.syscall = kind == 1 ? JT_PRIV_OPEN_PROC_MEM : JT_PRIV_OPEN_PROC_ENVIRON};
+  a.args[0] = upath;
+  a.args[1] = flags;
+  a.args[2] = (__u64)nr;
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  if (bpf_map_update_elem(&priv_args, &tid, &a, BPF_ANY))
+    count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_PRIV_SYSCALL);
+  return 0;
+}
+
+SEC("tp/syscalls/sys_enter_openat")
+int priv__sys_enter_openat(struct trace_event_raw_sys_enter *ctx) { return stash_proc_open(ctx->args[1], ctx->args[2]); }
+SEC("tp/syscalls/sys_exit_openat")
+int priv__sys_exit_openat(struct trace_event_raw_sys_exit *ctx) { return emit(ctx->ret); }
+SEC("tp/syscalls/sys_enter_open")
+int priv__sys_enter_open(struct trace_event_raw_sys_enter *ctx) { return stash_proc_open(ctx->args[0], ctx->args[1]); }
+SEC("tp/syscalls/sys_exit_open")
+int priv__sys_exit_open(struct trace_event_raw_sys_exit *ctx) { return emit(ctx->ret); }
+/* openat2(dfd, path, how, size): the flags are in *how; the path is what matters here */
+SEC("tp/syscalls/sys_enter_openat2")
+int priv__sys_enter_openat2(struct trace_event_raw_sys_enter *ctx) { return stash_proc_open(ctx->args[1], 0); }
+SEC("tp/syscalls/sys_exit_openat2")
+int priv__sys_exit_openat2(struct trace_event_raw_sys_exit *ctx) { return emit(ctx->ret); }
 
 #define JT_CAP_SYS_ADMIN 21
 /* clone(2) flags that create namespaces (CLONE_NEWTIME only in clone3: in clone it is CSIGNAL) */

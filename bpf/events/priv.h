@@ -19,10 +19,12 @@ enum jt_priv_syscall {
   JT_PRIV_KEXEC_LOAD, JT_PRIV_KEXEC_FILE_LOAD, JT_PRIV_PERF_EVENT_OPEN, JT_PRIV_PROCESS_VM_READV,
   JT_PRIV_PROCESS_VM_WRITEV, JT_PRIV_CLONE3_NS,
   JT_PRIV_SIGNAL, /* a signal generated for the sidecar's own process (lib/sidecar_self.bpf.h), not a syscall */
+  JT_PRIV_OPEN_PROC_MEM,     /* open/openat/openat2 of /proc/<sidecar>/mem (only the sidecar's) */
+  JT_PRIV_OPEN_PROC_ENVIRON, /* ... of /proc/<sidecar>/environ: the sidecar's storage credentials */
   JT_PRIV_SYSCALL_MAX,
 };
 
-/* priv_event.extra of ptrace, process_vm_readv/writev and JT_PRIV_SIGNAL: the target is the
+/* priv_event.extra of ptrace, process_vm_readv/writev, JT_PRIV_SIGNAL and JT_PRIV_OPEN_PROC_*: the target is the
  * sidecar's own process (one of its threads, in whatever pid namespace the caller names it). */
 #define JT_PRIV_TARGET_SIDECAR 1u
 

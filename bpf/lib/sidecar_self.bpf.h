@@ -113,6 +113,60 @@ static __always_inline int jt_names_sidecar(__s32 nr)
   return bpf_map_lookup_elem(&jt_sidecar_ids, &k) != 0;
 }
 
+#define JT_PROC_PATH_MAX 64 /* "/proc/4194304/task/4194304/environ" and its NUL fit */
+#define JT_PROC_MASK (JT_PROC_PATH_MAX - 1)
+
+/* Does p (NUL-terminated, JT_PROC_PATH_MAX bytes) hold `lit` (len bytes, NUL included) at i? */
+static __always_inline int jt_text_at(const char *p, int i, const char *lit, int len)
+{
+  for (int k = 0; k < 16; k++) {
+    if (k >= len)
+      return 1;
+    if (p[(i + k) & JT_PROC_MASK] != lit[k])
+      return 0;
+  }
+  return 1;
+}
+
+/* Decimal digits at p[*i]: their value, *i moved past them; -1 when none or too many. */
+static __always_inline __s32 jt_digits_at(const char *p, int *i)
+{
+  __s32 v = 0;
+  int k = 0;
+  for (; k < 10; k++) {
+    char c = p[(*i + k) & JT_PROC_MASK];
+    if (c < '0' || c > '9')
+      break;
+    v = v * 10 + (c - '0');
+  }
+  if (k == 0 || k == 10)
+    return -1;
+  *i += k;
+  return v;
+}
+
+/* "/proc/N/mem", "/proc/N/environ", or the same under "/proc/N/task/T/": 1 mem, 2 environ, 0 other;
+ * *nr = N. Written by the job: read only within the buffer, never trusted beyond the number. */
+static __always_inline int jt_proc_file_of(const char *p, __s32 *nr)
+{
+  if (!jt_text_at(p, 0, "/proc/", 6))
+    return 0;
+  int i = 6;
+  *nr = jt_digits_at(p, &i);
+  if (*nr <= 0)
+    return 0;
+  if (jt_text_at(p, i, "/task/", 6)) {
+    i += 6;
+    if (jt_digits_at(p, &i) <= 0)
+      return 0;
+  }
+  if (jt_text_at(p, i, "/mem", 5))
+    return 1;
+  if (jt_text_at(p, i, "/environ", 9))
+    return 2;
+  return 0;
+}
+
 /* Counts a signal generated for the sidecar by origin (the user-space view of a SIGTERM). */
 static __always_inline void jt_count_sidecar_signal(int signo, int from_job)
 {

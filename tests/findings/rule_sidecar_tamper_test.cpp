@@ -11,10 +11,13 @@ TEST_CASE("sidecar-tamper: a signal, a ptrace attach and a memory read of the si
   auto attach = t.priv(2, "ptrace", {{"request", "PTRACE_ATTACH"}, {"target_pid", 7}, {"target", "sidecar"}}, "EPERM");
   t.priv(2, "ptrace", {{"request", "PTRACE_DETACH"}, {"target_pid", 7}, {"target", "sidecar"}});  // same act
   auto read = t.priv(2, "process_vm_readv", {{"target_pid", 7}, {"target", "sidecar"}}, "ESRCH");
+  t.exec(3, 0, "/usr/bin/cat", {"cat", "/proc/7/environ"});
+  t.priv(3, "open_proc_environ", {{"path", "/proc/7/environ"}, {"target_pid", 7}});  // from the file family: no verdict
+  auto env = t.priv(3, "open_proc_environ", {{"proc_path", "/proc/7/environ"}, {"target_pid", 7}, {"target", "sidecar"}});
   std::vector<nlohmann::json> mine;
   for (auto& f : t.findings())
     if (f["id"] == "sidecar-tamper") mine.push_back(f);
-  REQUIRE(mine.size() == 3);
+  REQUIRE(mine.size() == 4);
   for (auto& f : mine) CHECK(f["severity"] == "critical");
   CHECK(mine[0]["evidence"] == nlohmann::json::array({sig}));
   CHECK(mine[0]["title"].get<std::string>().find("sent SIGTERM to the jobtrail sidecar") != std::string::npos);
@@ -23,6 +26,8 @@ TEST_CASE("sidecar-tamper: a signal, a ptrace attach and a memory read of the si
   CHECK(mine[1]["title"].get<std::string>().find("failed: EPERM") != std::string::npos);
   CHECK(mine[2]["evidence"] == nlohmann::json::array({read}));
   CHECK(mine[2]["exec_ids"] == nlohmann::json::array({2}));
+  CHECK(mine[3]["evidence"] == nlohmann::json::array({env}));
+  CHECK(mine[3]["title"].get<std::string>().find("opened the environment (/proc/7/environ)") != std::string::npos);
 }
 
 TEST_CASE("sidecar-tamper near misses: the job signalling or tracing its own processes") {

@@ -1,11 +1,13 @@
 /* A job that reaches for the sidecar (kernel test sidecar_guard_test.cpp).
- *   jt_poke_sidecar near      signals and reads the memory of its OWN child: nothing about the sidecar
- *   jt_poke_sidecar poke PID  SIGCONT and SIGTERM to PID, PTRACE_ATTACH/DETACH of PID, and
- *                             process_vm_readv of one of PID's other threads (by its tid)
+ *   jt_poke_sidecar near      signals its OWN child, reads its memory and opens its /proc environ
+ *   jt_poke_sidecar poke PID  SIGCONT and SIGTERM to PID, PTRACE_ATTACH/DETACH of PID,
+ *                             process_vm_readv of one of PID's other threads (by its tid), and
+ *                             opens of /proc/PID/environ and /proc/PID/task/TID/mem
  * Exit 0 when every call returned what the test expects, else the number of the step that did not. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,20 @@ static pid_t other_thread(pid_t pid)
   return found;
 }
 
+static int open_proc(pid_t pid, pid_t tid, const char *file)
+{
+  char path[64];
+  if (tid)
+    snprintf(path, sizeof path, "/proc/%d/task/%d/%s", pid, tid, file);
+  else
+    snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
+    return -1;
+  close(fd);
+  return 0;
+}
+
 static int near_miss(void)
 {
   pid_t child = fork();
@@ -50,6 +66,8 @@ static int near_miss(void)
     return 1;
   if (read_some(child) != -1 || errno != EFAULT)
     return 2;
+  if (open_proc(child, 0, "environ") != 0)
+    return 5;
   if (kill(child, SIGTERM) != 0)
     return 3;
   int st = 0;
@@ -75,6 +93,10 @@ static int poke(pid_t sidecar)
     return 16;
   if (read_some(tid) != -1 || errno != EFAULT)
     return 17;
+  if (open_proc(sidecar, 0, "environ") != 0)
+    return 18;
+  if (open_proc(sidecar, tid, "mem") != 0)
+    return 19;
   return 0;
 }
 

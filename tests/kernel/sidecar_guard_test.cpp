@@ -1,5 +1,5 @@
 // The job reaching for its recorder: in a pod sharing its process namespace the job can signal
-// and ptrace the sidecar. The kernel records it (bpf/lib/sidecar_self.bpf.h), the finding
+// and ptrace the sidecar and open its /proc files. The kernel records it (bpf/lib/sidecar_self.bpf.h), the finding
 // sidecar-tamper fires, and a SIGTERM from the job does not end the trail.
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,7 +77,8 @@ TEST_CASE("sidecar guard: a job signalling and ptracing the sidecar is recorded 
       acts.insert(sys + (p["args"].contains("request") ? " " + p["args"]["request"].get<std::string>() : ""));
     }
   }
-  for (const char* want : {"SIGCONT", "SIGTERM", "SIGSTOP", "ptrace PTRACE_ATTACH", "process_vm_readv"})
+  for (const char* want : {"SIGCONT", "SIGTERM", "SIGSTOP", "ptrace PTRACE_ATTACH", "process_vm_readv", "open_proc_environ",
+                            "open_proc_mem"})
     CHECK_MESSAGE(acts.count(want) == 1, std::string(want) << " of the sidecar not recorded");
 
   std::set<std::string> titles;
@@ -93,7 +94,7 @@ TEST_CASE("sidecar guard: a job signalling and ptracing the sidecar is recorded 
     CHECK_MESSAGE(aimed_at_sidecar(proof), "evidence is not an act on the sidecar: " << proof.dump());
     titles.insert(f["title"].get<std::string>());
   }
-  CHECK(titles.size() == 5);  // SIGCONT, SIGTERM, SIGSTOP (of the attach), ptrace, process_vm_readv
+  CHECK(titles.size() == 7);  // SIGCONT, SIGTERM, SIGSTOP (of the attach), ptrace, process_vm_readv, 2 opens
 
   auto manifest = read_manifest(dir);
   CHECK(manifest["complete"] == true);

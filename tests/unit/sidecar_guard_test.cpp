@@ -2,6 +2,7 @@
 // (sidecar/signal_origin.*) and how the kernel's records of it decode (trail/events/priv_decode).
 #include <doctest/doctest.h>
 
+#include <cstring>
 #include <memory>
 
 #include "bpf/events/priv.h"
@@ -77,4 +78,24 @@ TEST_CASE("ptrace and process_vm_readv name the sidecar only when the kernel say
   CHECK_FALSE(priv_of(*r)["args"].contains("target"));
   r->extra = JT_PRIV_TARGET_SIDECAR;
   CHECK(priv_of(*r)["args"]["target"] == "sidecar");
+}
+
+TEST_CASE("an open of the sidecar's /proc environ decodes with its path, target and fd") {
+  auto e = record(JT_PRIV_OPEN_PROC_ENVIRON);
+  const char path[] = "/proc/7/environ";
+  std::memcpy(e->str[0], path, sizeof path);
+  e->str_len[0] = sizeof path;
+  e->args[1] = 0;  // O_RDONLY
+  e->args[2] = 7;
+  e->ret = 3;
+  e->extra = JT_PRIV_TARGET_SIDECAR;
+  json p = priv_of(*e);
+  CHECK(p["syscall"] == "open_proc_environ");
+  CHECK(p["result"] == 3);
+  CHECK(p["args"] == json({{"proc_path", "/proc/7/environ"}, {"target_pid", 7}, {"flags", 0}, {"target", "sidecar"}}));
+  e->syscall = JT_PRIV_OPEN_PROC_MEM;
+  e->ret = -13;
+  p = priv_of(*e);
+  CHECK(p["syscall"] == "open_proc_mem");
+  CHECK(p["result"] == "EACCES");
 }

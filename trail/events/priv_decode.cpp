@@ -15,7 +15,8 @@ using nlohmann::json;
 const char* kSyscalls[] = {"?", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid",
                            "setfsgid", "setgroups", "capset", "setns", "unshare", "mount", "umount2", "pivot_root",
                            "chroot", "ptrace", "init_module", "finit_module", "delete_module", "bpf", "kexec_load",
-                           "kexec_file_load", "perf_event_open", "process_vm_readv", "process_vm_writev", "clone3", "signal"};
+                           "kexec_file_load", "perf_event_open", "process_vm_readv", "process_vm_writev", "clone3", "signal",
+                           "open_proc_mem", "open_proc_environ"};
 static_assert(sizeof(kSyscalls) / sizeof(kSyscalls[0]) == JT_PRIV_SYSCALL_MAX);
 
 const char* kCaps[] = {"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
@@ -122,6 +123,11 @@ json args_json(const priv_event& e) {
   const auto* a = e.args;
   switch (e.syscall) {
     case JT_PRIV_SIGNAL: return signal_args(e);
+    case JT_PRIV_OPEN_PROC_MEM:
+    case JT_PRIV_OPEN_PROC_ENVIRON:
+      // proc_path, not path: the file family's event of the same open already feeds the rules
+      // that read any process's /proc files (process-memory-read, proc-environ-read)
+      return with_sidecar_target({{"proc_path", str_at(e, 0)}, {"target_pid", sarg(a[2])}, {"flags", a[1]}}, e);
     case JT_PRIV_SETUID: return {{"uid", sarg(a[0])}};
     case JT_PRIV_SETGID: return {{"gid", sarg(a[0])}};
     case JT_PRIV_SETREUID: return {{"ruid", sarg(a[0])}, {"euid", sarg(a[1])}};
@@ -222,7 +228,8 @@ std::optional<json> decode_priv_record(const void* data, std::size_t size, std::
   // most return 0 on success; those returning a value (fds, ids) keep the number
   const bool returns_value = e->syscall == JT_PRIV_BPF || e->syscall == JT_PRIV_PERF_EVENT_OPEN ||
                              e->syscall == JT_PRIV_PROCESS_VM_READV || e->syscall == JT_PRIV_PROCESS_VM_WRITEV ||
-                             e->syscall == JT_PRIV_SETFSUID || e->syscall == JT_PRIV_SETFSGID;
+                             e->syscall == JT_PRIV_SETFSUID || e->syscall == JT_PRIV_SETFSGID ||
+                             e->syscall == JT_PRIV_OPEN_PROC_MEM || e->syscall == JT_PRIV_OPEN_PROC_ENVIRON;
   if (e->ret < 0) p["result"] = errno_name(static_cast<int>(e->ret));
   else if (returns_value) p["result"] = e->ret;
   else p["result"] = "ok";

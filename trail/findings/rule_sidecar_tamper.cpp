@@ -1,12 +1,12 @@
-// sidecar-tamper: the job signals, ptraces or reads/writes the memory of the sidecar that records
-// it. A pod with shareProcessNamespace: true shows the sidecar's processes to the job; a job that
-// can stop or inspect its recorder can end or edit its own trail. The kernel decides that the
-// target is the sidecar (args.target: "sidecar", bpf/lib/sidecar_self.bpf.h), by the target task
-// or by the pid number in the caller's own namespace, so a pid the job chose cannot fake it.
-// Critical whatever the outcome: a signal the sidecar survives, or a failed attach, is still an
-// attack on the trail. One finding per exec and act (each signal number, ptrace whatever the
-// request, each of process_vm_readv/writev): a loop of kill() is one finding, attach then detach
-// another.
+// sidecar-tamper: the job signals, ptraces, reads/writes the memory of, or opens /proc/<pid>/mem
+// or environ (its storage credentials) of the sidecar that records it. A pod with
+// shareProcessNamespace: true shows the sidecar's processes to the job; a job that can stop or
+// inspect its recorder can end or edit its own trail. The kernel decides that the target is the
+// sidecar (args.target: "sidecar", bpf/lib/sidecar_self.bpf.h), by the target task or by the pid
+// number in the caller's own namespace, so a pid the job chose cannot fake it. Critical whatever
+// the outcome: a signal the sidecar survives, or a failed attach, is still an attack on the trail.
+// One finding per exec and act (each signal number, ptrace whatever the request, each of
+// process_vm_readv/writev and the two opens): a loop of kill() is one finding.
 #include <set>
 #include <string>
 #include <utility>
@@ -23,6 +23,8 @@ std::pair<std::string, std::string> act_of(const std::string& sys, const json& a
   if (sys == "ptrace") return {"used ptrace (" + str_at(args, "request") + ") on", sys};
   if (sys == "process_vm_readv") return {"read the memory (process_vm_readv) of", sys};
   if (sys == "process_vm_writev") return {"wrote the memory (process_vm_writev) of", sys};
+  if (sys == "open_proc_mem") return {"opened the memory (" + str_at(args, "proc_path") + ") of", sys};
+  if (sys == "open_proc_environ") return {"opened the environment (" + str_at(args, "proc_path") + ") of", sys};
   return {};
 }
 
