@@ -195,7 +195,8 @@ PRIV(process_vm_writev, JT_PRIV_PROCESS_VM_WRITEV, 6)
 
 /* Opens of the sidecar's /proc/<pid>/mem or environ (the file family records every open; this
  * says that the number is one of the sidecar's threads, in the caller's pid namespace). Only
- * such opens are stashed: the others cost an in-scope check and a read of 64 path bytes. */
+ * such opens are stashed: the others cost an in-scope check and a read of 64 path bytes, and at
+ * exit a look at the file opened (emit_proc_open). */
 static __always_inline int stash_proc_open(__u64 upath, __u64 flags)
 {
   if (!in_scope() || !jt_sidecar_host_tgid())
@@ -217,19 +218,54 @@ static __always_inline int stash_proc_open(__u64 upath, __u64 flags)
   return 0;
 }
 
+/* At exit: an open whose path matched is emitted as stashed (failed ones included); any other
+ * successful open is looked at through the file it opened, so that no spelling of the path
+ * ("/proc//N/mem", a dirfd of /proc/N, a symlink) hides the sidecar. */
+static __always_inline int emit_proc_open(long ret)
+{
+  if (!in_scope())
+    return 0;
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  if (bpf_map_lookup_elem(&priv_args, &tid))
+    return emit(ret);
+  if (ret < 0 || !jt_sidecar_host_tgid())
+    return 0;
+  __s32 nr = 0;
+  const int kind = jt_sidecar_proc_file(jt_fd_file((__u32)ret), &nr);
+  if (!kind)
+    return 0;
+  struct priv_event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+  if (!e) {
+    count_loss(JT_EV_PRIV_SYSCALL);
+    return 0;
+  }
+  jt_header_current(&e->hdr, JT_EV_PRIV_SYSCALL, sizeof(*e));
+  e->ret = ret;
+  for (int i = 0; i < 6; i++)
+    e->args[i] = 0;
+  e->args[2] = (__u64)nr;
+  e->args[3] = 1; /* found from the opened file */
+  e->syscall = kind == 1 ? JT_PRIV_OPEN_PROC_MEM : JT_PRIV_OPEN_PROC_ENVIRON;
+  e->extra = JT_PRIV_TARGET_SIDECAR;
+  e->host_ns = 0;
+  e->str_len[0] = e->str_len[1] = e->str_len[2] = 0;
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
+  return 0;
+}
+
 SEC("tp/syscalls/sys_enter_openat")
 int priv__sys_enter_openat(struct trace_event_raw_sys_enter *ctx) { return stash_proc_open(ctx->args[1], ctx->args[2]); }
 SEC("tp/syscalls/sys_exit_openat")
-int priv__sys_exit_openat(struct trace_event_raw_sys_exit *ctx) { return emit(ctx->ret); }
+int priv__sys_exit_openat(struct trace_event_raw_sys_exit *ctx) { return emit_proc_open(ctx->ret); }
 SEC("tp/syscalls/sys_enter_open")
 int priv__sys_enter_open(struct trace_event_raw_sys_enter *ctx) { return stash_proc_open(ctx->args[0], ctx->args[1]); }
 SEC("tp/syscalls/sys_exit_open")
-int priv__sys_exit_open(struct trace_event_raw_sys_exit *ctx) { return emit(ctx->ret); }
+int priv__sys_exit_open(struct trace_event_raw_sys_exit *ctx) { return emit_proc_open(ctx->ret); }
 /* openat2(dfd, path, how, size): the flags are in *how; the path is what matters here */
 SEC("tp/syscalls/sys_enter_openat2")
 int priv__sys_enter_openat2(struct trace_event_raw_sys_enter *ctx) { return stash_proc_open(ctx->args[1], 0); }
 SEC("tp/syscalls/sys_exit_openat2")
-int priv__sys_exit_openat2(struct trace_event_raw_sys_exit *ctx) { return emit(ctx->ret); }
+int priv__sys_exit_openat2(struct trace_event_raw_sys_exit *ctx) { return emit_proc_open(ctx->ret); }
 
 #define JT_CAP_SYS_ADMIN 21
 /* clone(2) flags that create namespaces (CLONE_NEWTIME only in clone3: in clone it is CSIGNAL) */

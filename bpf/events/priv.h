@@ -19,7 +19,9 @@ enum jt_priv_syscall {
   JT_PRIV_KEXEC_LOAD, JT_PRIV_KEXEC_FILE_LOAD, JT_PRIV_PERF_EVENT_OPEN, JT_PRIV_PROCESS_VM_READV,
   JT_PRIV_PROCESS_VM_WRITEV, JT_PRIV_CLONE3_NS,
   JT_PRIV_SIGNAL, /* a signal generated for the sidecar's own process (lib/sidecar_self.bpf.h), not a syscall */
-  JT_PRIV_OPEN_PROC_MEM,     /* open/openat/openat2 of /proc/<sidecar>/mem (only the sidecar's) */
+  JT_PRIV_OPEN_PROC_MEM,     /* open/openat/openat2 of /proc/<sidecar>/mem (only the sidecar's);
+                                args[2]: the number in the path, or with args[3] = 1 the thread's host
+                                number, found from the opened file (a path that did not match) */
   JT_PRIV_OPEN_PROC_ENVIRON, /* ... of /proc/<sidecar>/environ: the sidecar's storage credentials */
   JT_PRIV_SYSCALL_MAX,
 };

@@ -167,6 +167,41 @@ static __always_inline int jt_proc_file_of(const char *p, __s32 *nr)
   return 0;
 }
 
+#define JT_PROC_SUPER_MAGIC 0x9fa0
+
+/* Is `f` a /proc mem or environ file of one of the sidecar's threads, however it was named
+ * (a path with "//" or "/./", a dirfd of /proc/N, a symlink)? Decided from the opened file: on
+ * procfs, by name, and by the struct pid of its proc inode. 1 mem, 2 environ, 0 other; *host_nr
+ * is the thread's host number. */
+static __always_inline int jt_sidecar_proc_file(struct file *f, __s32 *host_nr)
+{
+  if (!f)
+    return 0;
+  struct inode *ino = BPF_CORE_READ(f, f_inode);
+  if (!ino || BPF_CORE_READ(ino, i_sb, s_magic) != JT_PROC_SUPER_MAGIC)
+    return 0;
+  char name[8] = {};
+  bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(f, f_path.dentry, d_name.name));
+  int kind = 0;
+  if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 0)
+    kind = 1;
+  else if (name[0] == 'e' && name[1] == 'n' && name[2] == 'v' && name[3] == 'i' && name[4] == 'r' && name[5] == 'o' &&
+           name[6] == 'n' && name[7] == 0)
+    kind = 2;
+  if (!kind)
+    return 0;
+  struct proc_inode *pi = (struct proc_inode *)((char *)ino - bpf_core_field_offset(struct proc_inode, vfs_inode));
+  struct pid *pid = BPF_CORE_READ(pi, pid);
+  if (!pid)
+    return 0;
+  struct priv_self_key k = {.ns_inum = jt_pid_ns_inum_at(pid, 0)};
+  bpf_core_read(&k.nr, sizeof(k.nr), &pid->numbers[0].nr);
+  if (!bpf_map_lookup_elem(&jt_sidecar_ids, &k))
+    return 0;
+  *host_nr = k.nr;
+  return kind;
+}
+
 /* Counts a signal generated for the sidecar by origin (the user-space view of a SIGTERM). */
 static __always_inline void jt_count_sidecar_signal(int signo, int from_job)
 {

@@ -3,6 +3,7 @@
  *   jt_poke_sidecar poke PID  SIGCONT and SIGTERM to PID, PTRACE_ATTACH/DETACH of PID,
  *                             process_vm_readv of one of PID's other threads (by its tid), and
  *                             opens of /proc/PID/environ and /proc/PID/task/TID/mem
+ *   jt_poke_sidecar hidden PID  opens of PID's environ and mem by "/proc//PID/./environ" and a dirfd
  * Exit 0 when every call returned what the test expects, else the number of the step that did not. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -100,11 +101,34 @@ static int poke(pid_t sidecar)
   return 0;
 }
 
+/* The same opens spelled so that no path pattern shows them: "//" in the path, a dirfd. */
+static int poke_hidden(pid_t sidecar)
+{
+  char path[64];
+  snprintf(path, sizeof path, "/proc//%d/./environ", sidecar);
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
+    return 21;
+  close(fd);
+  snprintf(path, sizeof path, "/proc/%d", sidecar);
+  int dir = open(path, O_RDONLY | O_DIRECTORY);
+  if (dir < 0)
+    return 22;
+  fd = openat(dir, "mem", O_RDONLY);
+  close(dir);
+  if (fd < 0)
+    return 23;
+  close(fd);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   if (argc == 2 && strcmp(argv[1], "near") == 0)
     return near_miss();
   if (argc == 3 && strcmp(argv[1], "poke") == 0)
     return poke(atoi(argv[2]));
+  if (argc == 3 && strcmp(argv[1], "hidden") == 0)
+    return poke_hidden(atoi(argv[2]));
   return 100;
 }

@@ -98,4 +98,11 @@ TEST_CASE("an open of the sidecar's /proc environ decodes with its path, target 
   p = priv_of(*e);
   CHECK(p["syscall"] == "open_proc_mem");
   CHECK(p["result"] == "EACCES");
+  // found from the opened file (the path did not match): no path, the thread's host number
+  auto f = record(JT_PRIV_OPEN_PROC_MEM);
+  f->args[2] = 4243;
+  f->args[3] = 1;
+  f->ret = 5;
+  f->extra = JT_PRIV_TARGET_SIDECAR;
+  CHECK(priv_of(*f)["args"] == json({{"target_host_tid", 4243}, {"found_by", "opened_file"}, {"target", "sidecar"}}));
 }

@@ -127,6 +127,8 @@ json args_json(const priv_event& e) {
     case JT_PRIV_OPEN_PROC_ENVIRON:
       // proc_path, not path: the file family's event of the same open already feeds the rules
       // that read any process's /proc files (process-memory-read, proc-environ-read)
+      if (a[3] == 1)  // found from the opened file: the path the job wrote did not show it
+        return with_sidecar_target({{"target_host_tid", sarg(a[2])}, {"found_by", "opened_file"}}, e);
       return with_sidecar_target({{"proc_path", str_at(e, 0)}, {"target_pid", sarg(a[2])}, {"flags", a[1]}}, e);
     case JT_PRIV_SETUID: return {{"uid", sarg(a[0])}};
     case JT_PRIV_SETGID: return {{"gid", sarg(a[0])}};

@@ -23,8 +23,10 @@ std::pair<std::string, std::string> act_of(const std::string& sys, const json& a
   if (sys == "ptrace") return {"used ptrace (" + str_at(args, "request") + ") on", sys};
   if (sys == "process_vm_readv") return {"read the memory (process_vm_readv) of", sys};
   if (sys == "process_vm_writev") return {"wrote the memory (process_vm_writev) of", sys};
-  if (sys == "open_proc_mem") return {"opened the memory (" + str_at(args, "proc_path") + ") of", sys};
-  if (sys == "open_proc_environ") return {"opened the environment (" + str_at(args, "proc_path") + ") of", sys};
+  const std::string path = str_at(args, "proc_path");
+  if (sys == "open_proc_mem") return {"opened the memory (" + (path.empty() ? "/proc/.../mem" : path) + ") of", sys};
+  if (sys == "open_proc_environ")
+    return {"opened the environment (" + (path.empty() ? "/proc/.../environ" : path) + ") of", sys};
   return {};
 }
 
