@@ -26,6 +26,7 @@ struct PrivTracer::Impl {
   int cgroup_fd = -1;
   Links links;  // declared after the skeleton: detached before it is destroyed
   std::uint32_t self_generation = 0;
+  bool self_failure_logged = false;
 };
 
 PrivTracer::PrivTracer() : impl_(std::make_unique<Impl>()) {}
@@ -54,8 +55,10 @@ int PrivTracer::refresh_self() {
   std::uint64_t args[1] = {gen};
   LIBBPF_OPTS(bpf_test_run_opts, run, .ctx_in = args, .ctx_size_in = sizeof args);
   if (bpf_prog_test_run_opts(bpf_program__fd(impl_->skel->progs.jt_sidecar_whoami_prog), &run) != 0) {
-    spdlog::warn("priv tracer: cannot tell the kernel the sidecar's pid ({}): signals and ptrace aimed at it are not told apart",
-                 libbpf_error_text(-errno));
+    if (!impl_->self_failure_logged)  // retried every second: one line, not one a second
+      spdlog::warn("priv tracer: cannot tell the kernel the sidecar's pid ({}): signals and ptrace aimed at it are not told apart",
+                   libbpf_error_text(-errno));
+    impl_->self_failure_logged = true;
     return -1;
   }
   // Numbers of threads that have exited may be reused by the job's processes: drop them.
