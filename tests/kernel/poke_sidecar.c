@@ -1,6 +1,6 @@
 /* A job that reaches for the sidecar (kernel test sidecar_guard_test.cpp).
  *   jt_poke_sidecar near      signals its OWN child, reads its memory and opens its /proc environ
- *   jt_poke_sidecar poke PID  SIGCONT and SIGTERM to PID, PTRACE_ATTACH/DETACH of PID,
+ *   jt_poke_sidecar poke PID  SIGCONT, SIGTERM and SIGUSR1 to PID, PTRACE_ATTACH/DETACH of PID,
  *                             process_vm_readv of one of PID's other threads (by its tid), and
  *                             opens of /proc/PID/environ and /proc/PID/task/TID/mem
  *   jt_poke_sidecar hidden PID  opens of PID's environ and mem by "/proc//PID/./environ" and a dirfd
@@ -82,6 +82,8 @@ static int poke(pid_t sidecar)
     return 11;
   if (kill(sidecar, SIGTERM) != 0)
     return 12;
+  if (kill(sidecar, SIGUSR1) != 0) /* ends a process that does not catch it */
+    return 20;
   if (ptrace(PTRACE_ATTACH, sidecar, 0, 0) != 0)
     return 13;
   int st = 0;

@@ -53,6 +53,7 @@ TEST_CASE("sidecar guard: a job signalling and ptracing the sidecar is recorded 
   const std::string log = text_of(sidecar.stderr_file());
   CHECK(log.find("signal 15 from a process of the job (1 so far)") != std::string::npos);
   CHECK(log.find("signal 15 from outside the pod") != std::string::npos);
+  CHECK(log.find("signal 10 from a process of the job (1 so far)") != std::string::npos);
 
   auto dir = archive_dir(storage);
   auto events = read_events(dir);
@@ -86,7 +87,7 @@ TEST_CASE("sidecar guard: a job signalling and ptracing the sidecar is recorded 
       acts.insert(sys + (p["args"].contains("request") ? " " + p["args"]["request"].get<std::string>() : ""));
     }
   }
-  for (const char* want : {"SIGCONT", "SIGTERM", "SIGSTOP", "ptrace PTRACE_ATTACH", "process_vm_readv", "open_proc_environ",
+  for (const char* want : {"SIGCONT", "SIGTERM", "SIGUSR1", "SIGSTOP", "ptrace PTRACE_ATTACH", "process_vm_readv", "open_proc_environ",
                             "open_proc_mem"})
     CHECK_MESSAGE(acts.count(want) == 1, std::string(want) << " of the sidecar not recorded");
   CHECK(hidden_acts == std::set<std::string>{"open_proc_environ", "open_proc_mem"});
@@ -104,7 +105,7 @@ TEST_CASE("sidecar guard: a job signalling and ptracing the sidecar is recorded 
     CHECK_MESSAGE(aimed_at_sidecar(proof), "evidence is not an act on the sidecar: " << proof.dump());
     titles.insert(f["title"].get<std::string>());
   }
-  CHECK(titles.size() == 9);  // SIGCONT, SIGTERM, SIGSTOP (of the attach), ptrace, process_vm_readv, 2 + 2 opens
+  CHECK(titles.size() == 10);  // SIGCONT, SIGTERM, SIGUSR1, SIGSTOP (of the attach), ptrace, process_vm_readv, 2 + 2 opens
 
   auto manifest = read_manifest(dir);
   CHECK(manifest["complete"] == true);
