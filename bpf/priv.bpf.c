@@ -4,7 +4,10 @@
  * their arguments and result (sys_enter stashes, sys_exit emits), and capability checks
  * outside the default container set (capability:cap_capable), first use per exec.
  * setns also says whether the namespace joined is the host's (lib/host_ns.bpf.h).
- * Every program checks in_scope() first. */
+ * ptrace and process_vm_* say whether their target is the sidecar; every signal the job
+ * generates for the sidecar, and every open of the sidecar's /proc/<pid>/mem or environ, is a
+ * record of its own (lib/sidecar_self.bpf.h).
+ * Every program checks in_scope() first (signal_generate: once its target is the sidecar). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -16,6 +19,7 @@
 #include "lib/loss.bpf.h"
 #include "lib/wakeup.bpf.h"
 #include "lib/host_ns.bpf.h"
+#include "lib/sidecar_self.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -152,6 +156,18 @@ static __always_inline int emit(long ret)
     e->extra = hdr[1]; /* target pid (0 = self) */
     break;
   }
+  case JT_PRIV_PTRACE:
+    e->extra = jt_names_sidecar((__s32)a->args[1]) ? JT_PRIV_TARGET_SIDECAR : 0;
+    break;
+  case JT_PRIV_OPEN_PROC_MEM:
+  case JT_PRIV_OPEN_PROC_ENVIRON: /* stashed only when the path names the sidecar */
+    put_str(e, 0, a->args[0]);
+    e->extra = JT_PRIV_TARGET_SIDECAR;
+    break;
+  case JT_PRIV_PROCESS_VM_READV:
+  case JT_PRIV_PROCESS_VM_WRITEV:
+    e->extra = jt_names_sidecar((__s32)a->args[0]) ? JT_PRIV_TARGET_SIDECAR : 0;
+    break;
   }
   bpf_map_delete_elem(&priv_args, &tid);
   bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
@@ -176,6 +192,80 @@ PRIV(finit_module, JT_PRIV_FINIT_MODULE, 3) PRIV(delete_module, JT_PRIV_DELETE_M
 PRIV(kexec_load, JT_PRIV_KEXEC_LOAD, 4) PRIV(kexec_file_load, JT_PRIV_KEXEC_FILE_LOAD, 5)
 PRIV(perf_event_open, JT_PRIV_PERF_EVENT_OPEN, 5) PRIV(process_vm_readv, JT_PRIV_PROCESS_VM_READV, 6)
 PRIV(process_vm_writev, JT_PRIV_PROCESS_VM_WRITEV, 6)
+
+/* Opens of the sidecar's /proc/<pid>/mem or environ (the file family records every open; this
+ * says that the number is one of the sidecar's threads, in the caller's pid namespace). Only
+ * such opens are stashed: the others cost an in-scope check and a read of 64 path bytes, and at
+ * exit a look at the file opened (emit_proc_open). */
+static __always_inline int stash_proc_open(__u64 upath, __u64 flags)
+{
+  if (!in_scope() || !jt_sidecar_host_tgid())
+    return 0;
+  char p[JT_PROC_PATH_MAX];
+  if (bpf_probe_read_user_str(p, sizeof(p), (const void *)upath) < 10)
+    return 0;
+  __s32 nr = 0;
+  const int kind = jt_proc_file_of(p, &nr);
+  if (!kind || !jt_names_sidecar(nr))
+    return 0;
+  struct priv_args a = {.syscall = kind == 1 ? JT_PRIV_OPEN_PROC_MEM : JT_PRIV_OPEN_PROC_ENVIRON};
+  a.args[0] = upath;
+  a.args[1] = flags;
+  a.args[2] = (__u64)nr;
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  if (bpf_map_update_elem(&priv_args, &tid, &a, BPF_ANY))
+    count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_PRIV_SYSCALL);
+  return 0;
+}
+
+/* At exit: an open whose path matched is emitted as stashed (failed ones included); any other
+ * successful open is looked at through the file it opened, so that no spelling of the path
+ * ("/proc//N/mem", a dirfd of /proc/N, a symlink) hides the sidecar. */
+static __always_inline int emit_proc_open(long ret)
+{
+  if (!in_scope())
+    return 0;
+  __u32 tid = (__u32)bpf_get_current_pid_tgid();
+  if (bpf_map_lookup_elem(&priv_args, &tid))
+    return emit(ret);
+  if (ret < 0 || !jt_sidecar_host_tgid())
+    return 0;
+  __s32 nr = 0;
+  const int kind = jt_sidecar_proc_file(jt_fd_file((__u32)ret), &nr);
+  if (!kind)
+    return 0;
+  struct priv_event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+  if (!e) {
+    count_loss(JT_EV_PRIV_SYSCALL);
+    return 0;
+  }
+  jt_header_current(&e->hdr, JT_EV_PRIV_SYSCALL, sizeof(*e));
+  e->ret = ret;
+  for (int i = 0; i < 6; i++)
+    e->args[i] = 0;
+  e->args[2] = (__u64)nr;
+  e->args[3] = 1; /* found from the opened file */
+  e->syscall = kind == 1 ? JT_PRIV_OPEN_PROC_MEM : JT_PRIV_OPEN_PROC_ENVIRON;
+  e->extra = JT_PRIV_TARGET_SIDECAR;
+  e->host_ns = 0;
+  e->str_len[0] = e->str_len[1] = e->str_len[2] = 0;
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
+  return 0;
+}
+
+SEC("tp/syscalls/sys_enter_openat")
+int priv__sys_enter_openat(struct trace_event_raw_sys_enter *ctx) { return stash_proc_open(ctx->args[1], ctx->args[2]); }
+SEC("tp/syscalls/sys_exit_openat")
+int priv__sys_exit_openat(struct trace_event_raw_sys_exit *ctx) { return emit_proc_open(ctx->ret); }
+SEC("tp/syscalls/sys_enter_open")
+int priv__sys_enter_open(struct trace_event_raw_sys_enter *ctx) { return stash_proc_open(ctx->args[0], ctx->args[1]); }
+SEC("tp/syscalls/sys_exit_open")
+int priv__sys_exit_open(struct trace_event_raw_sys_exit *ctx) { return emit_proc_open(ctx->ret); }
+/* openat2(dfd, path, how, size): the flags are in *how; the path is what matters here */
+SEC("tp/syscalls/sys_enter_openat2")
+int priv__sys_enter_openat2(struct trace_event_raw_sys_enter *ctx) { return stash_proc_open(ctx->args[1], 0); }
+SEC("tp/syscalls/sys_exit_openat2")
+int priv__sys_exit_openat2(struct trace_event_raw_sys_exit *ctx) { return emit_proc_open(ctx->ret); }
 
 #define JT_CAP_SYS_ADMIN 21
 /* clone(2) flags that create namespaces (CLONE_NEWTIME only in clone3: in clone it is CSIGNAL) */
@@ -245,6 +335,63 @@ int tracepoint__capability__cap_capable(struct trace_event_raw_cap_capable *ctx)
   jt_header_current(&e->hdr, JT_EV_PRIV_CAPABILITY, sizeof(*e));
   e->cap = cap;
   e->ret = ctx->ret;
+  bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
+  return 0;
+}
+
+/* Runs only by BPF_PROG_TEST_RUN from the sidecar itself (no attach point), with the
+ * generation as its one argument: see lib/sidecar_self.bpf.h. */
+SEC("raw_tp")
+int jt_sidecar_whoami_prog(struct bpf_raw_tracepoint_args *ctx)
+{
+  return jt_sidecar_whoami((__u32)ctx->args[0]);
+}
+
+#define JT_SIGCHLD 17
+
+/* signal_generate(sig, info, task, group, result) fires in the sender's context for kill, tkill,
+ * tgkill, pidfd_send_signal and rt_sigqueueinfo alike, and for every thread a broadcast
+ * (kill(-1, ...)) reaches: the target is the task itself, so no pid number needs resolving.
+ * Signal 0 (an existence probe) generates nothing and is not seen. */
+SEC("raw_tp/signal_generate")
+int raw_tracepoint__signal_generate(struct bpf_raw_tracepoint_args *ctx)
+{
+  struct task_struct *task = (struct task_struct *)ctx->args[2];
+  __u32 self = jt_sidecar_host_tgid();
+  if (!self || BPF_CORE_READ(task, tgid) != self)
+    return 0;
+  int sig = (int)ctx->args[0];
+  /* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers, as in the tracepoint's own TP_STORE_SIGINFO */
+  __u64 info = ctx->args[1];
+  int code = 0x80; /* SI_KERNEL */
+  if (info == 0)
+    code = 0; /* SI_USER */
+  else if (info != 1)
+    code = BPF_CORE_READ((struct kernel_siginfo *)info, si_code);
+  const int from_job = in_scope();
+  /* the exit of a child the sidecar started (record mode runs its command in the pod's cgroup) */
+  if (sig == JT_SIGCHLD && code > 0)
+    return 0;
+  jt_count_sidecar_signal(sig, from_job);
+  if (!from_job)
+    return 0;
+  struct priv_event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+  if (!e) {
+    count_loss(JT_EV_PRIV_SYSCALL);
+    return 0;
+  }
+  jt_header_current(&e->hdr, JT_EV_PRIV_SYSCALL, sizeof(*e));
+  e->ret = 0;
+  e->args[JT_SIG_ARG_SIGNO] = sig;
+  e->args[JT_SIG_ARG_TARGET_TGID] = self;
+  e->args[JT_SIG_ARG_TARGET_TID] = BPF_CORE_READ(task, pid);
+  e->args[JT_SIG_ARG_GROUP] = ctx->args[3] ? 1 : 0;
+  e->args[JT_SIG_ARG_CODE] = (__u64)(__s64)code;
+  e->args[JT_SIG_ARG_RESULT] = ctx->args[4];
+  e->syscall = JT_PRIV_SIGNAL;
+  e->extra = JT_PRIV_TARGET_SIDECAR;
+  e->host_ns = 0;
+  e->str_len[0] = e->str_len[1] = e->str_len[2] = 0;
   bpf_ringbuf_submit(e, jt_wakeup_flags(&rb));
   return 0;
 }

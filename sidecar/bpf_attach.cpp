@@ -71,7 +71,7 @@ Links::~Links() {
 void Links::attach_all(const std::string& family, bpf_object* obj, int cgroup_fd) {
   bpf_program* prog = nullptr;
   bpf_object__for_each_program(prog, obj) {
-    if (!bpf_program__autoload(prog)) continue;
+    if (!bpf_program__autoload(prog) || !bpf_program__autoattach(prog)) continue;
     const std::string sec = bpf_program__section_name(prog);
     const bool cgroup = sec.rfind("cgroup", 0) == 0 || sec == "sockops";
     bpf_link* link = cgroup ? bpf_program__attach_cgroup(prog, cgroup_fd) : bpf_program__attach(prog);

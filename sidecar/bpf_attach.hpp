@@ -34,7 +34,7 @@ class Links {
   Links(const Links&) = delete;
   Links& operator=(const Links&) = delete;
   ~Links();
-  // Attaches every autoload program of obj: SEC("cgroup*"/"sockops") to cgroup_fd, the rest
+  // Attaches every autoload program of obj (but those with autoattach off): SEC("cgroup*"/"sockops") to cgroup_fd, the rest
   // with bpf_program__attach. Throws with the family and program name on failure.
   void attach_all(const std::string& family, bpf_object* obj, int cgroup_fd);
 

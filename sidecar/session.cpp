@@ -18,7 +18,9 @@
 #include "sidecar/memory_budget.hpp"
 #include "sidecar/metrics.hpp"
 #include "sidecar/pipeline.hpp"
+#include "sidecar/priv_tracer.hpp"
 #include "sidecar/process_tracer.hpp"
+#include "sidecar/signal_origin.hpp"
 #include "sidecar/tracers.hpp"
 
 namespace jobtrail::sidecar {
@@ -26,7 +28,14 @@ namespace jobtrail::sidecar {
 std::atomic<bool> g_stop{false};
 
 namespace {
-void on_signal(int) { g_stop = true; }
+// Signals caught, one bit per number, until the main loop decides what each meant.
+std::atomic<std::uint64_t> g_caught{0};
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free);  // used in a signal handler
+void on_signal(int sig) { g_caught.fetch_or(std::uint64_t{1} << sig); }
+
+// Signals a process may send the sidecar that would end it by default (SIGKILL and SIGSTOP
+// cannot be caught): SIGTERM and SIGINT stop it when they come from outside the job.
+constexpr int kCaught[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGALRM};
 
 // libbpf hands us its own printf format: marked as such so -Wformat checks callers, not us.
 [[gnu::format(printf, 2, 0)]] int libbpf_to_spdlog(enum libbpf_print_level level, const char* fmt, va_list args) {
@@ -72,10 +81,41 @@ static void publish_writer_stats(const archive::WriterStats& w) {
 void install_signal_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
+  for (int sig : kCaught) sigaction(sig, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
 }
+
+// A signal from a process of the job is in the trail (bpf/priv.bpf.c) and changes nothing else:
+// the job must not be able to end its own trail early. Only SIGTERM/SIGINT from outside stop it.
+class SignalJudge {
+ public:
+  explicit SignalJudge(const PrivTracer* priv) : priv_(priv) {}
+  void take_caught() {
+    std::uint64_t bits = g_caught.exchange(0);
+    for (int sig : kCaught) {
+      if (!(bits & (std::uint64_t{1} << sig))) continue;
+      const std::optional<SignalTally> now = priv_ ? priv_->sidecar_signals(sig) : std::nullopt;
+      const SignalOrigin origin = signal_origin(now, seen_[sig]);
+      if (now) seen_[sig] = *now;
+      const bool stops = sig == SIGTERM || sig == SIGINT;
+      if (origin == SignalOrigin::job) {
+        // A job looping on kill() gets a log line at the 1st, 2nd, 4th, 8th... time, not one per signal.
+        if (const auto n = ++from_job_[sig]; (n & (n - 1)) == 0)
+          spdlog::warn("signal {} from a process of the job ({} so far): in the trail; tracing goes on", sig, n);
+      } else if (stops) {
+        spdlog::info("signal {}{}: finishing the trail", sig, origin == SignalOrigin::outside ? " from outside the pod" : "");
+        g_stop = true;
+      } else {
+        spdlog::info("signal {} ignored", sig);
+      }
+    }
+  }
+
+ private:
+  const PrivTracer* priv_;
+  SignalTally seen_[65];
+  std::uint64_t from_job_[65] = {};  // caught signals judged the job's, per number
+};
 
 struct Session::Impl {
   Options opts;
@@ -197,9 +237,13 @@ bool Session::run(const std::function<bool()>& should_stop) {
       spdlog::error("{} ({})", failure, e.what());
     }
   };
+  PrivTracer* priv = nullptr;
+  for (auto& t : s.tracers)
+    if (auto* p = dynamic_cast<PrivTracer*>(t.get())) priv = p;
+  SignalJudge judge(priv);
   guarded("tracing", [&] {
     auto last_loss = std::chrono::steady_clock::now();
-    while (!g_stop && !should_stop()) {
+    while (judge.take_caught(), !g_stop && !should_stop()) {
       s.pipeline->poll(100);
       auto now = std::chrono::steady_clock::now();
       s.writer->tick(now);
@@ -207,6 +251,7 @@ bool Session::run(const std::function<bool()>& should_stop) {
         s.pipeline->poll_losses();
         publish_writer_stats(s.writer->stats());
         publish_memory_stats(*s.pipeline, s.tracers);
+        if (priv) priv->refresh_self();  // threads started or gone since
         last_loss = now;
       }
     }

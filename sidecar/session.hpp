@@ -11,7 +11,7 @@
 
 namespace jobtrail::sidecar {
 
-extern std::atomic<bool> g_stop;   // set by SIGTERM/SIGINT
+extern std::atomic<bool> g_stop;   // set once a SIGTERM/SIGINT from outside the job is taken (Session::run)
 void install_signal_handlers();
 
 struct SessionSpec {

@@ -31,9 +31,9 @@ int check_config(const std::string& path) {
   text << in.rdbuf();
   try {
     const Config c = parse_config_text(text.str());
-    std::printf("jobtrail-webhook: %s is valid: image %s, mode %s, storage %s, flush deadline %d s, onError %s\n",
+    std::printf("jobtrail-webhook: %s is valid: image %s, mode %s, storage %s, flush deadline %d s\n",
                 path.c_str(), c.sidecar.image.c_str(), c.sidecar.mode.c_str(), c.storage.url.c_str(),
-                c.sidecar.flush_deadline_seconds, c.deny_on_error ? "deny" : "allow");
+                c.sidecar.flush_deadline_seconds);
     return 0;
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "jobtrail-webhook: %s is invalid: %s\n", path.c_str(), e.what());
@@ -65,6 +65,11 @@ int main(int argc, char** argv) {
   unsigned threads = 2;
   unsigned reload_ms = 2000;
   unsigned shutdown_s = 10;
+  ServerLimits limits;
+  unsigned max_connections = static_cast<unsigned>(limits.max_connections);
+  unsigned max_in_flight = static_cast<unsigned>(limits.max_requests_in_flight);
+  unsigned slot_wait_ms = static_cast<unsigned>(limits.slot_wait.count());
+  const unsigned request_timeout_ms = static_cast<unsigned>(limits.request_timeout.count());
   app.set_version_flag("--version", std::string("jobtrail-webhook ") + JOBTRAIL_VERSION);
   app.add_option("--check-config", check_file, "validate a configuration FILE, print the result and exit (0 valid, 1 not)");
   app.add_option("--listen", listen, "ADDR:PORT to serve HTTPS on");
@@ -78,6 +83,19 @@ int main(int argc, char** argv) {
   app.add_option("--shutdown-timeout", shutdown_s,
                  "seconds SIGTERM waits for requests in flight before closing what is left")
       ->check(CLI::Range(1u, 300u));
+  // Each open connection costs ~40 KiB of TLS buffers; each request in flight may hold a whole
+  // body (3 MiB): keep max-requests-in-flight x 3 MiB well under the container's memory limit.
+  app.add_option("--max-connections", max_connections,
+                 "open connections (TLS included); more are closed at accept, before TLS (1-4096)")
+      ->check(CLI::Range(1u, 4096u));
+  app.add_option("--max-requests-in-flight", max_in_flight,
+                 "requests whose body is read or handled at once (each may hold up to 3 MiB); more wait for a slot "
+                 "(1-64, at most --max-connections)")
+      ->check(CLI::Range(1u, 64u));
+  app.add_option("--slot-wait-ms", slot_wait_ms,
+                 "how long a request waits for a free slot before it gets 503 (1-" + std::to_string(request_timeout_ms) +
+                     ", the request timeout)")
+      ->check(CLI::Range(1u, request_timeout_ms));
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help, --version
@@ -89,6 +107,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "jobtrail-webhook: %s (see --help)\n", what.c_str());
     return 2;
   }
+  if (max_in_flight > max_connections) {
+    std::fprintf(stderr, "jobtrail-webhook: --max-requests-in-flight %u is more than --max-connections %u (see --help)\n",
+                 max_in_flight, max_connections);
+    return 2;
+  }
+  limits.max_connections = max_connections;
+  limits.max_requests_in_flight = max_in_flight;
+  limits.slot_wait = std::chrono::milliseconds(slot_wait_ms);
   if (!check_file.empty()) return check_config(check_file);
   for (const auto& [flag, value] : {std::pair{"--tls-cert", files.cert}, {"--tls-key", files.key}, {"--config", files.config}}) {
     if (value.empty()) {
@@ -114,14 +140,16 @@ int main(int argc, char** argv) {
   }
   std::optional<Server> server;
   try {
-    server.emplace(start_listener(ioc, endpoint, state, ServerLimits{}));
+    server.emplace(start_listener(ioc, endpoint, state, limits));
   } catch (const std::exception& e) {
     spdlog::critical("jobtrail-webhook: cannot listen on {}: {}", listen, e.what());
     return 1;
   }
   reloader->start();
-  spdlog::info("jobtrail-webhook {} listening on https://{}:{}", JOBTRAIL_VERSION, endpoint.address().to_string(),
-               server->port());
+  spdlog::info("jobtrail-webhook {} listening on https://{}:{} (at most {} connections, {} requests in flight, "
+               "{} ms wait for a slot)",
+               JOBTRAIL_VERSION, endpoint.address().to_string(), server->port(), limits.max_connections,
+               limits.max_requests_in_flight, limits.slot_wait.count());
 
   // SIGTERM (pod deletion, rollout): stop accepting, finish requests in flight, close idle connections;
   // run() returns once no session is left. A watchdog bounds the wait by --shutdown-timeout.

@@ -142,14 +142,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // The body is read only with a request slot: bodies in memory are at most
   // max_requests_in_flight x body_limit, however many clients send at once. Without a free slot the
-  // request waits (its body unread) until one frees or its request_timeout ends, then 503: a burst of
-  // reviews from the API server is delayed, not refused.
+  // request waits (its body unread) until one frees or slot_wait (at most its request_timeout)
+  // ends, then 503: a burst of reviews from the API server is delayed, not refused.
   void on_header(beast::error_code ec, std::size_t n) {
     if (ec) return on_read(ec, n);
     // Without a body (probes, /metrics) a request needs no slot: slow bodies must not fail the
     // kubelet's liveness probe and get the webhook restarted.
     if (!parser_->chunked() && parser_->content_length().value_or(0) == 0) return read_body();
     waited_for_slot_ = false;
+    slot_wait_until_ = std::chrono::steady_clock::now() + limits_.slot_wait;
     wait_for_slot();
   }
 
@@ -161,7 +162,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (!waited_for_slot_) state_->metrics.count_limit("in_flight");
     waited_for_slot_ = true;
-    if (timed_out_ || draining_) {
+    if (timed_out_ || draining_ || std::chrono::steady_clock::now() >= slot_wait_until_) {
       deadline_.cancel();
       waiting_ = false;
       return send_error(http::status::service_unavailable, "no request slot free within the time limit; retry",
@@ -252,6 +253,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool draining_ = false;  // the server is shutting down
   bool holds_slot_ = false;  // a request slot is taken (on this session's strand)
   bool waited_for_slot_ = false;
+  std::chrono::steady_clock::time_point slot_wait_until_{};  // 503 once passed without a slot
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {

@@ -22,9 +22,12 @@ struct ServerLimits {
   // buffers and at most a header (8 KiB) until it holds a request slot.
   std::size_t max_connections = 128;
   // Requests whose body is being read or handled; more wait with their body unread (503 if none
-  // frees within request_timeout). Each may hold a body of up to body_limit, so this times
+  // frees within slot_wait). Each may hold a body of up to body_limit, so this times
   // body_limit bounds the memory bodies take.
   std::size_t max_requests_in_flight = 8;
+  // How long a request waits for a slot before its 503 (never beyond request_timeout, which
+  // ends the request anyway).
+  std::chrono::milliseconds slot_wait{10'000};
 };
 
 // What sessions read at the start of each connection/request; swapped by the reloader.

@@ -17,7 +17,41 @@ enum jt_priv_syscall {
   JT_PRIV_SETNS, JT_PRIV_UNSHARE, JT_PRIV_MOUNT, JT_PRIV_UMOUNT2, JT_PRIV_PIVOT_ROOT, JT_PRIV_CHROOT,
   JT_PRIV_PTRACE, JT_PRIV_INIT_MODULE, JT_PRIV_FINIT_MODULE, JT_PRIV_DELETE_MODULE, JT_PRIV_BPF,
   JT_PRIV_KEXEC_LOAD, JT_PRIV_KEXEC_FILE_LOAD, JT_PRIV_PERF_EVENT_OPEN, JT_PRIV_PROCESS_VM_READV,
-  JT_PRIV_PROCESS_VM_WRITEV, JT_PRIV_CLONE3_NS, JT_PRIV_SYSCALL_MAX,
+  JT_PRIV_PROCESS_VM_WRITEV, JT_PRIV_CLONE3_NS,
+  JT_PRIV_SIGNAL, /* a signal generated for the sidecar's own process (lib/sidecar_self.bpf.h), not a syscall */
+  JT_PRIV_OPEN_PROC_MEM,     /* open/openat/openat2 of /proc/<sidecar>/mem (only the sidecar's);
+                                args[2]: the number in the path, or with args[3] = 1 the thread's host
+                                number, found from the opened file (a path that did not match) */
+  JT_PRIV_OPEN_PROC_ENVIRON, /* ... of /proc/<sidecar>/environ: the sidecar's storage credentials */
+  JT_PRIV_SYSCALL_MAX,
+};
+
+/* priv_event.extra of ptrace, process_vm_readv/writev, JT_PRIV_SIGNAL and JT_PRIV_OPEN_PROC_*: the target is the
+ * sidecar's own process (one of its threads, in whatever pid namespace the caller names it). */
+#define JT_PRIV_TARGET_SIDECAR 1u
+
+/* JT_PRIV_SIGNAL arguments (priv_event.args[i]). */
+enum jt_priv_signal_arg {
+  JT_SIG_ARG_SIGNO = 0,
+  JT_SIG_ARG_TARGET_TGID = 1, /* host pid of the sidecar */
+  JT_SIG_ARG_TARGET_TID = 2,  /* host tid of the thread the signal was generated for */
+  JT_SIG_ARG_GROUP = 3,       /* 1: sent to the whole thread group (kill), 0: to one thread (tgkill) */
+  JT_SIG_ARG_CODE = 4,        /* si_code: SI_USER 0, SI_TKILL -6, SI_QUEUE -1, kernel > 0 */
+  JT_SIG_ARG_RESULT = 5,      /* the tracepoint's result: 0 delivered, 1 ignored, 2 already pending, 3/4 lost info */
+};
+
+/* jt_sidecar_signals[signo]: signals generated for the sidecar so far, by origin. User space
+ * reads it when a catchable signal arrives, to tell the job's SIGTERM from the kubelet's. */
+/* jt_sidecar_ids key: one thread of the sidecar as numbered in one pid namespace; the value is
+ * the generation (__u32) of the run that saw it. */
+struct priv_self_key {
+  __u32 ns_inum; /* pid namespace inode */
+  __s32 nr;      /* tid as numbered in that namespace */
+};
+
+struct priv_sidecar_signal_count {
+  __u64 from_job;     /* sender in the pod's cgroup (in scope) */
+  __u64 from_outside; /* any other sender: the kubelet/runtime, the sidecar itself, the kernel */
 };
 
 /* priv_event.host_ns of setns: the host's namespaces (init_task's) the call joined or tried to
@@ -36,7 +70,8 @@ struct priv_event {
   __s64 ret;
   __u64 args[6];
   __u32 syscall; /* enum jt_priv_syscall */
-  __u32 extra;   /* perf_event_open: attr.type; capset: header.pid; setns: target ns inode (nsfs fd) */
+  __u32 extra;   /* perf_event_open: attr.type; capset: header.pid; setns: target ns inode (nsfs fd);
+                  ptrace, process_vm_*, signal: JT_PRIV_TARGET_SIDECAR or 0 */
   __u16 str_len[3];
   __u16 host_ns; /* setns: enum jt_priv_host_ns; 0 for other syscalls */
   char str[3][JT_PRIV_STR_MAX];

@@ -51,6 +51,10 @@ if sc.get("readOnlyRootFilesystem") is not True or sc.get("allowPrivilegeEscalat
 for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
     if probe not in c: fail(f"Deployment has no {probe}")
 if not c.get("resources", {}).get("limits", {}).get("memory"): fail("Deployment has no memory limit")
+# the connection cap and request slots reach the webhook's flags (values.yaml defaults, or the limits variant's)
+want_limits = ("16", "4", "2000") if variant == "limits" else ("128", "8", "10000")
+for flag, value in zip(("--max-connections", "--max-requests-in-flight", "--slot-wait-ms"), want_limits):
+    if f"{flag}={value}" not in c.get("args", []): fail(f"Deployment args lack {flag}={value}")
 labels = dep.get("spec", {}).get("template", {}).get("metadata", {}).get("labels", {})
 config = json.loads(one("ConfigMap").get("data", {}).get("config.json", "{}"))
 
@@ -89,6 +93,8 @@ elif variant == "failure-fail":
     if hook.get("failurePolicy") != "Fail": fail("failurePolicy is not Fail")
     if dep.get("spec", {}).get("replicas", 0) < 2: fail("Fail with fewer than two replicas")
     if len(pdbs) != 1 or pdbs[0]["spec"].get("minAvailable", 0) < 1: fail("Fail without a PodDisruptionBudget")
+elif variant == "limits":
+    pass  # its flags are checked with the Deployment above
 else:
     fail("unknown variant")
 print(f"{variant}: {len(docs)} objects ({', '.join(kinds)})")

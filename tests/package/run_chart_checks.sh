@@ -37,6 +37,8 @@ variant("bad-timeout", lambda v: v["webhook"].update(timeoutSeconds=31))
 variant("bad-mode", lambda v: v["sidecar"].update(mode="sidecar"))
 variant("bad-bucket", lambda v: v["storage"].update(bucket="Bad_Bucket"))
 variant("bad-namespace", lambda v: v["storage"]["credentials"].update(namespaces=["Runners"]))
+variant("removed-on-error", lambda v: v["webhook"].update(onError="allow"))
+variant("bad-slot-wait", lambda v: v["webhook"].update(slotWaitMilliseconds=10001))
 PY
 NODE_PATH=$work/node_modules node "$here/validate_values.js" "$chart/values.schema.json" \
   expect=valid "$work/values.json" expect=valid "$work/with-bucket.json" \
@@ -44,7 +46,8 @@ NODE_PATH=$work/node_modules node "$here/validate_values.js" "$chart/values.sche
   expect=invalid "$work/typo-top.json" expect=invalid "$work/typo-nested.json" \
   expect=invalid "$work/typo-deep.json" expect=invalid "$work/bad-enum.json" \
   expect=invalid "$work/bad-timeout.json" expect=invalid "$work/bad-mode.json" \
-  expect=invalid "$work/bad-bucket.json" expect=invalid "$work/bad-namespace.json"
+  expect=invalid "$work/bad-bucket.json" expect=invalid "$work/bad-namespace.json" \
+  expect=invalid "$work/removed-on-error.json" expect=invalid "$work/bad-slot-wait.json"
 
 echo "== additionalProperties: false on every object schema"
 python3 - "$chart/values.schema.json" <<'PY'
@@ -116,8 +119,9 @@ declare -A variants=(
   [web-identity]="--set storage.credentials.mode=webIdentity --set storage.credentials.namespaces={arc-runners} --set storage.credentials.webIdentity.roleArn=arn:aws:iam::123456789012:role/jobtrail"
   [network-policy]="--set webhook.networkPolicy.enabled=true --set webhook.networkPolicy.apiServerCIDRs={10.0.0.0/24}"
   [failure-fail]="--set webhook.failurePolicy=Fail"
+  [limits]="--set webhook.maxConnections=16 --set webhook.maxRequestsInFlight=4 --set webhook.slotWaitMilliseconds=2000"
 )
-for v in default cert-manager web-identity network-policy failure-fail; do
+for v in default cert-manager web-identity network-policy failure-fail limits; do
   # shellcheck disable=SC2206
   extra=(${variants[$v]})
   "$helm" lint --strict "$chart" -n "$ns" "${base[@]}" "${extra[@]}" > "$work/lint.out" 2>&1 ||
@@ -139,6 +143,10 @@ refuse "failurePolicy Fail without a PDB" "podDisruptionBudget" --set webhook.fa
   --set webhook.podDisruptionBudget.enabled=false
 refuse "a NetworkPolicy without API server CIDRs" "apiServerCIDRs is required" --set webhook.networkPolicy.enabled=true
 refuse "a typo in values (schema)" "additional properties" --set webhook.failurPolicy=Fail
+refuse "the removed webhook.onError (schema)" "webhook.onError was removed" --set webhook.onError=allow
+refuse "more requests in flight than connections" "must not exceed webhook.maxConnections" \
+  --set webhook.maxConnections=4 --set webhook.maxRequestsInFlight=8
+refuse "no request slot (schema)" "maxRequestsInFlight" --set webhook.maxRequestsInFlight=0
 
 echo "== the checker fails on broken charts"
 mutate() {   # NAME FILE PYTHON-REPLACEMENT(old, new)

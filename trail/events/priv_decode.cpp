@@ -15,7 +15,8 @@ using nlohmann::json;
 const char* kSyscalls[] = {"?", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid",
                            "setfsgid", "setgroups", "capset", "setns", "unshare", "mount", "umount2", "pivot_root",
                            "chroot", "ptrace", "init_module", "finit_module", "delete_module", "bpf", "kexec_load",
-                           "kexec_file_load", "perf_event_open", "process_vm_readv", "process_vm_writev", "clone3"};
+                           "kexec_file_load", "perf_event_open", "process_vm_readv", "process_vm_writev", "clone3", "signal",
+                           "open_proc_mem", "open_proc_environ"};
 static_assert(sizeof(kSyscalls) / sizeof(kSyscalls[0]) == JT_PRIV_SYSCALL_MAX);
 
 const char* kCaps[] = {"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
@@ -54,6 +55,28 @@ std::string ptrace_request(std::uint64_t r) {
   return "PTRACE_" + std::to_string(r);
 }
 
+const char* kSignals[] = {"0",       "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT", "SIGBUS",
+                          "SIGFPE",  "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2",   "SIGPIPE", "SIGALRM", "SIGTERM",
+                          "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
+                          "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
+
+std::string signal_name(std::uint64_t signo) {
+  if (signo < std::size(kSignals)) return kSignals[signo];
+  return "SIG" + std::to_string(signo);  // real-time signals
+}
+
+// signal_generate's result (include/trace/events/signal.h)
+std::string signal_delivery(std::uint64_t r) {
+  switch (r) {
+    case 0: return "delivered";
+    case 1: return "ignored";
+    case 2: return "already_pending";
+    case 3: return "overflow";
+    case 4: return "info_lost";
+  }
+  return std::to_string(r);
+}
+
 std::string str_at(const priv_event& e, int i) {
   std::size_t n = std::min<std::size_t>(e.str_len[i], JT_PRIV_STR_MAX);
   std::string s(e.str[i], n);
@@ -77,9 +100,36 @@ json setns_args(const priv_event& e) {
   return j;
 }
 
+// A signal generated for the sidecar by the job (bpf/priv.bpf.c signal_generate): the target's
+// numbers are the host's, the sender is the event's process.
+json signal_args(const priv_event& e) {
+  const auto* a = e.args;
+  return {{"signal", signal_name(a[JT_SIG_ARG_SIGNO])},
+          {"signo", a[JT_SIG_ARG_SIGNO]},
+          {"target", "sidecar"},
+          {"target_host_pid", a[JT_SIG_ARG_TARGET_TGID]},
+          {"target_host_tid", a[JT_SIG_ARG_TARGET_TID]},
+          {"whole_process", a[JT_SIG_ARG_GROUP] != 0},
+          {"si_code", sarg(a[JT_SIG_ARG_CODE])},
+          {"delivery", signal_delivery(a[JT_SIG_ARG_RESULT])}};
+}
+
+json with_sidecar_target(json args, const priv_event& e) {
+  if (e.extra & JT_PRIV_TARGET_SIDECAR) args["target"] = "sidecar";
+  return args;
+}
+
 json args_json(const priv_event& e) {
   const auto* a = e.args;
   switch (e.syscall) {
+    case JT_PRIV_SIGNAL: return signal_args(e);
+    case JT_PRIV_OPEN_PROC_MEM:
+    case JT_PRIV_OPEN_PROC_ENVIRON:
+      // proc_path, not path: the file family's event of the same open already feeds the rules
+      // that read any process's /proc files (process-memory-read, proc-environ-read)
+      if (a[3] == 1)  // found from the opened file: the path the job wrote did not show it
+        return with_sidecar_target({{"target_host_tid", sarg(a[2])}, {"found_by", "opened_file"}}, e);
+      return with_sidecar_target({{"proc_path", str_at(e, 0)}, {"target_pid", sarg(a[2])}, {"flags", a[1]}}, e);
     case JT_PRIV_SETUID: return {{"uid", sarg(a[0])}};
     case JT_PRIV_SETGID: return {{"gid", sarg(a[0])}};
     case JT_PRIV_SETREUID: return {{"ruid", sarg(a[0])}, {"euid", sarg(a[1])}};
@@ -97,7 +147,7 @@ json args_json(const priv_event& e) {
     case JT_PRIV_UMOUNT2: return {{"target", str_at(e, 0)}, {"flags", a[1]}};
     case JT_PRIV_PIVOT_ROOT: return {{"new_root", str_at(e, 0)}, {"put_old", str_at(e, 1)}};
     case JT_PRIV_CHROOT: return {{"path", str_at(e, 0)}};
-    case JT_PRIV_PTRACE: return {{"request", ptrace_request(a[0])}, {"target_pid", sarg(a[1])}};
+    case JT_PRIV_PTRACE: return with_sidecar_target({{"request", ptrace_request(a[0])}, {"target_pid", sarg(a[1])}}, e);
     case JT_PRIV_INIT_MODULE: return {{"size", a[1]}, {"params", str_at(e, 0)}};
     case JT_PRIV_FINIT_MODULE: return {{"fd", sarg(a[0])}, {"params", str_at(e, 0)}, {"flags", a[2]}};
     case JT_PRIV_DELETE_MODULE: return {{"name", str_at(e, 0)}, {"flags", a[1]}};
@@ -108,7 +158,7 @@ json args_json(const priv_event& e) {
     case JT_PRIV_PERF_EVENT_OPEN:
       return {{"type", e.extra}, {"target_pid", sarg(a[1])}, {"cpu", sarg(a[2])}, {"flags", a[4]}};
     case JT_PRIV_PROCESS_VM_READV:
-    case JT_PRIV_PROCESS_VM_WRITEV: return {{"target_pid", sarg(a[0])}};
+    case JT_PRIV_PROCESS_VM_WRITEV: return with_sidecar_target({{"target_pid", sarg(a[0])}}, e);
   }
   return json::object();
 }
@@ -180,7 +230,8 @@ std::optional<json> decode_priv_record(const void* data, std::size_t size, std::
   // most return 0 on success; those returning a value (fds, ids) keep the number
   const bool returns_value = e->syscall == JT_PRIV_BPF || e->syscall == JT_PRIV_PERF_EVENT_OPEN ||
                              e->syscall == JT_PRIV_PROCESS_VM_READV || e->syscall == JT_PRIV_PROCESS_VM_WRITEV ||
-                             e->syscall == JT_PRIV_SETFSUID || e->syscall == JT_PRIV_SETFSGID;
+                             e->syscall == JT_PRIV_SETFSUID || e->syscall == JT_PRIV_SETFSGID ||
+                             e->syscall == JT_PRIV_OPEN_PROC_MEM || e->syscall == JT_PRIV_OPEN_PROC_ENVIRON;
   if (e->ret < 0) p["result"] = errno_name(static_cast<int>(e->ret));
   else if (returns_value) p["result"] = e->ret;
   else p["result"] = "ok";

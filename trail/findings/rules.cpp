@@ -29,6 +29,7 @@ std::unique_ptr<Rule> make_shell_startup_write();
 std::unique_ptr<Rule> make_secret_scan_outside_checkout();
 std::unique_ptr<Rule> make_workflow_file_write();
 std::unique_ptr<Rule> make_egress_tamper();
+std::unique_ptr<Rule> make_sidecar_tamper();
 
 const std::vector<RuleInfo>& all_rules() {
   static const std::vector<RuleInfo> rules = {
@@ -58,6 +59,7 @@ const std::vector<RuleInfo>& all_rules() {
       {"secret-scan-outside-checkout", high, "a secret scanner run over paths outside the job's checkout", make_secret_scan_outside_checkout},
       {"workflow-file-write", high, "a .github/workflows file written; critical when a git push follows", make_workflow_file_write},
       {"egress-tamper", high, "firewall, routes or /etc/hosts, /etc/resolv.conf changed by the job", make_egress_tamper},
+      {"sidecar-tamper", critical, "the job signals, ptraces or reads the memory of the jobtrail sidecar", make_sidecar_tamper},
   };
   return rules;
 }
