@@ -1,6 +1,5 @@
 #include "sidecar/pipeline.hpp"
 
-#include <bpf/libbpf.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,47 +29,30 @@ std::string basename_of(const std::string& p) {
 }
 }  // namespace
 
-Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, archive::Writer& writer, OutputMode output,
-                   events::PodRef pod, std::size_t exec_table_bytes)
-    : tracers_(tracers), writer_(writer), output_(output), pod_(std::move(pod)), join_(8192, exec_table_bytes) {
+Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, RingSource& rings, ArchiveSink& writer,
+                   OutputMode output, events::PodRef pod, std::size_t exec_table_bytes)
+    : tracers_(tracers), rings_(rings), writer_(writer), output_(output), pod_(std::move(pod)),
+      join_(8192, exec_table_bytes) {
   mono_to_real_ns_ = events::monotonic_to_realtime_offset_ns();
-  ctx_.reserve(tracers_.size());
-  for (auto& t : tracers_) {
-    int fd = t->ring_buffer_fd();
-    if (fd < 0) continue;
-    ctx_.emplace_back(this, t.get());
-    if (!rb_) {
-      rb_ = ring_buffer__new(fd, &Pipeline::on_record, &ctx_.back(), nullptr);
-      if (!rb_) throw std::runtime_error("cannot create ring buffer reader for " + t->name());
-    } else if (ring_buffer__add(rb_, fd, &Pipeline::on_record, &ctx_.back())) {
-      throw std::runtime_error("cannot add ring buffer of " + t->name());
-    }
-  }
 }
 
-Pipeline::~Pipeline() {
-  if (rb_) ring_buffer__free(rb_);
-}
-
-int Pipeline::on_record(void* ctx, void* data, std::size_t size) {
-  auto* c = static_cast<std::pair<Pipeline*, Tracer*>*>(ctx);
+void Pipeline::on_record(Tracer& from, const void* data, std::size_t size) {
   try {  // nothing a record holds may leave the ring-buffer callback: libbpf's C would skip it
-    c->first->handle(*c->second, data, size);
+    handle(from, data, size);
   } catch (...) {
-    c->first->count_unhandled("unhandled_" + c->second->name(), "unexpected error");
+    count_unhandled("unhandled_" + from.name(), "unexpected error");
   }
-  return 0;
 }
 
 int Pipeline::poll(int timeout_ms) {
-  int n = rb_ ? ring_buffer__poll(rb_, timeout_ms) : 0;
+  int n = rings_.poll(timeout_ms, *this);
   // Anything but an interrupted wait means the rings cannot be read any more: the session ends
   // the archive with what it has (complete: false) rather than spinning on the error.
   if (n < 0 && n != -EINTR) throw std::runtime_error(std::string("ring buffer poll failed: ") + std::strerror(-n));
   // The kernel side wakes us only once a ring is filling (bpf/lib/wakeup.bpf.h), and the poll
   // reads only the rings that woke us: every other ring is read here, so a quiet family is at
   // most one poll timeout late even while a busy one keeps waking us.
-  if (rb_) n = std::max(n, 0) + std::max(ring_buffer__consume(rb_), 0);
+  n = std::max(n, 0) + std::max(rings_.consume(*this), 0);
   release_deferred();
   flush_stdout();
   return n < 0 ? 0 : n;
@@ -86,7 +68,7 @@ void Pipeline::flush_stdout() {
 }
 
 void Pipeline::drain() {
-  if (rb_) ring_buffer__consume(rb_);
+  rings_.consume(*this);
   release_deferred();  // one more read of every ring for the events held so far
   // No ring is read after this: what a family still folds is flushed now, and nothing stays held.
   for (auto& t : tracers_)
@@ -162,7 +144,7 @@ void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
 }
 
 void Pipeline::release_deferred() {
-  join_.release([this] { if (rb_) ring_buffer__consume(rb_); }, [this](nlohmann::json& e) { emit_total(e); });
+  join_.release([this] { rings_.consume(*this); }, [this](nlohmann::json& e) { emit_total(e); });
 }
 
 void Pipeline::emit_total(nlohmann::json& event) {
@@ -235,7 +217,7 @@ void Pipeline::finish_observers() {
 
 void Pipeline::write(nlohmann::json& event) {
   try {
-    if (writer_.append(event) == archive::Writer::dropped) {
+    if (writer_.append(event) == ArchiveSink::dropped) {
       ++g_metrics.spool_dropped;
       spdlog::debug("event dropped: spool full");
     }
