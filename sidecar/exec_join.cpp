@@ -1,4 +1,5 @@
 #include "sidecar/exec_join.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::sidecar {
 
@@ -10,7 +11,7 @@ ExecJoin::Arrival ExecJoin::arrive(nlohmann::json& e) {
   auto& p = e["process"];
   const std::uint64_t exec_id = p.value("exec_id", std::uint64_t{0});
   const std::string type = e.value("type", std::string());
-  if (type == "process_exec") {
+  if (type == events::type_name::process_exec) {
     table_.add(exec_id, {{"binary", p["binary"]}, {"args", p["args"]}, {"args_truncated", p["args_truncated"]},
                          {"cwd", p["cwd"]}, {"pid", p["pid"]}, {"uid", p["uid"]}, {"gid", p["gid"]},
                          {"ns_pid", p["ns_pid"]}, {"parent_exec_id", p["parent_exec_id"]}});
@@ -55,7 +56,7 @@ void ExecJoin::join(nlohmann::json& e, std::string_view type) {
   for (auto& [k, v] : known->items())
     if (!p.contains(k)) p[k] = v;
   // Forked children report under their parent's exec_id: only the exec's own process retires it.
-  if (type == "process_exit" && pid == known->value("pid", 0u))
+  if (type == events::type_name::process_exit && pid == known->value("pid", 0u))
     table_.retire(exec_id);
 }
 

@@ -15,14 +15,12 @@
 #include "sidecar/line_stream.hpp"
 #include "sidecar/metrics.hpp"
 #include "trail/events/json_time.hpp"
+#include "trail/events/types.hpp"
 #include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::sidecar {
 
 namespace {
-const char* kIdentityVars[] = {"GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB",
-                               "GITHUB_WORKFLOW",   "GITHUB_WORKFLOW_REF", "GITHUB_SHA", "GITHUB_REF",
-                               "RUNNER_NAME"};
 std::string basename_of(const std::string& p) {
   auto s = p.rfind('/');
   return s == std::string::npos ? p : p.substr(s + 1);
@@ -40,7 +38,7 @@ void Pipeline::on_record(Tracer& from, const void* data, std::size_t size) {
   try {  // nothing a record holds may leave the ring-buffer callback: libbpf's C would skip it
     handle(from, data, size);
   } catch (...) {
-    count_unhandled("unhandled_" + from.name(), "unexpected error");
+    count_unhandled(events::lost_type::unhandled_prefix + from.name(), "unexpected error");
   }
 }
 
@@ -82,7 +80,7 @@ void Pipeline::poll_losses() {
   // A record the kernel queued but no decoder accepted is as gone as one the kernel dropped: it
   // goes into the trail (and the manifest's loss totals) as `lost`, not only into the log.
   for (auto& [type, count] : unhandled_pending_) {
-    nlohmann::json ev = {{"type", "lost"}, {"lost_type", type}, {"count", count},
+    nlohmann::json ev = {{"type", events::type_name::lost}, {"lost_type", type}, {"count", count},
                          {"time", events::rfc3339_ns(events::realtime_now_ns())}};
     writer_.add_lost(type, count);
     emit(ev);
@@ -92,7 +90,7 @@ void Pipeline::poll_losses() {
     for (auto& [type, total] : t->read_losses()) {
       auto& seen = lost_seen_[type];
       if (total <= seen) continue;
-      nlohmann::json ev = {{"type", "lost"}, {"lost_type", type}, {"count", total - seen},
+      nlohmann::json ev = {{"type", events::type_name::lost}, {"lost_type", type}, {"count", total - seen},
                            {"time", events::rfc3339_ns(events::realtime_now_ns())}};
       writer_.add_lost(type, total - seen);
       g_metrics.lost += total - seen;
@@ -111,7 +109,7 @@ void Pipeline::count_unhandled(const std::string& lost_type, std::string_view wh
 }
 
 void Pipeline::emit_family_missing(const std::string& family, const std::string& reason) {
-  nlohmann::json ev = {{"type", "family_missing"}, {"family", family}, {"reason", reason},
+  nlohmann::json ev = {{"type", events::type_name::family_missing}, {"family", family}, {"reason", reason},
                        {"time", events::rfc3339_ns(events::realtime_now_ns())}};
   emit(ev);
   flush_stdout();
@@ -122,18 +120,18 @@ void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
   try {
     ev = t.decode(data, size);
   } catch (const std::exception& e) {
-    count_unhandled("undecodable_" + t.name(), e.what());
+    count_unhandled(events::lost_type::undecodable_prefix + t.name(), e.what());
     return;
   }
   if (!ev) {
-    count_unhandled("undecodable_" + t.name(), "no decoder accepted the record");
+    count_unhandled(events::lost_type::undecodable_prefix + t.name(), "no decoder accepted the record");
     return;
   }
   auto one = [&](nlohmann::json& e) {
     try {
       handle_event(e);
     } catch (const std::exception& x) {
-      count_unhandled("unhandled_" + t.name(), x.what());
+      count_unhandled(events::lost_type::unhandled_prefix + t.name(), x.what());
     }
   };
   if (ev->is_array()) {  // a family may release several events at once (folded file opens)
@@ -153,7 +151,7 @@ void Pipeline::emit_total(nlohmann::json& event) {
   } catch (const std::exception& x) {
     const auto type = event.is_object() ? event.find("type") : event.end();
     const bool named = type != event.end() && type->is_string();
-    count_unhandled("unhandled_" + (named ? type->get<std::string>() : std::string("event")), x.what());
+    count_unhandled(events::lost_type::unhandled_prefix + (named ? type->get<std::string>() : std::string("event")), x.what());
   }
 }
 
@@ -170,7 +168,7 @@ void Pipeline::handle_event(nlohmann::json& e) {
 void Pipeline::check_identity(const nlohmann::json& exec) {
   const auto& env = exec["env"];
   nlohmann::json job = nlohmann::json::object();
-  for (const char* k : kIdentityVars)
+  for (const char* k : events::kJobIdentityVars)
     if (env.contains(k)) job[k] = env[k];
   if (job.empty()) return;
   const auto parent_id = exec["process"].value("parent_exec_id", std::uint64_t{0});
@@ -179,7 +177,7 @@ void Pipeline::check_identity(const nlohmann::json& exec) {
   if (identity_.is_null()) {
     if (!from_worker) return;  // only the runner's own step processes reveal the identity
     identity_ = job;
-    nlohmann::json ev = {{"type", "job_identity"}, {"time", exec["time"]}, {"job", job},
+    nlohmann::json ev = {{"type", events::type_name::job_identity}, {"time", exec["time"]}, {"job", job},
                          {"revealed_by", exec["process"]["exec_id"]}, {"process", exec["process"]}};
     writer_.set_job_identity(job);
     emit(ev);
@@ -187,7 +185,7 @@ void Pipeline::check_identity(const nlohmann::json& exec) {
   }
   for (auto& [k, v] : job.items()) {
     if (identity_.contains(k) && identity_[k] == v) continue;
-    nlohmann::json ev = {{"type", "job_identity"}, {"time", exec["time"]}, {"mismatch", true}, {"job", job},
+    nlohmann::json ev = {{"type", events::type_name::job_identity}, {"time", exec["time"]}, {"mismatch", true}, {"job", job},
                          {"revealed_by", exec["process"]["exec_id"]}, {"process", exec["process"]}};
     emit(ev);  // a deeper process saw other values: recorded, never adopted
     return;
@@ -202,7 +200,7 @@ void Pipeline::emit(nlohmann::json& event) {
     try {
       o->on_event(event, derived);
     } catch (const std::exception& x) {
-      count_unhandled("unhandled_findings", x.what());  // the event is written; its findings are not
+      count_unhandled(events::lost_type::unhandled_findings, x.what());  // the event is written; its findings are not
     }
   }
   for (auto& d : derived) write(d);

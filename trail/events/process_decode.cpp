@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bpf/events/process.h"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::events {
 
@@ -101,7 +102,7 @@ nlohmann::json decode_exec(const process_exec_event& e, std::string_view data) {
   if (e.old_tid != e.hdr.pid) p["exec_tid"] = e.old_tid;  // exec from a non-main thread
 
   nlohmann::json j;
-  j["type"] = "process_exec";
+  j["type"] = events::type_name::process_exec;
   j["process"] = std::move(p);
   j["stdio"] = {{"stdin", {{"pipe", (e.flags & JT_EXEC_STDIN_PIPE) != 0}, {"inode", e.stdin_ino}}},
                 {"stdout", {{"pipe", (e.flags & JT_EXEC_STDOUT_PIPE) != 0}, {"inode", e.stdout_ino}}}};
@@ -138,7 +139,7 @@ std::optional<nlohmann::json> decode_process_record(const void* data, std::size_
   } else if (h.type == JT_EV_PROCESS_EXIT) {
     process_exit_event e{};
     if (!read_struct(data, h.size, e, why)) return std::nullopt;
-    j["type"] = "process_exit";
+    j["type"] = events::type_name::process_exit;
     j["process"] = {{"pid", e.hdr.pid}, {"tid", e.hdr.tid}, {"ppid", e.ppid}, {"exec_id", e.hdr.exec_id},
                     {"cgroup_id", e.hdr.cgroup_id}};
     j["exit"] = exit_status_json(e.exit_code);
