@@ -13,6 +13,10 @@
 # Each timing is the median of ROUNDS (default 3) alternating runs, so drift hits all sides alike.
 # PARTS (default "exec build burst") picks the parts to run.
 set -euo pipefail
+# The storm's /bin/true sets its locale from the environment: with LANG=C.UTF-8 each exec opens ~30
+# locale files (32 events per exec instead of 4), so the figures would depend on the caller's shell.
+export LC_ALL=C
+unset LANG LANGUAGE
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 sidecar=$build/sidecar/jobtrail-sidecar
