@@ -65,7 +65,7 @@ class ReplayRings final : public RingSource {
 
 std::string exec_record(std::uint64_t exec_id, std::uint32_t pid, std::uint64_t ktime) {
   const std::string binary = std::string("/usr/bin/true") + '\0', cwd = std::string("/work") + '\0';
-  const std::string args = "true\0#" + std::to_string(exec_id) + '\0';
+  const std::string args = std::string("true\0#", 6) + std::to_string(exec_id) + '\0';
   process_exec_event e{};
   e.hdr.type = JT_EV_PROCESS_EXEC;
   e.hdr.pid = e.hdr.tid = pid;
