@@ -144,11 +144,18 @@ std::optional<nlohmann::json> decode_process_record(const void* data, std::size_
   } else if (h.type == JT_EV_PROCESS_EXIT) {
     process_exit_event e{};
     if (!read_struct(data, h.size, e, why)) return std::nullopt;
-    j["type"] = events::type_name::process_exit;
-    j["process"] = {{"pid", e.hdr.pid}, {"tid", e.hdr.tid}, {"ppid", e.ppid}, {"exec_id", e.hdr.exec_id},
-                    {"cgroup_id", e.hdr.cgroup_id}};
-    j["exit"] = exit_status_json(e.exit_code);
-    j["exit"]["duration_ns"] = e.duration_ns;
+    auto status = exit_status_json(e.exit_code);
+    status["duration_ns"] = e.duration_ns;
+    nlohmann::json p = nlohmann::json::object();
+    auto& pf = p.get_ref<nlohmann::json::object_t&>();
+    for (auto [key, value] : {std::pair<const char*, std::uint64_t>{"cgroup_id", e.hdr.cgroup_id}, {"exec_id", e.hdr.exec_id},
+                              {"pid", e.hdr.pid}, {"ppid", e.ppid}, {"tid", e.hdr.tid}})
+      pf.emplace_hint(pf.end(), key, value);  // in key order: no compares
+    j = nlohmann::json::object();
+    auto& jf = j.get_ref<nlohmann::json::object_t&>();
+    jf.emplace_hint(jf.end(), "exit", std::move(status));
+    jf.emplace_hint(jf.end(), "process", std::move(p));
+    jf.emplace_hint(jf.end(), "type", type_name::process_exit);
   } else {
     if (why) *why = "unknown process record type " + std::to_string(h.type);
     return std::nullopt;
