@@ -12,6 +12,7 @@
 #include "cli/errors.hpp"
 #include "trail/archive/manifest.hpp"
 #include "trail/events/compact.hpp"
+#include "trail/events/types.hpp"
 #include "trail/findings/egress.hpp"
 #include "trail/findings/engine.hpp"
 #include "trail/summary/fields.hpp"
@@ -101,7 +102,7 @@ int run_findings(const ArchiveArgs& a, const FindingsOptions& o) {
     const bool egress = !o.baseline.empty() && !cfg.disabled.count("new-egress");
     findings::Destinations destinations;
     reader.for_each_event([&](const json& ev) {
-      if (summary::event_type(ev) == "job_identity" && identity.is_null()) {
+      if (summary::event_type(ev) == events::type_name::job_identity && identity.is_null()) {
         auto mismatch = ev.find("mismatch"), job = ev.find("job");
         if ((mismatch == ev.end() || (mismatch->is_boolean() && !mismatch->get<bool>())) && job != ev.end() &&
             job->is_object())

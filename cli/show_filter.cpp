@@ -1,5 +1,6 @@
 #include "cli/show_filter.hpp"
 
+#include "trail/events/types.hpp"
 #include "trail/summary/fields.hpp"
 
 namespace jobtrail::cli {
@@ -9,7 +10,7 @@ bool ShowFilter::match(const nlohmann::json& ev, std::string_view line) {
   bool in_subtree = true;
   if (!exec_roots.empty()) {
     auto id = summary::exec_id_of(ev);
-    if (summary::event_type(ev) == "process_exec" &&
+    if (summary::event_type(ev) == events::type_name::process_exec &&
         (exec_roots.count(id) || included_.count(summary::parent_exec_id_of(ev))))
       included_.insert(id);
     in_subtree = included_.count(id) > 0 || exec_roots.count(id) > 0;

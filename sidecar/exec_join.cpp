@@ -1,19 +1,32 @@
 #include "sidecar/exec_join.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::sidecar {
 
 namespace {
 bool is_process_event(const std::string& type) { return type.rfind("process_", 0) == 0; }
+
+// What other events of an exec get from it (a missing field is null). The keys are in order, so
+// each is added at the end of the table entry's map without a compare.
+nlohmann::json joined_fields(const nlohmann::json& process) {
+  static constexpr const char* kJoined[] = {"args", "args_truncated", "binary", "cwd", "gid",
+                                            "ns_pid", "parent_exec_id", "pid", "uid"};
+  nlohmann::json out = nlohmann::json::object();
+  auto& o = out.get_ref<nlohmann::json::object_t&>();
+  for (const char* k : kJoined) {
+    auto it = process.find(k);
+    o.emplace_hint(o.end(), k, it != process.end() ? *it : nlohmann::json());
+  }
+  return out;
+}
 }  // namespace
 
 ExecJoin::Arrival ExecJoin::arrive(nlohmann::json& e) {
   auto& p = e["process"];
   const std::uint64_t exec_id = p.value("exec_id", std::uint64_t{0});
   const std::string type = e.value("type", std::string());
-  if (type == "process_exec") {
-    table_.add(exec_id, {{"binary", p["binary"]}, {"args", p["args"]}, {"args_truncated", p["args_truncated"]},
-                         {"cwd", p["cwd"]}, {"pid", p["pid"]}, {"uid", p["uid"]}, {"gid", p["gid"]},
-                         {"ns_pid", p["ns_pid"]}, {"parent_exec_id", p["parent_exec_id"]}});
+  if (type == events::type_name::process_exec) {
+    table_.add(exec_id, joined_fields(p));
     return Arrival::ready;
   }
   if (exec_id != 0 && !is_process_event(type) && !table_.find(exec_id)) {
@@ -55,7 +68,7 @@ void ExecJoin::join(nlohmann::json& e, std::string_view type) {
   for (auto& [k, v] : known->items())
     if (!p.contains(k)) p[k] = v;
   // Forked children report under their parent's exec_id: only the exec's own process retires it.
-  if (type == "process_exit" && pid == known->value("pid", 0u))
+  if (type == events::type_name::process_exit && pid == known->value("pid", 0u))
     table_.retire(exec_id);
 }
 

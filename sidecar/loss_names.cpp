@@ -1,6 +1,7 @@
 #include "sidecar/loss_names.hpp"
 
 #include "bpf/events/common.h"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::sidecar {
 
@@ -9,9 +10,9 @@ std::string loss_slot_name(std::uint32_t slot, EventTypeName name_of) {
   std::string name = name_of(slot % kTypes);
   switch (slot / kTypes) {
     case JT_LOSS_RING_FULL: return name;
-    case JT_LOSS_MAP_FULL: return name + "_map_full";
-    case JT_LOSS_SCRATCH: return name + "_no_scratch";
-    case JT_LOSS_SCAN_CUT: return name + "_scan_cut";
+    case JT_LOSS_MAP_FULL: return name + events::lost_type::map_full_suffix;
+    case JT_LOSS_SCRATCH: return name + events::lost_type::no_scratch_suffix;
+    case JT_LOSS_SCAN_CUT: return name + events::lost_type::scan_cut_suffix;
   }
   return name + "_cause_" + std::to_string(slot / kTypes);
 }

@@ -15,6 +15,7 @@
 #include "trail/dns/name_table.hpp"
 #include "trail/dns/tcp_stream.hpp"
 #include "trail/events/net_decode.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::sidecar {
 
@@ -70,10 +71,10 @@ std::optional<nlohmann::json> NetTracer::decode(const void* data, std::size_t si
 
 std::map<std::string, std::uint64_t> NetTracer::read_losses() {
   auto out = name_losses(read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)), [](std::uint32_t type) {
-    return type == JT_EV_NET_CONNECT  ? "net_connect"
-           : type == JT_EV_NET_ACCEPT ? "net_accept"
-           : type == JT_EV_NET_CLOSE  ? "net_close"
-           : type == JT_EV_NET_UDP    ? "net_udp"
+    return type == JT_EV_NET_CONNECT  ? events::type_name::net_connect
+           : type == JT_EV_NET_ACCEPT ? events::type_name::net_accept
+           : type == JT_EV_NET_CLOSE  ? events::type_name::net_close
+           : type == JT_EV_NET_UDP    ? events::type_name::net_udp
            : type == JT_EV_DNS_PACKET ? "dns_packet"
                                       : "net_other";
   });

@@ -1,6 +1,5 @@
 #include "sidecar/pipeline.hpp"
 
-#include <bpf/libbpf.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,61 +15,42 @@
 #include "sidecar/line_stream.hpp"
 #include "sidecar/metrics.hpp"
 #include "trail/events/json_time.hpp"
+#include "trail/events/types.hpp"
 #include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::sidecar {
 
 namespace {
-const char* kIdentityVars[] = {"GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB",
-                               "GITHUB_WORKFLOW",   "GITHUB_WORKFLOW_REF", "GITHUB_SHA", "GITHUB_REF",
-                               "RUNNER_NAME"};
 std::string basename_of(const std::string& p) {
   auto s = p.rfind('/');
   return s == std::string::npos ? p : p.substr(s + 1);
 }
 }  // namespace
 
-Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, archive::Writer& writer, OutputMode output,
-                   events::PodRef pod, std::size_t exec_table_bytes)
-    : tracers_(tracers), writer_(writer), output_(output), pod_(std::move(pod)), join_(8192, exec_table_bytes) {
+Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, RingSource& rings, ArchiveSink& writer,
+                   OutputMode output, events::PodRef pod, std::size_t exec_table_bytes)
+    : tracers_(tracers), rings_(rings), writer_(writer), output_(output), pod_(std::move(pod)),
+      join_(8192, exec_table_bytes) {
   mono_to_real_ns_ = events::monotonic_to_realtime_offset_ns();
-  ctx_.reserve(tracers_.size());
-  for (auto& t : tracers_) {
-    int fd = t->ring_buffer_fd();
-    if (fd < 0) continue;
-    ctx_.emplace_back(this, t.get());
-    if (!rb_) {
-      rb_ = ring_buffer__new(fd, &Pipeline::on_record, &ctx_.back(), nullptr);
-      if (!rb_) throw std::runtime_error("cannot create ring buffer reader for " + t->name());
-    } else if (ring_buffer__add(rb_, fd, &Pipeline::on_record, &ctx_.back())) {
-      throw std::runtime_error("cannot add ring buffer of " + t->name());
-    }
-  }
 }
 
-Pipeline::~Pipeline() {
-  if (rb_) ring_buffer__free(rb_);
-}
-
-int Pipeline::on_record(void* ctx, void* data, std::size_t size) {
-  auto* c = static_cast<std::pair<Pipeline*, Tracer*>*>(ctx);
+void Pipeline::on_record(Tracer& from, const void* data, std::size_t size) {
   try {  // nothing a record holds may leave the ring-buffer callback: libbpf's C would skip it
-    c->first->handle(*c->second, data, size);
+    handle(from, data, size);
   } catch (...) {
-    c->first->count_unhandled("unhandled_" + c->second->name(), "unexpected error");
+    count_unhandled(events::lost_type::unhandled_prefix + from.name(), "unexpected error");
   }
-  return 0;
 }
 
 int Pipeline::poll(int timeout_ms) {
-  int n = rb_ ? ring_buffer__poll(rb_, timeout_ms) : 0;
+  int n = rings_.poll(timeout_ms, *this);
   // Anything but an interrupted wait means the rings cannot be read any more: the session ends
   // the archive with what it has (complete: false) rather than spinning on the error.
   if (n < 0 && n != -EINTR) throw std::runtime_error(std::string("ring buffer poll failed: ") + std::strerror(-n));
   // The kernel side wakes us only once a ring is filling (bpf/lib/wakeup.bpf.h), and the poll
   // reads only the rings that woke us: every other ring is read here, so a quiet family is at
   // most one poll timeout late even while a busy one keeps waking us.
-  if (rb_) n = std::max(n, 0) + std::max(ring_buffer__consume(rb_), 0);
+  n = std::max(n, 0) + std::max(rings_.consume(*this), 0);
   release_deferred();
   flush_stdout();
   return n < 0 ? 0 : n;
@@ -89,7 +69,7 @@ void Pipeline::flush_stdout() {
 }
 
 void Pipeline::drain() {
-  if (rb_) ring_buffer__consume(rb_);
+  rings_.consume(*this);
   release_deferred();  // one more read of every ring for the events held so far
   // No ring is read after this: what a family still folds is flushed now, and nothing stays held.
   for (auto& t : tracers_)
@@ -104,7 +84,7 @@ void Pipeline::poll_losses() {
   // A record the kernel queued but no decoder accepted is as gone as one the kernel dropped: it
   // goes into the trail (and the manifest's loss totals) as `lost`, not only into the log.
   for (auto& [type, count] : unhandled_pending_) {
-    nlohmann::json ev = {{"type", "lost"}, {"lost_type", type}, {"count", count},
+    nlohmann::json ev = {{"type", events::type_name::lost}, {"lost_type", type}, {"count", count},
                          {"time", events::rfc3339_ns(events::realtime_now_ns())}};
     writer_.add_lost(type, count);
     emit(ev);
@@ -114,7 +94,7 @@ void Pipeline::poll_losses() {
     for (auto& [type, total] : t->read_losses()) {
       auto& seen = lost_seen_[type];
       if (total <= seen) continue;
-      nlohmann::json ev = {{"type", "lost"}, {"lost_type", type}, {"count", total - seen},
+      nlohmann::json ev = {{"type", events::type_name::lost}, {"lost_type", type}, {"count", total - seen},
                            {"time", events::rfc3339_ns(events::realtime_now_ns())}};
       writer_.add_lost(type, total - seen);
       g_metrics.lost += total - seen;
@@ -133,7 +113,7 @@ void Pipeline::count_unhandled(const std::string& lost_type, std::string_view wh
 }
 
 void Pipeline::emit_family_missing(const std::string& family, const std::string& reason) {
-  nlohmann::json ev = {{"type", "family_missing"}, {"family", family}, {"reason", reason},
+  nlohmann::json ev = {{"type", events::type_name::family_missing}, {"family", family}, {"reason", reason},
                        {"time", events::rfc3339_ns(events::realtime_now_ns())}};
   emit(ev);
   flush_stdout();
@@ -144,18 +124,18 @@ void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
   try {
     ev = t.decode(data, size);
   } catch (const std::exception& e) {
-    count_unhandled("undecodable_" + t.name(), e.what());
+    count_unhandled(events::lost_type::undecodable_prefix + t.name(), e.what());
     return;
   }
   if (!ev) {
-    count_unhandled("undecodable_" + t.name(), "no decoder accepted the record");
+    count_unhandled(events::lost_type::undecodable_prefix + t.name(), "no decoder accepted the record");
     return;
   }
   auto one = [&](nlohmann::json& e) {
     try {
       handle_event(e);
     } catch (const std::exception& x) {
-      count_unhandled("unhandled_" + t.name(), x.what());
+      count_unhandled(events::lost_type::unhandled_prefix + t.name(), x.what());
     }
   };
   if (ev->is_array()) {  // a family may release several events at once (folded file opens)
@@ -166,7 +146,7 @@ void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
 }
 
 void Pipeline::release_deferred() {
-  join_.release([this] { if (rb_) ring_buffer__consume(rb_); }, [this](nlohmann::json& e) { emit_total(e); });
+  join_.release([this] { rings_.consume(*this); }, [this](nlohmann::json& e) { emit_total(e); });
 }
 
 void Pipeline::emit_total(nlohmann::json& event) {
@@ -175,7 +155,7 @@ void Pipeline::emit_total(nlohmann::json& event) {
   } catch (const std::exception& x) {
     const auto type = event.is_object() ? event.find("type") : event.end();
     const bool named = type != event.end() && type->is_string();
-    count_unhandled("unhandled_" + (named ? type->get<std::string>() : std::string("event")), x.what());
+    count_unhandled(events::lost_type::unhandled_prefix + (named ? type->get<std::string>() : std::string("event")), x.what());
   }
 }
 
@@ -192,7 +172,7 @@ void Pipeline::handle_event(nlohmann::json& e) {
 void Pipeline::check_identity(const nlohmann::json& exec) {
   const auto& env = exec["env"];
   nlohmann::json job = nlohmann::json::object();
-  for (const char* k : kIdentityVars)
+  for (const char* k : events::kJobIdentityVars)
     if (env.contains(k)) job[k] = env[k];
   if (job.empty()) return;
   const auto parent_id = exec["process"].value("parent_exec_id", std::uint64_t{0});
@@ -201,7 +181,7 @@ void Pipeline::check_identity(const nlohmann::json& exec) {
   if (identity_.is_null()) {
     if (!from_worker) return;  // only the runner's own step processes reveal the identity
     identity_ = job;
-    nlohmann::json ev = {{"type", "job_identity"}, {"time", exec["time"]}, {"job", job},
+    nlohmann::json ev = {{"type", events::type_name::job_identity}, {"time", exec["time"]}, {"job", job},
                          {"revealed_by", exec["process"]["exec_id"]}, {"process", exec["process"]}};
     writer_.set_job_identity(job);
     emit(ev);
@@ -209,7 +189,7 @@ void Pipeline::check_identity(const nlohmann::json& exec) {
   }
   for (auto& [k, v] : job.items()) {
     if (identity_.contains(k) && identity_[k] == v) continue;
-    nlohmann::json ev = {{"type", "job_identity"}, {"time", exec["time"]}, {"mismatch", true}, {"job", job},
+    nlohmann::json ev = {{"type", events::type_name::job_identity}, {"time", exec["time"]}, {"mismatch", true}, {"job", job},
                          {"revealed_by", exec["process"]["exec_id"]}, {"process", exec["process"]}};
     emit(ev);  // a deeper process saw other values: recorded, never adopted
     return;
@@ -224,7 +204,7 @@ void Pipeline::emit(nlohmann::json& event) {
     try {
       o->on_event(event, derived);
     } catch (const std::exception& x) {
-      count_unhandled("unhandled_findings", x.what());  // the event is written; its findings are not
+      count_unhandled(events::lost_type::unhandled_findings, x.what());  // the event is written; its findings are not
     }
   }
   for (auto& d : derived) write(d);
@@ -240,7 +220,7 @@ void Pipeline::finish_observers() {
 
 void Pipeline::write(nlohmann::json& event) {
   try {
-    if (writer_.append(event) == archive::Writer::dropped) {
+    if (writer_.append(event) == ArchiveSink::dropped) {
       ++g_metrics.spool_dropped;
       spdlog::debug("event dropped: spool full");
     }

@@ -1,30 +1,30 @@
 #pragma once
 // The core loop: polls every tracer's ring buffer, decodes, enriches with the exec table,
 // writes the live stream and the archive, polls losses, and derives the job identity.
+// The rings and the archive come in as interfaces, so the loop is unit-tested without a kernel.
 #include <atomic>
 #include <limits>
 #include <memory>
 #include <string_view>
 #include <vector>
 
+#include "sidecar/archive_sink.hpp"
 #include "sidecar/exec_join.hpp"
 #include "sidecar/observer.hpp"
 #include "sidecar/options.hpp"
+#include "sidecar/ring_source.hpp"
 #include "sidecar/tracer.hpp"
-#include "trail/archive/writer.hpp"
 #include "trail/events/compact.hpp"
 #include "trail/events/stream_scope.hpp"
 #include "trail/events/time_reorder.hpp"
 
-struct ring_buffer;
-
 namespace jobtrail::sidecar {
 
-class Pipeline {
+class Pipeline final : private RecordSink {
  public:
-  Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, archive::Writer& writer, OutputMode output,
+  // `rings` reads the records of `tracers` (each record names its tracer).
+  Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, RingSource& rings, ArchiveSink& writer, OutputMode output,
            events::PodRef pod, std::size_t exec_table_bytes = std::numeric_limits<std::size_t>::max());
-  ~Pipeline();
   // Polls once (up to timeout_ms); returns records handled.
   int poll(int timeout_ms);
   // Drains everything the kernel has produced so far and writes final loss records.
@@ -43,7 +43,7 @@ class Pipeline {
   const ExecTable& exec_table() const { return join_.table(); }
 
  private:
-  static int on_record(void* ctx, void* data, std::size_t size);
+  void on_record(Tracer& from, const void* data, std::size_t size) override;
   void handle(Tracer& t, const void* data, std::size_t size);
   void handle_event(nlohmann::json& event);
   void release_deferred();
@@ -57,12 +57,11 @@ class Pipeline {
   void check_identity(const nlohmann::json& exec);
 
   std::vector<std::unique_ptr<Tracer>>& tracers_;
-  archive::Writer& writer_;
+  RingSource& rings_;
+  ArchiveSink& writer_;
   OutputMode output_;
   events::StreamScope scope_ = events::StreamScope::story;
   events::PodRef pod_;
-  ring_buffer* rb_ = nullptr;
-  std::vector<std::pair<Pipeline*, Tracer*>> ctx_;
   ExecJoin join_;  // process fields for every event; holds events whose exec is not read yet
   std::int64_t mono_to_real_ns_ = 0;
   std::map<std::string, std::uint64_t> lost_seen_;

@@ -19,6 +19,7 @@
 #include "sidecar/container_names.hpp"
 #include "sidecar/kernel_probe.hpp"
 #include "trail/events/process_decode.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::sidecar {
 
@@ -92,7 +93,7 @@ std::optional<nlohmann::json> ProcessTracer::decode(const void* data, std::size_
     return j;
   }
   auto& p = (*j)["process"];
-  if ((*j)["type"] == "process_exec" && impl_->containers) {
+  if ((*j)["type"] == events::type_name::process_exec && impl_->containers) {
     const auto& cgroup = impl_->containers->cgroup_of(p.value("cgroup_id", std::uint64_t{0}));
     const auto slash = cgroup.rfind('/');
     p["container"] = {{"cgroup", cgroup},
@@ -138,7 +139,7 @@ std::map<std::uint32_t, std::uint64_t> read_percpu_loss_map(int map_fd) {
 
 std::map<std::string, std::uint64_t> ProcessTracer::read_losses() {
   return name_losses(read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)), [](std::uint32_t type) {
-    return type == JT_EV_PROCESS_EXEC ? "process_exec" : type == JT_EV_PROCESS_EXIT ? "process_exit" : "process_other";
+    return type == JT_EV_PROCESS_EXEC ? events::type_name::process_exec : type == JT_EV_PROCESS_EXIT ? events::type_name::process_exit : "process_other";
   });
 }
 

@@ -15,6 +15,7 @@
 #include "sidecar/cgroup.hpp"
 #include "sidecar/findings_observer.hpp"
 #include "sidecar/kernel_probe.hpp"
+#include "sidecar/libbpf_rings.hpp"
 #include "sidecar/memory_budget.hpp"
 #include "sidecar/metrics.hpp"
 #include "sidecar/pipeline.hpp"
@@ -123,6 +124,8 @@ struct Session::Impl {
   int target_fd = -1, excluded_fd = -1;
   std::vector<std::unique_ptr<Tracer>> tracers;
   std::unique_ptr<archive::Writer> writer;
+  std::unique_ptr<WriterSink> sink;
+  std::unique_ptr<LibbpfRings> rings;
   std::unique_ptr<Pipeline> pipeline;
   ~Impl() {
     pipeline.reset();
@@ -210,7 +213,9 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   wo.segment_max_bytes = opts.segment_max_bytes;
   wo.segment_max_age = std::chrono::milliseconds(static_cast<long>(opts.segment_max_age_s * 1000));
   s.writer = std::make_unique<archive::Writer>(wo, s.spec.store, s.spec.archive_prefix, s.spec.meta);
-  s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.writer, opts.output, s.spec.pod, shares->exec_table);
+  s.sink = std::make_unique<WriterSink>(*s.writer);
+  s.rings = std::make_unique<LibbpfRings>(s.tracers);
+  s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.rings, *s.sink, opts.output, s.spec.pod, shares->exec_table);
   s.pipeline->set_stream_scope(opts.stream);
   s.pipeline->add_observer(make_findings_observer(
       {.disabled = {opts.disabled_findings.begin(), opts.disabled_findings.end()}, .allowed_domains = opts.allowed_domains}));

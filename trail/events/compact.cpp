@@ -1,6 +1,7 @@
 // Dispatcher of the compact form: picks the family formatter by the type's prefix.
 #include "trail/events/compact.hpp"
 
+#include "trail/events/types.hpp"
 #include "trail/text/exact_bytes.hpp"
 #include "trail/text/terminal_text.hpp"
 
@@ -67,16 +68,16 @@ std::string process_text(const json& event) {
 std::string format_compact(const json& event, const PodRef& pod) {
   const std::string type = text(event, "type");
   std::string line;
-  if (type.rfind("process_", 0) == 0 || type == "lost" || type == "job_identity" ||
-      type == "family_missing")
+  if (type.rfind("process_", 0) == 0 || type == events::type_name::lost || type == events::type_name::job_identity ||
+      type == events::type_name::family_missing)
     line = format_compact_process(event, pod);
   else if (type.rfind("file_", 0) == 0)
     line = format_compact_file(event, pod);
   else if (type.rfind("net_", 0) == 0 || type.rfind("dns_", 0) == 0)
     line = format_compact_net(event, pod);
-  else if (type.rfind("priv_", 0) == 0 || type == "capability")
+  else if (type.rfind("priv_", 0) == 0 || type == events::type_name::capability)
     line = format_compact_priv(event, pod);
-  else if (type == "finding")
+  else if (type == events::type_name::finding)
     line = format_compact_finding(event, pod);
   if (!line.empty()) return line;
   std::string generic = "•  " + (type.empty() ? std::string("?") : type) + " " + pod.text();

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "trail/events/compact.hpp"
+#include "trail/events/types.hpp"
 #include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::events {
@@ -34,7 +35,7 @@ std::string format_compact_file(const nlohmann::json& event, const PodRef& pod) 
   const json& file = member(event, "file");
   const std::string who = pod.text() + " " + process_text(event) + " ";
   const std::string path = text(file, "path", "?");
-  if (type == "file_open") {
+  if (type == events::type_name::file_open) {
     std::string line = "📂 open    " + who + path + " " + modes(file);
     auto count = integer(file, "count", 1);
     if (count > 1) line += " x" + std::to_string(count);
@@ -44,10 +45,10 @@ std::string format_compact_file(const nlohmann::json& event, const PodRef& pod) 
     if (member(file, "command_file").is_string()) line += " (" + text(file, "command_file") + ")";
     return line;
   }
-  if (type == "file_io")
+  if (type == events::type_name::file_io)
     return "💾 io      " + who + path + " read " + text(file, "bytes_read", "0") + " written " +
            text(file, "bytes_written", "0");
-  if (type == "file_change") {
+  if (type == events::type_name::file_change) {
     std::string op = text(file, "op", "change");
     op.resize(std::max<std::size_t>(op.size(), 7), ' ');
     std::string line = "📝 " + op + " " + who + path;

@@ -1,6 +1,7 @@
 // Compact lines of the finding family (docs/findings.md):
 //   ⚠️ finding ns/pod high pipe-to-shell: download piped into a shell: curl | sh (exec 2 3, evidence seq 1 2)
 #include "trail/events/compact.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::events {
 
@@ -15,7 +16,7 @@ std::string numbers(const nlohmann::json& list) {
 }  // namespace
 
 std::string format_compact_finding(const nlohmann::json& event, const PodRef& pod) {
-  if (text(event, "type") != "finding") return {};
+  if (text(event, "type") != events::type_name::finding) return {};
   const nlohmann::json& f = member(event, "finding");
   if (!f.is_object()) return {};
   std::string line = "⚠️ finding " + pod.text() + " " + text(f, "severity", "?") + " " + text(f, "id", "?") + ": " +

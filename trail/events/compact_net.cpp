@@ -5,6 +5,7 @@
 //   🔎 dns     ns/pod /usr/bin/curl github.com A? -> 10.96.0.10
 //   📒 dns     ns/pod /usr/bin/curl github.com A NOERROR 140.82.121.4
 #include "trail/events/compact.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::events {
 namespace {
@@ -36,12 +37,12 @@ std::string result_suffix(const json& net) {
 std::string format_net(const std::string& type, const json& event, const PodRef& pod) {
   const json& net = member(event, "net");
   const std::string who = pod.text() + " " + process_text(event) + " ";
-  if (type == "net_connect") return "🔌 connect " + who + flow(net) + result_suffix(net);
-  if (type == "net_accept") return "📥 accept  " + who + flow(net);
-  if (type == "net_close")
+  if (type == events::type_name::net_connect) return "🔌 connect " + who + flow(net) + result_suffix(net);
+  if (type == events::type_name::net_accept) return "📥 accept  " + who + flow(net);
+  if (type == events::type_name::net_close)
     return "🧹 close   " + who + flow(net) + " sent " + text(net, "bytes_sent") + " received " +
            text(net, "bytes_received");
-  if (type == "net_udp")
+  if (type == events::type_name::net_udp)
     return "📤 sendmsg " + who + flow(net) + " datagrams " + text(net, "datagrams") + " bytes " + text(net, "bytes");
   return {};
 }
@@ -52,13 +53,13 @@ std::string format_dns(const std::string& type, const json& event, const PodRef&
   std::string name = text(dns, "name");
   if (name.empty()) name = "?";
   std::string err = text(dns, "error");
-  if (type == "dns_query") {
+  if (type == events::type_name::dns_query) {
     std::string line = "🔎 dns     " + who + name + " " + text(dns, "qtype") + "?";
     if (auto server = text(dns, "server"); !server.empty()) line += " -> " + server;
     if (!err.empty()) line += " malformed: " + err;
     return line;
   }
-  if (type == "dns_answer") {
+  if (type == events::type_name::dns_answer) {
     std::string line = "📒 dns     " + who + name;
     for (const char* key : {"qtype", "rcode"})
       if (auto v = text(dns, key); !v.empty()) line += " " + v;

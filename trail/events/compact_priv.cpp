@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "trail/events/compact.hpp"
+#include "trail/events/types.hpp"
 #include "trail/text/exact_bytes.hpp"
 #include "trail/text/terminal_text.hpp"
 
@@ -13,7 +14,7 @@ std::string format_compact_priv(const nlohmann::json& event, const PodRef& pod) 
   using nlohmann::json;
   const std::string type = text(event, "type");
   const std::string who = pod.text() + " " + process_text(event);
-  if (type == "priv_syscall") {
+  if (type == events::type_name::priv_syscall) {
     const json& priv = member(event, "priv");
     std::string name = text(priv, "syscall", "?");
     name.resize(std::max<std::size_t>(name.size(), 7), ' ');
@@ -35,7 +36,7 @@ std::string format_compact_priv(const nlohmann::json& event, const PodRef& pod) 
       line += " = " + text(priv, "result");
     return line;
   }
-  if (type == "capability") {
+  if (type == events::type_name::capability) {
     const json& cap = member(event, "capability");
     std::string line = "🛡️ capability " + who + " " + text(cap, "name", "?");
     auto count = integer(cap, "count", 1);

@@ -11,6 +11,7 @@
 #include "trail/dns/message.hpp"
 #include "trail/dns/tcp_stream.hpp"
 #include "trail/events/record_common.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::events {
 namespace {
@@ -81,7 +82,7 @@ json dns_json(const dns_packet_event& e, const dns::ParseResult& parsed, dns::Na
 json dns_event(const event_header& h, const dns_packet_event& e, const dns::ParseResult& parsed, dns::NameTable& names) {
   bool answer = false;
   json d = dns_json(e, parsed, names, &answer);
-  json j = header_json(h, answer ? "dns_answer" : "dns_query");
+  json j = header_json(h, answer ? events::type_name::dns_answer : events::type_name::dns_query);
   j["dns"] = std::move(d);
   return j;
 }
@@ -129,7 +130,7 @@ std::optional<json> decode_net_record(const void* data, std::size_t size, dns::N
       net_conn_event e{};
       if (!read_record(data, size, e, why)) return std::nullopt;
       const bool accept = h.type == JT_EV_NET_ACCEPT;
-      json j = header_json(h, accept ? "net_accept" : "net_connect");
+      json j = header_json(h, accept ? events::type_name::net_accept : events::type_name::net_connect);
       json n = flow_json(e.flow, names);
       n["result"] = result_text(e.result);
       if (e.result >= 0 && accept) n["fd"] = e.result;
@@ -139,7 +140,7 @@ std::optional<json> decode_net_record(const void* data, std::size_t size, dns::N
     case JT_EV_NET_CLOSE: {
       net_close_event e{};
       if (!read_record(data, size, e, why)) return std::nullopt;
-      json j = header_json(h, "net_close");
+      json j = header_json(h, events::type_name::net_close);
       json n = flow_json(e.flow, names);
       n["bytes_sent"] = e.bytes_sent;
       n["bytes_received"] = e.bytes_received;
@@ -151,7 +152,7 @@ std::optional<json> decode_net_record(const void* data, std::size_t size, dns::N
     case JT_EV_NET_UDP: {
       net_udp_event e{};
       if (!read_record(data, size, e, why)) return std::nullopt;
-      json j = header_json(h, "net_udp");
+      json j = header_json(h, events::type_name::net_udp);
       json n = flow_json(e.flow, names);
       n["datagrams"] = e.datagrams;
       n["bytes"] = e.bytes;

@@ -6,6 +6,7 @@
 #include "bpf/events/priv.h"
 #include "trail/events/number_text.hpp"
 #include "trail/events/record_common.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::events {
 namespace {
@@ -205,7 +206,7 @@ std::optional<json> decode_priv_record(const void* data, std::size_t size, std::
       return std::nullopt;
     }
     std::memcpy(&e, data, sizeof(e));
-    json j = header_json(h, "capability");
+    json j = header_json(h, events::type_name::capability);
     j["capability"] = {{"name", capability_name(e.cap)}, {"cap", e.cap}, {"granted", e.ret == 0}, {"count", 1}};
     return j;
   }
@@ -223,7 +224,7 @@ std::optional<json> decode_priv_record(const void* data, std::size_t size, std::
     if (why) *why = "unknown priv syscall " + std::to_string(e->syscall);
     return std::nullopt;
   }
-  json j = header_json(h, "priv_syscall");
+  json j = header_json(h, events::type_name::priv_syscall);
   json p;
   p["syscall"] = kSyscalls[e->syscall];
   p["args"] = args_json(*e);
@@ -257,7 +258,7 @@ std::optional<json> proc_access_event(const json& ev) {
   const json& process = ev.value("process", json::object());
   if (*target == process.value("pid", 0u)) return std::nullopt;  // its own: not another process
   json j = ev;
-  j["type"] = "priv_syscall";
+  j["type"] = events::type_name::priv_syscall;
   j.erase("file");
   j["priv"] = {{"syscall", "open_proc_" + std::string(file)},
                {"args", {{"path", path}, {"target_pid", *target}, {"mode", f.value("mode", json::array())}}},

@@ -5,6 +5,7 @@
 
 #include "bpf/events/process.h"
 #include "trail/events/net_decode.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::events {
 
@@ -86,50 +87,55 @@ nlohmann::json decode_exec(const process_exec_event& e, std::string_view data) {
     off += n;
     return part;
   };
-  const auto binary = first_string(take(e.binary_len));
-  const auto cwd = first_string(take(e.cwd_len));
+  auto binary = first_string(take(e.binary_len));
+  auto cwd = first_string(take(e.cwd_len));
   const auto env = split_nul(take(e.env_len));
   auto args_block = take(e.args_len);
   const bool args_truncated = (e.flags & JT_EXEC_ARGS_TRUNCATED) != 0;
   // A complete argv ends with NUL; split_nul keeps a cut last argument as it is.
   auto args = split_nul(args_block);
 
-  nlohmann::json p;
-  p["pid"] = e.hdr.pid;
-  p["tid"] = e.hdr.tid;
-  p["ppid"] = e.ppid;
-  p["ns_pid"] = e.ns_pid;
-  p["ns_ppid"] = e.ns_ppid;
-  p["uid"] = e.uid;
-  p["gid"] = e.gid;
-  p["euid"] = e.euid;
-  p["egid"] = e.egid;
-  p["binary"] = binary;
-  p["args"] = args;
-  p["args_truncated"] = args_truncated;
-  if (e.flags & JT_EXEC_ARGS_UNREADABLE) p["args_unreadable"] = true;
-  p["cwd"] = cwd;
-  if (e.flags & JT_EXEC_CWD_TRUNCATED) p["cwd_truncated"] = true;
-  if (e.flags & JT_EXEC_BINARY_TRUNCATED) p["binary_truncated"] = true;
-  p["exec_id"] = e.hdr.exec_id;
-  p["parent_exec_id"] = e.parent_exec_id;
-  p["cgroup_id"] = e.hdr.cgroup_id;
-  if (e.old_tid != e.hdr.pid) p["exec_tid"] = e.old_tid;  // exec from a non-main thread
+  // Fields are added in key order, each at the end of its object (a std::map): no key compares
+  // on the path every exec takes. Out of order would still be right, only slower.
+  nlohmann::json p = nlohmann::json::object();
+  auto& pf = p.get_ref<nlohmann::json::object_t&>();
+  auto add = [](nlohmann::json::object_t& o, const char* key, nlohmann::json v) { o.emplace_hint(o.end(), key, std::move(v)); };
+  add(pf, "args", std::move(args));
+  add(pf, "args_truncated", args_truncated);
+  if (e.flags & JT_EXEC_ARGS_UNREADABLE) add(pf, "args_unreadable", true);
+  add(pf, "binary", std::move(binary));
+  if (e.flags & JT_EXEC_BINARY_TRUNCATED) add(pf, "binary_truncated", true);
+  add(pf, "cgroup_id", e.hdr.cgroup_id);
+  add(pf, "cwd", std::move(cwd));
+  if (e.flags & JT_EXEC_CWD_TRUNCATED) add(pf, "cwd_truncated", true);
+  add(pf, "egid", e.egid);
+  add(pf, "euid", e.euid);
+  add(pf, "exec_id", e.hdr.exec_id);
+  if (e.old_tid != e.hdr.pid) add(pf, "exec_tid", e.old_tid);  // exec from a non-main thread
+  add(pf, "gid", e.gid);
+  add(pf, "ns_pid", e.ns_pid);
+  add(pf, "ns_ppid", e.ns_ppid);
+  add(pf, "parent_exec_id", e.parent_exec_id);
+  add(pf, "pid", e.hdr.pid);
+  add(pf, "ppid", e.ppid);
+  add(pf, "tid", e.hdr.tid);
+  add(pf, "uid", e.uid);
 
-  nlohmann::json j;
-  j["type"] = "process_exec";
-  j["process"] = std::move(p);
-  j["stdio"] = {{"stdin", stdio_json((e.flags & JT_EXEC_STDIN_PIPE) != 0, e.stdin_ino, (e.flags & JT_EXEC_STDIN_SOCKET) != 0,
-                                     e.stdin_flow, (e.flags & JT_EXEC_STDIN_TTY) != 0)},
-                {"stdout", stdio_json((e.flags & JT_EXEC_STDOUT_PIPE) != 0, e.stdout_ino,
-                                      (e.flags & JT_EXEC_STDOUT_SOCKET) != 0, e.stdout_flow, false)}};
-  j["namespaces"] = {{"mnt", e.ns_inum[JT_NS_MNT]}, {"pid", e.ns_inum[JT_NS_PID]},
-                     {"net", e.ns_inum[JT_NS_NET]}, {"uts", e.ns_inum[JT_NS_UTS]},
-                     {"ipc", e.ns_inum[JT_NS_IPC]}, {"user", e.ns_inum[JT_NS_USER]},
-                     {"cgroup", e.ns_inum[JT_NS_CGROUP]}};
+  nlohmann::json j = nlohmann::json::object();
+  auto& jf = j.get_ref<nlohmann::json::object_t&>();
   auto envj = env_entries_json(env);
-  if (!envj.empty()) j["env"] = std::move(envj);
-  if (e.flags & JT_EXEC_ENV_TRUNCATED) j["env_truncated"] = true;
+  if (!envj.empty()) add(jf, "env", std::move(envj));
+  if (e.flags & JT_EXEC_ENV_TRUNCATED) add(jf, "env_truncated", true);
+  add(jf, "namespaces", {{"mnt", e.ns_inum[JT_NS_MNT]}, {"pid", e.ns_inum[JT_NS_PID]},
+                         {"net", e.ns_inum[JT_NS_NET]}, {"uts", e.ns_inum[JT_NS_UTS]},
+                         {"ipc", e.ns_inum[JT_NS_IPC]}, {"user", e.ns_inum[JT_NS_USER]},
+                         {"cgroup", e.ns_inum[JT_NS_CGROUP]}});
+  add(jf, "process", std::move(p));
+  add(jf, "stdio", {{"stdin", stdio_json((e.flags & JT_EXEC_STDIN_PIPE) != 0, e.stdin_ino, (e.flags & JT_EXEC_STDIN_SOCKET) != 0,
+                                         e.stdin_flow, (e.flags & JT_EXEC_STDIN_TTY) != 0)},
+                    {"stdout", stdio_json((e.flags & JT_EXEC_STDOUT_PIPE) != 0, e.stdout_ino,
+                                          (e.flags & JT_EXEC_STDOUT_SOCKET) != 0, e.stdout_flow, false)}});
+  add(jf, "type", type_name::process_exec);
   return j;
 }
 
@@ -156,11 +162,18 @@ std::optional<nlohmann::json> decode_process_record(const void* data, std::size_
   } else if (h.type == JT_EV_PROCESS_EXIT) {
     process_exit_event e{};
     if (!read_struct(data, h.size, e, why)) return std::nullopt;
-    j["type"] = "process_exit";
-    j["process"] = {{"pid", e.hdr.pid}, {"tid", e.hdr.tid}, {"ppid", e.ppid}, {"exec_id", e.hdr.exec_id},
-                    {"cgroup_id", e.hdr.cgroup_id}};
-    j["exit"] = exit_status_json(e.exit_code);
-    j["exit"]["duration_ns"] = e.duration_ns;
+    auto status = exit_status_json(e.exit_code);
+    status["duration_ns"] = e.duration_ns;
+    nlohmann::json p = nlohmann::json::object();
+    auto& pf = p.get_ref<nlohmann::json::object_t&>();
+    for (auto [key, value] : {std::pair<const char*, std::uint64_t>{"cgroup_id", e.hdr.cgroup_id}, {"exec_id", e.hdr.exec_id},
+                              {"pid", e.hdr.pid}, {"ppid", e.ppid}, {"tid", e.hdr.tid}})
+      pf.emplace_hint(pf.end(), key, value);  // in key order: no compares
+    j = nlohmann::json::object();
+    auto& jf = j.get_ref<nlohmann::json::object_t&>();
+    jf.emplace_hint(jf.end(), "exit", std::move(status));
+    jf.emplace_hint(jf.end(), "process", std::move(p));
+    jf.emplace_hint(jf.end(), "type", type_name::process_exit);
   } else {
     if (why) *why = "unknown process record type " + std::to_string(h.type);
     return std::nullopt;

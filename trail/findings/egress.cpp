@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/address.hpp"
 #include "trail/findings/event_view.hpp"
 
@@ -31,19 +32,19 @@ void Destinations::note(const std::string& key, const nlohmann::json& ev) {
 
 void Destinations::add(const nlohmann::json& ev) {
   const std::string type = type_of(ev);
-  if (type == "dns_query") {
+  if (type == events::type_name::dns_query) {
     note(domain(str_at(family(ev, "dns"), "name")), ev);
-  } else if (type == "dns_answer") {
+  } else if (type == events::type_name::dns_answer) {
     const auto& dns = family(ev, "dns");
     auto it = dns.find("answers");
     if (it == dns.end() || !it->is_array()) return;
     for (auto& a : *it)
       if (answered_.size() < max_) answered_[normalize_address(str_at(a, "data"))] = domain(str_at(dns, "name"));
-  } else if (type == "net_connect" || type == "net_udp") {
+  } else if (type == events::type_name::net_connect || type == events::type_name::net_udp) {
     const auto& net = family(ev, "net");
     const std::string addr = normalize_address(str_at(net, "dst_addr")), port = str_at(net, "dst_port");
     if (addr.empty() || is_loopback_or_unspecified(addr)) return;
-    if (type == "net_udp" && port == "53") return;
+    if (type == events::type_name::net_udp && port == "53") return;
     std::string name = domain(str_at(net, "dst_name"));
     if (name.empty())
       if (auto a = answered_.find(addr); a != answered_.end()) name = a->second;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/event_view.hpp"
 
 namespace jobtrail::findings {
@@ -20,7 +21,7 @@ Engine::~Engine() = default;
 
 std::vector<nlohmann::json> Engine::on_event(const nlohmann::json& ev) {
   std::vector<nlohmann::json> out;
-  if (!ev.is_object() || type_of(ev) == "finding") return out;
+  if (!ev.is_object() || type_of(ev) == events::type_name::finding) return out;
   state_.observe(ev);
   std::vector<Finding> found;
   for (auto& r : rules_) r->on_event(ev, state_, cfg_, found);

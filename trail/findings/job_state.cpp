@@ -1,5 +1,6 @@
 #include "trail/findings/job_state.hpp"
 
+#include "trail/events/types.hpp"
 #include "trail/findings/event_view.hpp"
 #include "trail/findings/tool_names.hpp"
 
@@ -7,7 +8,7 @@ namespace jobtrail::findings {
 
 void JobState::observe(const nlohmann::json& ev) {
   const std::string type = type_of(ev);
-  if (type == "process_exec") {
+  if (type == events::type_name::process_exec) {
     ExecInfo e;
     e.exec_id = exec_id_of(ev);
     if (e.exec_id == 0) return;
@@ -42,7 +43,7 @@ void JobState::observe(const nlohmann::json& ev) {
       ++evicted_;
     }
     if (by_pid_.size() > 2 * max_) by_pid_.clear(), by_ns_pid_.clear(), ++evicted_;
-  } else if (type == "dns_answer") {
+  } else if (type == events::type_name::dns_answer) {
     const auto& dns = family(ev, "dns");
     const std::string asked = str_at(dns, "name");
     auto it = dns.find("answers");

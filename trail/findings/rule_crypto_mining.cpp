@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/address.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
@@ -33,7 +34,7 @@ class CryptoMining : public Rule {
   const char* id() const override { return "crypto-mining"; }
   void on_event(const json& ev, const JobState&, const Config&, std::vector<Finding>& out) override {
     const std::string type = type_of(ev);
-    if (type == "process_exec") {
+    if (type == events::type_name::process_exec) {
       if (is_program(ev, {"xmrig", "xmr-stak", "minerd", "cpuminer", "ccminer", "ethminer", "t-rex", "nbminer", "lolminer",
                           "phoenixminer", "cgminer", "bfgminer", "srbminer", "srbminer-multi", "gminer", "teamredminer"})) {
         out.push_back(single(id(), high, "crypto miner started: " + command_text(ev), ev));
@@ -44,11 +45,11 @@ class CryptoMining : public Rule {
           out.push_back(single(id(), high, "stratum mining URL on a command line: " + command_text(ev), ev));
           return;
         }
-    } else if (type == "dns_query") {
+    } else if (type == events::type_name::dns_query) {
       std::string name = str_at(family(ev, "dns"), "name");
       while (!name.empty() && name.back() == '.') name.pop_back();
       if (pool_name(name)) out.push_back(single(id(), high, "mining pool looked up: " + name + " by " + command_text(ev), ev));
-    } else if (type == "net_connect") {
+    } else if (type == events::type_name::net_connect) {
       const auto& net = family(ev, "net");
       const std::string port = str_at(net, "dst_port");
       const std::string addr = str_at(net, "dst_addr");

@@ -3,6 +3,7 @@
 // to (net_connect dst_name) outside it. One finding per name. Idle without an allow-list.
 #include <unordered_set>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -16,8 +17,8 @@ class DomainNotAllowed : public Rule {
     if (cfg.allowed_domains.empty()) return;
     const std::string type = type_of(ev);
     std::string name;
-    if (type == "dns_query") name = str_at(family(ev, "dns"), "name");
-    else if (type == "net_connect") name = str_at(family(ev, "net"), "dst_name");
+    if (type == events::type_name::dns_query) name = str_at(family(ev, "dns"), "name");
+    else if (type == events::type_name::net_connect) name = str_at(family(ev, "net"), "dst_name");
     else return;
     while (!name.empty() && name.back() == '.') name.pop_back();
     if (name.empty() || domain_allowed(name, cfg.allowed_domains)) return;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -61,21 +62,21 @@ class ExecAfterDownload : public Rule {
   const char* id() const override { return "exec-after-download"; }
   void on_event(const json& ev, const JobState& st, const Config& cfg, std::vector<Finding>& out) override {
     const std::string type = type_of(ev);
-    if (type == "process_exec") {
+    if (type == events::type_name::process_exec) {
       const auto* me = st.exec(exec_id_of(ev));
       if (!me) return;
       check_exec(ev, *me, out);
       if (me->downloader)
         for (auto& p : argv_outputs(args_of(ev), is_program(ev, {"wget", "wget2"}), me->cwd))
           remember(p, Written{me->exec_id, me->seq, me->seq}, cfg);
-    } else if (type == "file_open" || type == "file_io" || type == "file_change") {
+    } else if (type == events::type_name::file_open || type == events::type_name::file_io || type == events::type_name::file_change) {
       const auto* writer = st.exec(exec_id_of(ev));
       if (!writer) return;
       const ExecInfo* dl = writer->downloader ? writer : st.downloader_on_pipe(writer->stdin_pipe);
       if (!dl) return;
       std::string path = file_path(ev);
       const auto& file = family(ev, "file");
-      if (type == "file_change") {  // rename/link of a downloaded file keeps it downloaded
+      if (type == events::type_name::file_change) {  // rename/link of a downloaded file keeps it downloaded
         const std::string op = str_at(file, "op");
         if (op != "rename" && op != "link") return;
         path = str_at(file, "new_path");

@@ -5,6 +5,7 @@
 // One finding per destination address and port.
 #include <unordered_set>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/address.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
@@ -17,11 +18,11 @@ class HardcodedIp : public Rule {
   const char* id() const override { return "hardcoded-ip"; }
   void on_event(const json& ev, const JobState& st, const Config& cfg, std::vector<Finding>& out) override {
     const std::string type = type_of(ev);
-    if (type != "net_connect" && type != "net_udp") return;
+    if (type != events::type_name::net_connect && type != events::type_name::net_udp) return;
     const auto& net = family(ev, "net");
     const std::string dst = normalize_address(str_at(net, "dst_addr")), port = str_at(net, "dst_port");
     if (dst.empty() || !is_ip_literal(dst) || is_loopback_or_unspecified(dst) || is_metadata_address(dst)) return;
-    if (type == "net_udp" && port == "53") return;  // DNS servers come from resolv.conf, not from DNS
+    if (type == events::type_name::net_udp && port == "53") return;  // DNS servers come from resolv.conf, not from DNS
     if (!cfg.hardcoded_ip_private && is_private(dst)) return;
     if (!str_at(net, "dst_name").empty() || !st.name_for(dst).empty()) return;
     const std::string where = (dst.find(':') != std::string::npos ? "[" + dst + "]" : dst) + ":" + port;

@@ -5,6 +5,7 @@
 // still what an incident responder wants to see. tmpfs/proc/overlay mounts (dind) are normal.
 #include <unordered_set>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -46,7 +47,7 @@ class HostMount : public OncePerExecRule {
                                              failed_suffix(family(ev, "priv")), ev));
       return;
     }
-    if (type_of(ev) != "process_exec" || !is_program(ev, {"mount"})) return;
+    if (type_of(ev) != events::type_name::process_exec || !is_program(ev, {"mount"})) return;
     auto args = args_of(ev);
     std::string fstype, source;
     bool bind = false;

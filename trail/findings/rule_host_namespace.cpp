@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -20,7 +21,7 @@ class HostNamespace : public Rule {
   const char* id() const override { return "host-namespace"; }
   void on_event(const json& ev, const JobState&, const Config& cfg, std::vector<Finding>& out) override {
     if (priv_syscall(ev) == "setns") return on_setns(ev, cfg, out);
-    if (type_of(ev) != "process_exec") return;
+    if (type_of(ev) != events::type_name::process_exec) return;
     const json* list = nullptr;
     if (auto it = ev.find("host_ns"); it != ev.end() && it->is_array()) list = &*it;
     else if (auto& ns = family(ev, "namespaces"); ns.contains("host_ns") && ns["host_ns"].is_array()) list = &ns["host_ns"];

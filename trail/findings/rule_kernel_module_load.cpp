@@ -2,6 +2,7 @@
 // code into the host kernel.
 #include <unordered_set>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -21,7 +22,7 @@ class KernelModuleLoad : public OncePerExecRule {
                                                command_text(ev) + failed_suffix(family(ev, "priv")), ev));
       return;
     }
-    if (type_of(ev) != "process_exec" || !is_program(ev, {"insmod", "modprobe"})) return;
+    if (type_of(ev) != events::type_name::process_exec || !is_program(ev, {"insmod", "modprobe"})) return;
     auto args = args_of(ev);
     for (std::size_t i = 1; i < args.size(); ++i)
       if (args[i] == "-r" || args[i] == "--remove" || args[i] == "-n" || args[i] == "--dry-run" || args[i] == "-c" ||

@@ -2,6 +2,7 @@
 // (`nsenter -t 1 -m -u -i -n -p`, the classic way out of a privileged container).
 #include <unordered_set>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -21,7 +22,7 @@ class NamespaceEnter : public OncePerExecRule {
           if (k.is_string()) ns += (ns.empty() ? "" : "+") + k.get<std::string>();
       out.push_back(single(id(), high, "setns into another namespace" + (ns.empty() ? "" : " (" + ns + ")") + " by " +
                                            command_text(ev) + failed_suffix(family(ev, "priv")), ev));
-    } else if (type_of(ev) == "process_exec" && is_program(ev, {"nsenter"})) {
+    } else if (type_of(ev) == events::type_name::process_exec && is_program(ev, {"nsenter"})) {
       out.push_back(single(id(), high, "nsenter into another namespace: " + command_text(ev), ev));
     }
   }

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -16,7 +17,7 @@ class PipeToShell : public Rule {
  public:
   const char* id() const override { return "pipe-to-shell"; }
   void on_event(const json& ev, const JobState& st, const Config& cfg, std::vector<Finding>& out) override {
-    if (type_of(ev) != "process_exec") return;
+    if (type_of(ev) != events::type_name::process_exec) return;
     const auto* me = st.exec(exec_id_of(ev));
     if (!me) return;
     if (me->downloader && me->stdout_pipe) {  // the shell may already be waiting on this pipe

@@ -5,6 +5,7 @@
 // with "Privileged":true / "PidMode":"host" / a "/:" bind in its body). Plain use of
 // /var/run/docker.sock (DOCKER_HOST in actions-runner-controller's dind mode) is normal and
 // never flagged by itself. Options after the image are the container's command, not flags.
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -64,7 +65,7 @@ class PrivilegedContainer : public Rule {
  public:
   const char* id() const override { return "privileged-container"; }
   void on_event(const json& ev, const JobState&, const Config&, std::vector<Finding>& out) override {
-    if (type_of(ev) != "process_exec") return;
+    if (type_of(ev) != events::type_name::process_exec) return;
     auto args = args_of(ev);
     if (is_program(ev, {"docker", "podman", "nerdctl"})) {
       std::size_t i = 1;  // skip global options: docker -H unix:///x --context c run ...

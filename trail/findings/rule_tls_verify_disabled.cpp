@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -83,7 +84,7 @@ class TlsVerifyDisabled : public Rule {
  public:
   const char* id() const override { return "tls-verify-disabled"; }
   void on_event(const json& ev, const JobState& st, const Config&, std::vector<Finding>& out) override {
-    if (type_of(ev) != "process_exec") return;
+    if (type_of(ev) != events::type_name::process_exec) return;
     if (auto why = argv_reason(ev); !why.empty())
       out.push_back(single(id(), medium, "TLS verification disabled: " + why + " (" + command_text(ev) + ")", ev));
     auto mine = env_settings(ev.value("env", json()));

@@ -3,6 +3,7 @@
 // capabilities. Other namespaces alone (`unshare -n`) are not flagged.
 #include <unordered_set>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -21,7 +22,7 @@ class UserNamespace : public OncePerExecRule {
                                                failed_suffix(family(ev, "priv")), ev));
       return;
     }
-    if (type_of(ev) != "process_exec" || !is_program(ev, {"unshare"})) return;
+    if (type_of(ev) != events::type_name::process_exec || !is_program(ev, {"unshare"})) return;
     auto args = args_of(ev);
     for (std::size_t i = 1; i < args.size(); ++i) {
       const std::string& a = args[i];

@@ -1,3 +1,4 @@
+#include "trail/events/types.hpp"
 #include "trail/findings/rule_util.hpp"
 
 #include <algorithm>
@@ -35,7 +36,7 @@ std::string file_path(const json& ev) {
 
 bool file_written(const json& ev) {
   const auto& file = family(ev, "file");
-  if (type_of(ev) == "file_io") return file.value("bytes_written", 0) > 0;
+  if (type_of(ev) == events::type_name::file_io) return file.value("bytes_written", 0) > 0;
   auto it = file.find("mode");
   if (it == file.end()) return false;
   auto is_write = [](const std::string& m) { return m == "write" || m == "create" || m == "truncate" || m == "append"; };

@@ -2,6 +2,7 @@
 // Helpers shared by the rule files.
 #include <string>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/event_view.hpp"
 #include "trail/findings/finding.hpp"
 
@@ -22,7 +23,7 @@ inline std::string failed_suffix(const json& family_obj) {
 
 // The syscall name and its args object of a priv_syscall event ("" / {} otherwise).
 inline std::string priv_syscall(const json& ev) {
-  return type_of(ev) == "priv_syscall" ? str_at(family(ev, "priv"), "syscall") : std::string();
+  return type_of(ev) == events::type_name::priv_syscall ? str_at(family(ev, "priv"), "syscall") : std::string();
 }
 inline const json& priv_args(const json& ev) { return family(family(ev, "priv"), "args"); }
 

@@ -1,3 +1,4 @@
+#include "trail/events/types.hpp"
 #include "trail/summary/fields.hpp"
 
 #include <ctime>
@@ -127,7 +128,7 @@ std::optional<Endpoint> remote_endpoint(const json& ev) {
 
 std::uint64_t bytes_sent(const json& ev) {
   // net_udp (docs/net.md) counts the datagrams' payload of a flow in `bytes`: all sent.
-  if (event_type(ev) == "net_udp") return number_of(first_of(family(ev, "net"), {"bytes", "bytes_sent"}));
+  if (event_type(ev) == events::type_name::net_udp) return number_of(first_of(family(ev, "net"), {"bytes", "bytes_sent"}));
   return number_of(first_of(family(ev, "net"), {"bytes_sent", "tx_bytes", "sent_bytes", "bytes_out"}));
 }
 std::uint64_t bytes_received(const json& ev) {
@@ -161,7 +162,7 @@ bool file_written(const json& ev) {
   auto& f = family(ev, "file");
   // A refused open or change (result: an errno name) wrote nothing: `show` has the attempt.
   if (auto r = first_of(f, {"result"}); r && r->is_string() && r->get<std::string>() != "ok") return false;
-  if (type == "file_change") return true;
+  if (type == events::type_name::file_change) return true;
   if (auto w = first_of(f, {"write", "written", "writable"}); w && w->is_boolean()) return w->get<bool>();
   if (number_of(first_of(f, {"bytes_written", "write_bytes"})) > 0) return true;
   // docs/net.md: file_open `mode` is an array of read/write/create/truncate/append.

@@ -1,6 +1,7 @@
 #include "trail/summary/process_tree.hpp"
 
 #include "trail/events/compact.hpp"
+#include "trail/events/types.hpp"
 #include "trail/summary/fields.hpp"
 #include "trail/text/exact_bytes.hpp"
 #include "trail/text/terminal_text.hpp"
@@ -9,7 +10,7 @@ namespace jobtrail::summary {
 
 void ProcessTree::add(const json& ev) {
   const std::string type = event_type(ev);
-  if (type == "process_exec") {
+  if (type == events::type_name::process_exec) {
     auto id = exec_id_of(ev);
     if (id.empty() || by_exec_id_.count(id)) return;
     if (nodes_.size() >= max_nodes_) {
@@ -31,7 +32,7 @@ void ProcessTree::add(const json& ev) {
     n.start_time = event_time(ev);
     by_exec_id_.emplace(id, nodes_.size());
     nodes_.push_back(std::move(n));
-  } else if (type == "process_exit") {
+  } else if (type == events::type_name::process_exit) {
     auto it = by_exec_id_.find(exec_id_of(ev));
     if (it == by_exec_id_.end()) return;
     auto& n = nodes_[it->second];

@@ -1,5 +1,6 @@
 #include "trail/summary/report_model.hpp"
 
+#include "trail/events/types.hpp"
 #include "trail/summary/fields.hpp"
 
 namespace jobtrail::summary {
@@ -11,12 +12,12 @@ ReportModel::ReportModel(ReportLimits l) : limits_(l), tree_(l.max_processes) {}
 void ReportModel::add(const json& ev) {
   const std::string type = event_type(ev);
   const int step = steps_.step_of(ev);
-  if (type == "process_exec" || type == "process_exit") {
+  if (type == events::type_name::process_exec || type == events::type_name::process_exit) {
     tree_.add(ev);
     if (step && type == "process_exec" && tree_.find(exec_id_of(ev))) step_of_exec_.emplace(exec_id_of(ev), step);
     return;
   }
-  if (type != "net_connect" && type != "net_accept" && type != "net_close" && type != "net_udp") return;
+  if (type != events::type_name::net_connect && type != events::type_name::net_accept && type != events::type_name::net_close && type != events::type_name::net_udp) return;
   auto ep = remote_endpoint(ev);
   if (!ep) return;
   if (connections_.size() >= limits_.max_connections) {

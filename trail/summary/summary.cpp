@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "trail/events/types.hpp"
 #include "trail/summary/fields.hpp"
 
 namespace jobtrail::summary {
@@ -82,11 +83,11 @@ struct Builder::State {
     return false;
   }
   void add_process(const json& ev, const std::string& type) {
-    if (type == "process_exec") {
+    if (type == events::type_name::process_exec) {
       ++execs;
       auto b = binary_of(ev);
       if (binaries.count(b) || room(binaries.size(), "binaries")) ++binaries[b];
-    } else if (type == "process_exit") {
+    } else if (type == events::type_name::process_exit) {
       ++exits;
       auto ex = ev.find("exit");
       if (ex != ev.end() && ex->is_object()) {
@@ -96,19 +97,19 @@ struct Builder::State {
             (code != ex->end() && code->is_number_integer() && code->get<std::int64_t>() != 0))
           ++failed;
       }
-    } else if (type == "lost") {
+    } else if (type == events::type_name::lost) {
       auto t = str_field(ev, "lost_type");
       if (t.empty()) t = "unknown";
       auto c = ev.find("count");
       lost_events[t] += c != ev.end() && c->is_number_unsigned() ? c->get<std::uint64_t>() : 0;
-    } else if (type == "job_identity" && identity.is_null()) {
+    } else if (type == events::type_name::job_identity && identity.is_null()) {
       auto j = ev.find("job");
       if (j != ev.end() && j->is_object()) identity = *j;
     }
   }
   void add_net(const json& ev, const std::string& type) {
-    if (type == "dns_query") ++dns_queries;
-    if (auto a = dns_answer(ev); a && type == "dns_answer") {
+    if (type == events::type_name::dns_query) ++dns_queries;
+    if (auto a = dns_answer(ev); a && type == events::type_name::dns_answer) {
       if (dns_names.size() < limits.max_table) dns_names.insert(a->name);
       for (auto& addr : a->addresses)
         if (names_of.count(addr) || room(names_of.size(), "dns_addresses")) add_capped(names_of[addr], a->name);
@@ -123,7 +124,7 @@ struct Builder::State {
       it = network.emplace(key, Destination{*ep, 0, 0, 0, {}}).first;
     }
     auto& d = it->second;
-    if (type == "net_connect" || type == "net_accept" || type == "net_udp") ++d.connections;
+    if (type == events::type_name::net_connect || type == events::type_name::net_accept || type == events::type_name::net_udp) ++d.connections;
     d.sent += bytes_sent(ev);
     d.received += bytes_received(ev);
     add_capped(d.binaries, binary_of(ev));
@@ -198,11 +199,11 @@ void Builder::add(const json& ev) {
     if (!s.have_time || *ns > s.last_ns) s.last_ns = *ns, s.last_time = t;
     s.have_time = true;
   }
-  if (type.rfind("process_", 0) == 0 || type == "lost" || type == "job_identity") s.add_process(ev, type);
+  if (type.rfind("process_", 0) == 0 || type == events::type_name::lost || type == events::type_name::job_identity) s.add_process(ev, type);
   else if (type.rfind("net_", 0) == 0 || type.rfind("dns_", 0) == 0) s.add_net(ev, type);
   else if (type.rfind("file_", 0) == 0) s.add_file(ev);
-  else if (type.rfind("priv_", 0) == 0 || type == "capability") s.add_priv(ev, type);
-  else if (type == "finding") s.add_finding(ev);
+  else if (type.rfind("priv_", 0) == 0 || type == events::type_name::capability) s.add_priv(ev, type);
+  else if (type == events::type_name::finding) s.add_finding(ev);
 }
 
 json Builder::result() const {

@@ -1,0 +1,184 @@
+// The sidecar's core loop with a fake ring source and a fake archive: records are decoded,
+// joined to their exec, seen by the findings engine and written; a record no decoder accepts
+// becomes a counted loss in the trail and the archive's loss totals.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <deque>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bpf/events/process.h"
+#include "sidecar/findings_observer.hpp"
+#include "sidecar/pipeline.hpp"
+#include "trail/events/process_decode.hpp"
+
+using namespace jobtrail::sidecar;
+using namespace std::string_literals;
+using nlohmann::json;
+
+namespace {
+
+class FakeProcessTracer final : public Tracer {
+ public:
+  std::string name() const override { return "process"; }
+  void open_and_load(const TracerContext&) override {}
+  void attach() override {}
+  int ring_buffer_fd() const override { return -1; }
+  std::optional<json> decode(const void* data, std::size_t size) override {
+    return jobtrail::events::decode_process_record(data, size, nullptr);
+  }
+  std::map<std::string, std::uint64_t> read_losses() override { return kernel_losses; }
+  std::map<std::string, std::uint64_t> kernel_losses;  // totals the "kernel" reports
+};
+
+class FakeRings final : public RingSource {
+ public:
+  FakeRings(Tracer& t) : tracer_(t) {}
+  void push(std::string record) { queued_.push_back(std::move(record)); }
+  int poll(int, RecordSink& sink) override { return consume(sink); }
+  int consume(RecordSink& sink) override {
+    int n = 0;
+    while (!queued_.empty()) {
+      const std::string r = std::move(queued_.front());
+      queued_.pop_front();
+      sink.on_record(tracer_, r.data(), r.size());
+      ++n;
+    }
+    return n;
+  }
+
+ private:
+  Tracer& tracer_;
+  std::deque<std::string> queued_;
+};
+
+class FakeArchive final : public ArchiveSink {
+ public:
+  std::uint64_t append(json& event) override {
+    event["seq"] = events.size();
+    events.push_back(event);
+    return events.size() - 1;
+  }
+  void set_job_identity(const json& identity) override { this->identity = identity; }
+  void add_lost(const std::string& type, std::uint64_t n) override { lost[type] += n; }
+  std::vector<json> of_type(const std::string& type) const {
+    std::vector<json> out;
+    for (auto& e : events)
+      if (e.value("type", "") == type) out.push_back(e);
+    return out;
+  }
+  std::vector<json> events;
+  json identity;
+  std::map<std::string, std::uint64_t> lost;
+};
+
+std::string exec_record(std::uint64_t exec_id, std::uint64_t parent, std::uint32_t pid, const std::string& binary,
+                        const std::string& env, const std::string& args) {
+  process_exec_event e{};
+  e.hdr.type = JT_EV_PROCESS_EXEC;
+  e.hdr.pid = e.hdr.tid = pid;
+  e.hdr.exec_id = exec_id;
+  e.hdr.ktime_ns = 1000;
+  e.parent_exec_id = parent;
+  e.old_tid = pid;
+  e.binary_len = static_cast<__u16>(binary.size() + 1);
+  e.cwd_len = 2;
+  e.env_len = static_cast<__u16>(env.size());
+  e.args_len = static_cast<__u32>(args.size());
+  std::string out(reinterpret_cast<const char*>(&e), sizeof e);
+  out += binary + '\0' + "/\0"s + env + args;
+  reinterpret_cast<event_header*>(out.data())->size = static_cast<__u32>(out.size());
+  return out;
+}
+
+std::string exit_record(std::uint64_t exec_id, std::uint32_t pid, std::uint32_t status) {
+  process_exit_event e{};
+  e.hdr.type = JT_EV_PROCESS_EXIT;
+  e.hdr.size = sizeof e;
+  e.hdr.pid = e.hdr.tid = pid;
+  e.hdr.exec_id = exec_id;
+  e.hdr.ktime_ns = 2000;
+  e.exit_code = status;
+  return std::string(reinterpret_cast<const char*>(&e), sizeof e);
+}
+
+struct Loop {
+  FakeProcessTracer* tracer = new FakeProcessTracer;
+  std::vector<std::unique_ptr<Tracer>> tracers;
+  FakeRings rings{*tracer};
+  FakeArchive archive;
+  Pipeline pipeline;
+  Loop() : tracers(one(tracer)), pipeline(tracers, rings, archive, OutputMode::compact, {}) {
+    pipeline.add_observer(make_findings_observer({}));
+  }
+  static std::vector<std::unique_ptr<Tracer>> one(Tracer* t) {
+    std::vector<std::unique_ptr<Tracer>> v;
+    v.emplace_back(t);
+    return v;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("pipeline: records are decoded, joined to their exec, checked by the rules and written in order") {
+  Loop l;
+  l.rings.push(exec_record(3, 0, 10, "/runner/bin/Runner.Worker", "", "Runner.Worker\0"s));
+  l.rings.push(exec_record(7, 3, 11, "/usr/bin/xmrig", "GITHUB_REPOSITORY=o/r\0GITHUB_RUN_ID=9\0"s, "xmrig\0-o\0x\0"s));
+  l.rings.push(exit_record(7, 11, 1 << 8));
+  CHECK(l.pipeline.poll(0) == 3);
+
+  auto& ev = l.archive.events;
+  for (std::size_t i = 0; i < ev.size(); ++i) CHECK(ev[i]["seq"] == i);
+  auto execs = l.archive.of_type("process_exec");
+  REQUIRE(execs.size() == 2);
+  CHECK(execs[1]["process"]["binary"] == "/usr/bin/xmrig");
+  CHECK(execs[1]["time"].is_string());  // the kernel's clock became wall time
+  CHECK_FALSE(execs[1].contains("ktime_ns"));
+
+  auto exits = l.archive.of_type("process_exit");
+  REQUIRE(exits.size() == 1);
+  CHECK(exits[0]["process"]["binary"] == "/usr/bin/xmrig");  // joined from the exec table
+  CHECK(exits[0]["process"]["args"] == json({"xmrig", "-o", "x"}));
+
+  auto identity = l.archive.of_type("job_identity");
+  REQUIRE(identity.size() == 1);  // revealed by a step of Runner.Worker
+  CHECK(identity[0]["job"]["GITHUB_REPOSITORY"] == "o/r");
+  CHECK(l.archive.identity["GITHUB_RUN_ID"] == "9");
+
+  auto findings = l.archive.of_type("finding");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0]["finding"]["id"] == "crypto-mining");
+  CHECK(l.pipeline.events() == ev.size());
+  CHECK(l.pipeline.bad_records() == 0);
+}
+
+TEST_CASE("pipeline: a hostile record is a counted loss in the trail and the archive, and the trail goes on") {
+  Loop l;
+  auto cut = exec_record(7, 0, 11, "/bin/sh", "", "sh\0"s);
+  cut.resize(cut.size() / 2);  // shorter than the sizes it announces
+  l.rings.push(cut);
+  l.rings.push(std::string(3, '\xff'));  // shorter than any header
+  l.rings.push(exec_record(8, 0, 12, "/bin/true", "", "true\0"s));
+  l.pipeline.poll(0);
+  CHECK(l.pipeline.bad_records() == 2);
+  REQUIRE(l.archive.of_type("process_exec").size() == 1);  // the good record after them is written
+  CHECK(l.archive.of_type("lost").empty());                 // losses go out at the loss poll
+
+  l.tracer->kernel_losses = {{"process_exec", 5}};
+  l.pipeline.poll_losses();
+  CHECK(l.archive.lost == std::map<std::string, std::uint64_t>{{"undecodable_process", 2}, {"process_exec", 5}});
+  auto lost = l.archive.of_type("lost");
+  REQUIRE(lost.size() == 2);
+  std::map<std::string, std::uint64_t> in_trail;
+  for (auto& e : lost) in_trail[e["lost_type"]] = e["count"];
+  CHECK(in_trail == l.archive.lost);
+
+  l.tracer->kernel_losses = {{"process_exec", 7}};  // totals: only the growth is new
+  l.pipeline.poll_losses();
+  CHECK(l.archive.lost["process_exec"] == 7);
+  CHECK(l.archive.of_type("lost").back()["count"] == 2);
+  CHECK(l.archive.lost["undecodable_process"] == 2);  // counted once
+}
