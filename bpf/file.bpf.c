@@ -212,18 +212,23 @@ static __always_inline int emit(long ret, const bool bounded)
     struct file_totals *stale = file_id ? bpf_map_lookup_elem(&open_files, &file_id) : 0;
     if (stale)
       release_totals(file_id, stale, JT_FILE_IO_RELEASE_UNSEEN, 0);
+    /* Counted from here on only when the map takes it: user space keeps an open's path until
+     * its release, so a description the map could not hold must not carry an id whose release
+     * never comes (a job holding a million files open would grow the sidecar without bound). */
+    struct file_totals t = {.file_id = file_id, .open_exec_id = e->hdr.exec_id, .open_pid = tgid, .open_fd = (__s32)ret};
+    if (file_id && bpf_map_update_elem(&open_files, &file_id, &t, BPF_NOEXIST)) {
+      count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_FILE_CLOSE); /* its byte totals are never reported */
+      file_id = 0;
+    }
     e->file_id = file_id;
   }
   if (bpf_ringbuf_output(&rb, s, size, jt_wakeup_flags(&rb))) {
     count_loss(type);
+    if (file_id) /* no open in the trail to attribute the totals to */
+      bpf_map_delete_elem(&open_files, &file_id);
     return 0;
   }
   mark_active(tgid, e->hdr.exec_id);
-  if (file_id) {
-    struct file_totals t = {.file_id = file_id, .open_exec_id = e->hdr.exec_id, .open_pid = tgid, .open_fd = (__s32)ret};
-    if (bpf_map_update_elem(&open_files, &file_id, &t, BPF_NOEXIST)) /* its byte totals are never reported */
-      count_loss_cause(JT_LOSS_MAP_FULL, JT_EV_FILE_CLOSE);
-  }
   return 0;
 }
 
