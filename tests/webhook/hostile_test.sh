@@ -5,19 +5,7 @@
 # hitting the connection and in-flight caps (a review waits for a slot, probes need none); the peak RSS must stay under the chart's memory limit.
 # Usage: hostile_test.sh path/to/jobtrail-webhook
 set -euo pipefail
-bin=$(realpath "$1")
-src=${JOBTRAIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-shared=${SHARED_DIR:-$src/../shared}
-review=$shared/testdata/k8s/admissionreview-request-default.json
-work=$(mktemp -d /tmp/jobtrail-webhook-hostile.XXXXXX)
-pid=
-cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [[ -f $work/log ]] && tail -20 "$work/log" >&2; exit 1; }
-cd "$work"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout tls.key -out tls.crt -days 1 -subj "/CN=jobtrail-webhook" \
-  -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
-echo '{"sidecar":{"image":"registry.example/jobtrail:0.1.0"},"storage":{"url":"s3://trails/jobtrail"}}' > config.json
+source "$(dirname "$0")/server_setup.sh" hostile "$1"
 # The chart's limit for the webhook container, from values.yaml (one source).
 limit_mib=$(python3 -c 'import sys,yaml; v=yaml.safe_load(open(sys.argv[1]))["webhook"]["resources"]["limits"]["memory"]
 assert v.endswith("Mi"), v; print(int(v[:-2]))' "$src/charts/jobtrail/values.yaml")

@@ -6,19 +6,7 @@
 # connections, of 5 idle ones 3 are kept and 2 closed at accept, and the server serves afterwards.
 # Usage: slots_test.sh path/to/jobtrail-webhook
 set -euo pipefail
-bin=$(realpath "$1")
-src=${JOBTRAIL_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-shared=${SHARED_DIR:-$src/../shared}
-review=$shared/testdata/k8s/admissionreview-request-default.json
-work=$(mktemp -d /tmp/jobtrail-webhook-slots.XXXXXX)
-pid=
-cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [[ -f $work/log ]] && tail -20 "$work/log" >&2; exit 1; }
-cd "$work"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout tls.key -out tls.crt -days 1 -subj "/CN=jobtrail-webhook" \
-  -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
-echo '{"sidecar":{"image":"registry.example/jobtrail:0.1.0"},"storage":{"url":"s3://trails/jobtrail"}}' > config.json
+source "$(dirname "$0")/server_setup.sh" slots "$1"
 files=(--tls-cert tls.crt --tls-key tls.key --config config.json)
 
 # Bad values: refused before anything is served, one line naming the flag.
