@@ -12,6 +12,7 @@
 
 namespace jobtrail::cli {
 void add_findings_command(CLI::App& app, int& status);
+void add_export_command(CLI::App& app, int& status);
 }
 
 using namespace jobtrail::cli;
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
   rep->callback([&] { status = run_report(rep_a, rep_out); });
 
   jobtrail::cli::add_findings_command(app, status);  // cli/cmd_findings.cpp (docs/findings.md)
+  jobtrail::cli::add_export_command(app, status);    // cli/cmd_export.cpp (docs/cli.md)
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,7 @@ constexpr int kStatusSuccess = 1, kStatusFailure = 2;
 constexpr int kDirectionInbound = 1, kDirectionOutbound = 2;
 constexpr int kFileTypeUnknown = 0, kFileTypeRegular = 1, kFileTypeFolder = 2, kFileTypeSymlink = 7;
 constexpr int kDeviceTypeUnknown = 0;
+constexpr char kDnsClass[] = "IN";
 
 // Exec ids number from 1 within one sidecar run: prefixed with the archive they are unique.
 std::string process_uid(const JobContext& ctx, const std::string& exec_id) { return ctx.archive_id + ":" + exec_id; }
@@ -230,9 +231,12 @@ Mapped dns_record(const json& ev, const JobContext& ctx, Type t, std::int64_t ms
   if (!dns) return Mapped::bad("no dns object");
   const bool query = t == Type::dns_query;
   json r = base_record(ev, ctx, ocsf_class::dns_activity, "DNS Activity", query ? 1 : 2, query ? "Query" : "Response", ms);
-  if (auto name = string_member(*dns, "name"); name && !name->empty()) {
-    json q = {{"hostname", *name}};
-    if (auto qt = string_member(*dns, "qtype")) q["type"] = *qt;
+  // OCSF requires a record class; the archive does not keep it (the decoder skips it), and
+  // what a pod's resolver asks for is the Internet class.
+  const auto name = string_member(*dns, "name");
+  const auto qtype = string_member(*dns, "qtype");
+  if (name && !name->empty() && qtype && !qtype->empty()) {
+    json q = {{"hostname", *name}, {"type", *qtype}, {"class", kDnsClass}};
     if (auto id = int_member(*dns, "id", 0, 65535)) q["packet_uid"] = *id;
     r["query"] = q;
   }
@@ -241,6 +245,9 @@ Mapped dns_record(const json& ev, const JobContext& ctx, Type t, std::int64_t ms
       json e = endpoint(hp->address, hp->port, std::nullopt);
       if (!e.empty()) r["dst_endpoint"] = e;  // the resolver, for the question and its answer alike
     }
+  // The asking side is the pod (a DNS event carries no local address).
+  if (!ctx.pod_name.empty()) r["src_endpoint"] = {{"hostname", ctx.pod_name}};
+  if (!r.contains("src_endpoint") && !r.contains("dst_endpoint")) return Mapped::bad("a DNS message without server or pod");
   r["connection_info"] = connection_info(*dns, kDirectionOutbound);
   if (!query) {
     if (auto rc = string_member(*dns, "rcode")) {
@@ -254,8 +261,9 @@ Mapped dns_record(const json& ev, const JobContext& ctx, Type t, std::int64_t ms
       for (const auto& e : *a) {
         if (answers.size() >= kMaxAnswers) break;
         if (!e.is_object()) continue;
-        json ans = {{"rdata", string_member(e, "data").value_or("")}};
-        if (auto ty = string_member(e, "type")) ans["type"] = *ty;
+        auto ty = string_member(e, "type");
+        if (!ty || ty->empty()) continue;  // a record without a type is no OCSF answer
+        json ans = {{"rdata", string_member(e, "data").value_or("")}, {"type", *ty}, {"class", kDnsClass}};
         if (auto ttl = int_member(e, "ttl", 0, std::numeric_limits<std::int32_t>::max())) ans["ttl"] = *ttl;
         answers.push_back(std::move(ans));
       }
