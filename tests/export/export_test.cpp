@@ -127,7 +127,7 @@ TEST_CASE("ocsf: DNS query and answer") {
   json r = one(to_ocsf(ev, ctx()));
   CHECK(r["class_uid"] == 4003);
   CHECK(r["activity_id"] == 2);
-  CHECK(r["query"] == json({{"hostname", "github.com"}, {"type", "A"}, {"packet_uid", 7}}));
+  CHECK(r["query"] == json({{"hostname", "github.com"}, {"type", "A"}, {"class", "IN"}, {"packet_uid", 7}}));
   CHECK(r["rcode_id"] == 3);
   CHECK(r["answers"][0]["rdata"] == "140.82.112.3");
   CHECK(r["dst_endpoint"] == json({{"ip", "fd00::a"}, {"port", 53}}));
