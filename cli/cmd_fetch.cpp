@@ -5,15 +5,18 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <thread>
 
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
+#include "cli/runner_link.hpp"
 #include "cli/verify_output.hpp"
 #include "trail/archive/manifest.hpp"
 #include "trail/storage/local_store.hpp"
+#include "trail/summary/fields.hpp"
 #include "trail/text/terminal_text.hpp"
 
 namespace jobtrail::cli {
@@ -133,6 +136,13 @@ int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
   }
   std::cout << "fetched " << wanted.size() << " objects (" << total << " bytes) from " << loc.url << " into "
             << out.string() << (has_manifest ? "" : " (no manifest.json: the archive was never finished)") << "\n";
+  try {  // a workflow pod of kubernetes mode: say which job its runner pod's archive names
+    const auto m = archive::manifest_from_json(nlohmann::json::parse(std::ifstream(out / archive::manifest_name)));
+    if (auto link = runner_link_of(loc, m, a.store))
+      std::cout << "a workflow pod: job " << text::terminal_safe(link->job_text()) << ", from the "
+                << text::terminal_safe(link->text()) << "\n";
+  } catch (const std::exception&) {  // no or bad manifest: verify below says so
+  }
   storage::LocalStore local(out);
   auto rep = archive::verify_archive(local, "");
   return print_verify_report(rep, out.string(), false);

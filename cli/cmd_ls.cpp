@@ -1,9 +1,12 @@
 // `jobtrail ls`: one line per archived job, from the index objects under jobs/ and each manifest.
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
+#include "cli/runner_link.hpp"
 #include "trail/archive/manifest.hpp"
 #include "trail/summary/fields.hpp"
 #include "trail/text/terminal_text.hpp"
@@ -16,6 +19,52 @@ namespace {
 std::string id_value(const json& id, const char* ours, const char* github) {
   auto a = summary::id_text(id.value(ours, json()));
   return a.empty() ? summary::id_text(id.value(github, json())) : a;
+}
+
+struct Row {
+  std::string prefix, start, status = "no manifest (running or cut short)", pod_text;
+  double duration = -1;
+  std::uint64_t events = 0, lost = 0;
+  std::optional<archive::Manifest> manifest;
+};
+
+Row read_row(storage::Store& store, const std::string& prefix, const std::string& indexed_start) {
+  Row r;
+  r.prefix = prefix;
+  r.start = indexed_start;
+  try {
+    auto m = archive::manifest_from_json(json::parse(store.get(prefix + std::string(archive::manifest_name))));
+    r.start = m.started_at.empty() ? r.start : m.started_at;
+    auto a = summary::parse_rfc3339_ns(m.started_at), b = summary::parse_rfc3339_ns(m.ended_at);
+    if (a && b) r.duration = (static_cast<double>(*b) - static_cast<double>(*a)) / 1e9;
+    r.events = m.events;
+    for (auto& [t, n] : m.lost) r.lost += n;
+    r.status = m.complete ? "complete" : "incomplete: " + m.incomplete_reason;
+    r.manifest = std::move(m);
+  } catch (const storage::StoreError& e) {
+    if (e.code() != "NoSuchKey") throw;
+  } catch (const std::exception& e) {
+    r.status = std::string("bad manifest: ") + e.what();
+  }
+  return r;
+}
+
+// The finished archives of the runner pod's workflow pod (actions/runner-container-hooks names it
+// <runner pod>-workflow) that link back to this runner pod archive.
+std::vector<Row> workflow_rows(storage::Store& store, const std::string& ns, const std::string& runner_pod,
+                               const std::string& runner_prefix) {
+  std::vector<Row> out;
+  const std::string folder = "pods/" + archive::key_component(ns) + "/" + archive::key_component(runner_pod + "-workflow") + "/";
+  for (auto& o : store.list(folder)) {
+    if (!o.key.ends_with("/" + std::string(archive::manifest_name)) || out.size() >= 16) continue;
+    Row r = read_row(store, o.key.substr(0, o.key.size() - archive::manifest_name.size()), "");
+    if (!r.manifest) continue;
+    auto link = resolve_runner_link(store, *r.manifest);
+    if (!link || link->archive_prefix != runner_prefix) continue;
+    r.pod_text = ns + "/" + runner_pod + "-workflow (workflow pod)";
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 }  // namespace
 
@@ -37,6 +86,29 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
     if (!as_json)
       std::printf("%-28s %-12s %-3s %-18s %-40s %-20s %9s %9s %6s %s\n", "REPOSITORY", "RUN", "ATT", "JOB", "POD",
                   "START", "DURATION", "EVENTS", "LOST", "STATUS");
+    auto print_row = [&](const json& id, const std::string& pod_text, const Row& r, const std::string& index_url) {
+      if (as_json) {
+        json line = {{"repository", id_value(id, "repository", "GITHUB_REPOSITORY")},
+                     {"run_id", id_value(id, "run_id", "GITHUB_RUN_ID")},
+                     {"run_attempt", id_value(id, "run_attempt", "GITHUB_RUN_ATTEMPT")},
+                     {"job", id_value(id, "job", "GITHUB_JOB")}, {"pod", pod_text}, {"start", r.start},
+                     {"duration_s", r.duration}, {"events", r.events}, {"lost", r.lost}, {"status", r.status},
+                     {"archive", url + "/" + r.prefix}, {"index", index_url}};
+        if (index_url.empty()) line["index"] = nullptr;  // a workflow pod: the job is its runner pod's
+        std::cout << line.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+        return;
+      }
+      // Every column but the numbers comes from objects the job's pod wrote.
+      const auto t = [](const std::string& s) { return text::terminal_safe(s); };
+      char dur[32] = "-";
+      if (r.duration >= 0) std::snprintf(dur, sizeof dur, "%.1fs", r.duration);
+      std::printf("%-28s %-12s %-3s %-18s %-40s %-20.20s %9s %9llu %6llu %s\n",
+                  t(id_value(id, "repository", "GITHUB_REPOSITORY")).c_str(),
+                  t(id_value(id, "run_id", "GITHUB_RUN_ID")).c_str(),
+                  t(id_value(id, "run_attempt", "GITHUB_RUN_ATTEMPT")).c_str(),
+                  t(id_value(id, "job", "GITHUB_JOB")).c_str(), t(pod_text).c_str(), t(r.start).c_str(), dur,
+                  static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.lost), t(r.status).c_str());
+    };
     for (auto& obj : store->list(prefix)) {
       if (!obj.key.ends_with(".json")) continue;
       json idx = json::parse(store->get(obj.key), nullptr, false);
@@ -45,51 +117,23 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
         continue;
       }
       const json& id = summary::object_field(idx, "job_identity");
-      std::string prefix_of = summary::str_field(idx, "archive_prefix");
-      std::string start = summary::str_field(idx, "started_at"), status = "no manifest (running or cut short)";
-      double duration = -1;
-      std::uint64_t events = 0, lost = 0;
-      try {
-        auto m = archive::manifest_from_json(json::parse(store->get(prefix_of + std::string(archive::manifest_name))));
-        start = m.started_at.empty() ? start : m.started_at;
-        auto a = summary::parse_rfc3339_ns(m.started_at), b = summary::parse_rfc3339_ns(m.ended_at);
-        if (a && b) duration = (static_cast<double>(*b) - static_cast<double>(*a)) / 1e9;
-        events = m.events;
-        for (auto& [t, n] : m.lost) lost += n;
-        status = m.complete ? "complete" : "incomplete: " + m.incomplete_reason;
-      } catch (const storage::StoreError& e) {
-        if (e.code() != "NoSuchKey") throw;
-      } catch (const std::exception& e) {
-        status = std::string("bad manifest: ") + e.what();
-      }
+      Row row = read_row(*store, summary::str_field(idx, "archive_prefix"), summary::str_field(idx, "started_at"));
       if (since_ns) {
-        auto s = summary::parse_rfc3339_ns(start);
+        auto s = summary::parse_rfc3339_ns(row.start);
         if (!s || *s < *since_ns) continue;
       }
       const json& pod = summary::object_field(summary::object_field(idx, "meta"), "pod");
-      std::string pod_text = summary::str_field(pod, "namespace") + "/" + summary::str_field(pod, "name");
-      if (pod_text == "/") pod_text = prefix_of;
+      const std::string ns = summary::str_field(pod, "namespace"), name = summary::str_field(pod, "name");
+      std::string pod_text = ns + "/" + name;
+      if (pod_text == "/") pod_text = row.prefix;
+      print_row(id, pod_text, row, url + "/" + obj.key);
       ++shown;
-      if (as_json) {
-        std::cout << json{{"repository", id_value(id, "repository", "GITHUB_REPOSITORY")},
-                          {"run_id", id_value(id, "run_id", "GITHUB_RUN_ID")},
-                          {"run_attempt", id_value(id, "run_attempt", "GITHUB_RUN_ATTEMPT")},
-                          {"job", id_value(id, "job", "GITHUB_JOB")}, {"pod", pod_text}, {"start", start},
-                          {"duration_s", duration}, {"events", events}, {"lost", lost}, {"status", status},
-                          {"archive", url + "/" + prefix_of}, {"index", url + "/" + obj.key}}
-                         .dump(-1, ' ', false, json::error_handler_t::replace)
-                  << "\n";
-      } else {
-        // Every column but the numbers comes from objects the job's pod wrote.
-        const auto t = [](const std::string& s) { return text::terminal_safe(s); };
-        char dur[32] = "-";
-        if (duration >= 0) std::snprintf(dur, sizeof dur, "%.1fs", duration);
-        std::printf("%-28s %-12s %-3s %-18s %-40s %-20.20s %9s %9llu %6llu %s\n",
-                    t(id_value(id, "repository", "GITHUB_REPOSITORY")).c_str(),
-                    t(id_value(id, "run_id", "GITHUB_RUN_ID")).c_str(),
-                    t(id_value(id, "run_attempt", "GITHUB_RUN_ATTEMPT")).c_str(),
-                    t(id_value(id, "job", "GITHUB_JOB")).c_str(), t(pod_text).c_str(), t(start).c_str(), dur,
-                    static_cast<unsigned long long>(events), static_cast<unsigned long long>(lost), t(status).c_str());
+      // The workflow pods of a kubernetes-mode runner pod name no job of their own: they are
+      // listed under the runner pod that names it (cli/runner_link.hpp).
+      if (ns.empty() || name.empty()) continue;
+      for (auto& w : workflow_rows(*store, ns, name, row.prefix)) {
+        print_row(id, w.pod_text, w, "");
+        ++shown;
       }
     }
     if (shown == 0) {

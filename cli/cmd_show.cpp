@@ -6,6 +6,7 @@
 
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
+#include "cli/runner_link.hpp"
 #include "cli/show_filter.hpp"
 #include "trail/events/compact.hpp"
 #include "trail/events/time_reorder.hpp"
@@ -77,6 +78,15 @@ int run_show(const ArchiveArgs& a, const ShowOptions& o) {
   auto loc = locate(a);
   archive::Reader reader(loc.where);
   try {
+    try {  // a workflow pod of kubernetes mode: its events belong to its runner pod's job
+      if (auto& m = reader.manifest())
+        if (auto link = runner_link_of(loc, *m, a.store))
+          std::cerr << "jobtrail: a workflow pod: job " << text::terminal_safe(link->job_text()) << ", from the "
+                    << text::terminal_safe(link->text()) << "\n";
+    } catch (const storage::StoreError&) {
+      throw;
+    } catch (const std::exception&) {  // a bad manifest is verify's business; show the events
+    }
     if (o.tree) {
       summary::ProcessTree tree;
       summary::JobSteps job_steps;

@@ -3,6 +3,7 @@
 
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
+#include "cli/runner_link.hpp"
 #include "trail/summary/summary.hpp"
 #include "trail/text/terminal_text.hpp"
 
@@ -15,8 +16,19 @@ int run_summary(const ArchiveArgs& a, bool as_json) {
   archive::Reader reader(loc.where);
   try {
     summary::Builder b;
+    std::optional<RunnerLink> link;
     try {
-      if (auto& m = reader.manifest()) b.add_manifest(*m);
+      if (auto& m = reader.manifest()) {
+        // A workflow pod of kubernetes mode: the job is the one its runner pod's archive names.
+        link = runner_link_of(loc, *m, a.store);
+        if (!link) {
+          b.add_manifest(*m);
+        } else {
+          auto linked = *m;
+          linked.job_identity = link->job_identity;
+          b.add_manifest(linked);
+        }
+      }
     } catch (const storage::StoreError&) {
       throw;
     } catch (const std::exception& e) {
@@ -27,6 +39,7 @@ int run_summary(const ArchiveArgs& a, bool as_json) {
       return true;
     });
     auto r = b.result();
+    if (link) r["identity_from"] = link->text();
     if (as_json) std::cout << r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     else std::cout << summary::format_text(r);
     return reader_status(reader);

@@ -42,6 +42,12 @@ void add_common_flags(CLI::App& app, Options& o) {
   app.add_option("--segment-max-age", o.segment_max_age_s, "rotate segments after SECONDS")->capture_default_str();
   app.add_option("--flush-deadline", o.flush_deadline_s, "SECONDS to finish the archive after SIGTERM")
       ->capture_default_str();
+  app.add_option("--object-lock-mode", o.store.object_lock_mode,
+                 "S3 Object Lock retention on every object written: GOVERNANCE|COMPLIANCE (the bucket must have "
+                 "Object Lock enabled; docs/install.md)")
+      ->check(CLI::IsMember(std::vector<std::string>{"GOVERNANCE", "COMPLIANCE"}));
+  app.add_option("--object-lock-days", o.store.object_lock_days, "days each object stays locked after its write")
+      ->check(CLI::Range(1, 36500));
   app.add_option("--files", o.files, "file events: folded|all|off")
       ->transform(CLI::CheckedTransformer(
           std::map<std::string, FilesMode>{{"folded", FilesMode::folded}, {"all", FilesMode::all}, {"off", FilesMode::off}}))

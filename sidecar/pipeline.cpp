@@ -20,13 +20,6 @@
 
 namespace jobtrail::sidecar {
 
-namespace {
-std::string basename_of(const std::string& p) {
-  auto s = p.rfind('/');
-  return s == std::string::npos ? p : p.substr(s + 1);
-}
-}  // namespace
-
 Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, RingSource& rings, ArchiveSink& writer,
                    OutputMode output, events::PodRef pod, std::size_t exec_table_bytes)
     : tracers_(tracers), rings_(rings), writer_(writer), output_(output), pod_(std::move(pod)),
@@ -165,35 +158,19 @@ void Pipeline::handle_event(nlohmann::json& e) {
     e.erase(k);
   }
   if (join_.arrive(e) == ExecJoin::Arrival::held) return;
-  if (e.contains("env")) check_identity(e);  // only process_exec carries the environment
+  // Every exec: the identity rules follow Runner.Listener and Runner.Worker, which carry no job env.
+  if (const auto t = e.find("type"); t != e.end() && t->is_string() &&
+                                     t->get_ref<const std::string&>() == events::type_name::process_exec)
+    check_identity(e);
   emit(e);
 }
 
 void Pipeline::check_identity(const nlohmann::json& exec) {
-  const auto& env = exec["env"];
-  nlohmann::json job = nlohmann::json::object();
-  for (const char* k : events::kJobIdentityVars)
-    if (env.contains(k)) job[k] = env[k];
-  if (job.empty()) return;
-  const auto parent_id = exec["process"].value("parent_exec_id", std::uint64_t{0});
-  const auto* parent = join_.find(parent_id);
-  const bool from_worker = parent && basename_of((*parent).value("binary", std::string())) == "Runner.Worker";
-  if (identity_.is_null()) {
-    if (!from_worker) return;  // only the runner's own step processes reveal the identity
-    identity_ = job;
-    nlohmann::json ev = {{"type", events::type_name::job_identity}, {"time", exec["time"]}, {"job", job},
-                         {"revealed_by", exec["process"]["exec_id"]}, {"process", exec["process"]}};
-    writer_.set_job_identity(job);
-    emit(ev);
-    return;
-  }
-  for (auto& [k, v] : job.items()) {
-    if (identity_.contains(k) && identity_[k] == v) continue;
-    nlohmann::json ev = {{"type", events::type_name::job_identity}, {"time", exec["time"]}, {"mismatch", true}, {"job", job},
-                         {"revealed_by", exec["process"]["exec_id"]}, {"process", exec["process"]}};
-    emit(ev);  // a deeper process saw other values: recorded, never adopted
-    return;
-  }
+  const auto* parent = join_.find(exec["process"].value("parent_exec_id", std::uint64_t{0}));
+  auto outcome = identity_.on_exec(exec, parent);
+  if (!outcome) return;
+  if (outcome->adopted) writer_.set_job_identity(identity_.identity());
+  emit(outcome->event);
 }
 
 void Pipeline::emit(nlohmann::json& event) {

@@ -10,6 +10,7 @@
 
 #include "sidecar/archive_sink.hpp"
 #include "sidecar/exec_join.hpp"
+#include "sidecar/job_identity.hpp"
 #include "sidecar/observer.hpp"
 #include "sidecar/options.hpp"
 #include "sidecar/ring_source.hpp"
@@ -34,6 +35,8 @@ class Pipeline final : private RecordSink {
   void emit_family_missing(const std::string& family, const std::string& reason);
   // Which events the live stream shows (the archive always has every event).
   void set_stream_scope(events::StreamScope scope) { scope_ = scope; }
+  // A kubernetes-mode workflow pod takes no identity from its own processes (job_identity.hpp).
+  void set_pod_kind(JobIdentity::PodKind kind) { identity_.set_pod_kind(kind); }
   // Observers see every event after it is written (the findings engine).
   void add_observer(std::unique_ptr<EventObserver> o) { observers_.push_back(std::move(o)); }
   // End of the trail: lets observers emit what is only known at the end.
@@ -67,7 +70,7 @@ class Pipeline final : private RecordSink {
   std::map<std::string, std::uint64_t> lost_seen_;
   // Records or events a stage could not handle, per lost_type, not yet written as `lost` events.
   std::map<std::string, std::uint64_t> unhandled_pending_;
-  nlohmann::json identity_;  // null until found
+  JobIdentity identity_;
   std::uint64_t events_ = 0, bad_records_ = 0;
   std::string out_;  // stdout buffer, flushed per poll
   events::TimeReorder reorder_;  // live lines wait here a moment to be written in the order they happened

@@ -217,6 +217,9 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   s.rings = std::make_unique<LibbpfRings>(s.tracers);
   s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.rings, *s.sink, opts.output, s.spec.pod, shares->exec_table);
   s.pipeline->set_stream_scope(opts.stream);
+  // The webhook names the runner pod only in the workflow pods of kubernetes mode (JOBTRAIL_RUNNER_POD).
+  const auto runner_pod = s.spec.meta.is_object() ? s.spec.meta.value("/pod/runner_pod"_json_pointer, std::string()) : "";
+  if (!runner_pod.empty()) s.pipeline->set_pod_kind(JobIdentity::PodKind::workflow);
   s.pipeline->add_observer(make_findings_observer(
       {.disabled = {opts.disabled_findings.begin(), opts.disabled_findings.end()}, .allowed_domains = opts.allowed_domains}));
   for (auto& t : s.tracers) t->attach();

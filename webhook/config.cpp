@@ -80,7 +80,7 @@ Config parse_config(const json& doc) {
 
   const json storage = doc.value("storage", json::object());
   reject_unknown(storage, "storage",
-                 {"url", "endpoint", "region", "pathStyle", "caBundleConfigMap", "credentials"});
+                 {"url", "endpoint", "region", "pathStyle", "caBundleConfigMap", "credentials", "objectLock"});
   auto& st = c.storage;
   take(storage, "url", st.url, "storage");
   take(storage, "endpoint", st.endpoint, "storage");
@@ -88,6 +88,17 @@ Config parse_config(const json& doc) {
   take(storage, "pathStyle", st.path_style, "storage");
   take(storage, "caBundleConfigMap", st.ca_bundle_config_map, "storage");
   if (st.url.empty()) throw ConfigError("storage.url is required");
+  const json lock = storage.value("objectLock", json::object());
+  reject_unknown(lock, "storage.objectLock", {"mode", "days"});
+  take(lock, "mode", st.object_lock_mode, "storage.objectLock");
+  take(lock, "days", st.object_lock_days, "storage.objectLock");
+  if (!st.object_lock_mode.empty()) {
+    require_one_of(st.object_lock_mode, {"GOVERNANCE", "COMPLIANCE"}, "storage.objectLock.mode");
+    if (st.object_lock_days < 1 || st.object_lock_days > 36500)
+      throw ConfigError("storage.objectLock.days must be 1..36500 with a mode");
+  } else if (st.object_lock_days != 0) {
+    throw ConfigError("storage.objectLock.days without storage.objectLock.mode");
+  }
   const json creds = storage.value("credentials", json::object());
   reject_unknown(creds, "storage.credentials", {"mode", "secretName", "roleArn", "audience"});
   take(creds, "mode", st.credentials_mode, "storage.credentials");

@@ -39,6 +39,9 @@ struct StorageConfig {
   std::string secret_name = "jobtrail-storage";
   std::string role_arn;
   std::string audience = "sts.amazonaws.com";
+  // S3 Object Lock retention on every object the sidecar writes (--object-lock-mode/-days).
+  std::string object_lock_mode;  // "" off | GOVERNANCE | COMPLIANCE
+  int object_lock_days = 0;
 };
 
 // Whose jobtrail.io/inject: "false" is honoured. A runner in kubernetes mode may create pods, so

@@ -70,6 +70,9 @@ json sidecar_container(const Config& config, const PodFacts& facts) {
   if (st.path_style) args.push_back("--s3-path-style");
   if (!st.ca_bundle_config_map.empty()) args.insert(args.end(), {"--ca-bundle", "/etc/jobtrail/ca/ca.crt"});
   if (s.mode == "container") args.push_back("--exit-when-idle");
+  if (!st.object_lock_mode.empty())
+    args.insert(args.end(), {"--object-lock-mode", st.object_lock_mode, "--object-lock-days",
+                             std::to_string(st.object_lock_days)});
 
   json env = json::array({field_env("JOBTRAIL_POD_NAME", "metadata.name"),
                           field_env("JOBTRAIL_POD_NAMESPACE", "metadata.namespace"),

@@ -10,6 +10,7 @@
 #include "cli/errors.hpp"
 #include "cli/locate.hpp"
 #include "cli/report_html.hpp"
+#include "cli/runner_link.hpp"
 #include "cli/show_filter.hpp"
 #include "trail/storage/local_store.hpp"
 #include "trail/summary/fields.hpp"
@@ -293,4 +294,38 @@ TEST_CASE("times outside the 64-bit nanosecond range are no times, and durations
   b.add({{"type", "process_exec"}, {"time", "1678-01-01T00:00:00Z"}});
   b.add({{"type", "process_exec"}, {"time", "2262-01-01T00:00:00Z"}});
   CHECK(b.result()["duration_s"].get<double>() > 1.8e10);
+}
+
+TEST_CASE("runner link: a workflow pod's job is the one of the runner pod archive running when it started") {
+  auto manifest = [](std::string name, std::string start, std::string end, json identity, std::string runner = "") {
+    archive::Manifest m;
+    m.meta = {{"pod", {{"namespace", "ci"}, {"name", name}, {"runner_pod", runner}}}};
+    m.started_at = std::move(start);
+    m.ended_at = std::move(end);
+    m.job_identity = std::move(identity);
+    return m;
+  };
+  const json a = {{"GITHUB_REPOSITORY", "octo/a"}}, b = {{"GITHUB_REPOSITORY", "octo/b"}};
+  const auto wf = manifest("r-workflow", "2026-11-29T00:10:00Z", "", nullptr, "r");
+  CHECK(cli::linked_runner_folder(wf) == std::optional<std::string>("pods/ci/r/"));
+  CHECK_FALSE(cli::linked_runner_folder(manifest("r-workflow", "", "", a, "r")));  // has its own identity
+  CHECK_FALSE(cli::linked_runner_folder(manifest("p", "", "", nullptr)));            // links no runner pod
+  // The label is the job's to set: it cannot name a folder outside pods/<ns>/.
+  CHECK(cli::linked_runner_folder(manifest("w", "", "", nullptr, "../../jobs/x")) ==
+        std::optional<std::string>("pods/ci/.._.._jobs_x/"));
+
+  std::vector<std::pair<std::string, archive::Manifest>> two = {
+      {"pods/ci/r/1/", manifest("r", "2026-11-29T00:00:00Z", "2026-11-29T00:05:00Z", a)},
+      {"pods/ci/r/2/", manifest("r", "2026-11-29T00:09:00Z", "2026-11-29T00:20:00Z", b)}};
+  auto link = cli::pick_runner_archive(two, wf);
+  REQUIRE(link);
+  CHECK(link->job_identity == b);
+  CHECK(link->archive_prefix == "pods/ci/r/2/");
+  CHECK(link->runner_pod == "ci/r");
+  two[1].second.ended_at = "";  // still running: open-ended
+  CHECK(cli::pick_runner_archive(two, wf)->job_identity == b);
+  two[1].second.started_at = "2026-11-29T00:11:00Z";  // neither ran when the workflow pod started: ambiguous
+  CHECK_FALSE(cli::pick_runner_archive(two, wf));
+  CHECK(cli::pick_runner_archive({two[0]}, wf)->job_identity == a);  // the only one
+  CHECK_FALSE(cli::pick_runner_archive({{"pods/ci/r/3/", manifest("r", "", "", nullptr)}}, wf));
 }

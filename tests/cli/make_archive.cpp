@@ -3,7 +3,7 @@
 //
 //   make_archive STORE [--prefix pods/ns/pod/uid/] [--meta JSON] [--segment-max-bytes N]
 //                [--lost TYPE=N]... [--incomplete REASON] [--synthetic N] [--s3-* flags] < events.jsonl
-// A `job_identity` event also sets the Writer's identity (index object under jobs/).
+// A `job_identity` event (not a mismatch) also sets the Writer's identity (index object under jobs/).
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -100,7 +100,9 @@ int main(int argc, char** argv) {
       while (std::getline(std::cin, line)) {
         if (line.empty()) continue;
         auto ev = json::parse(line);
-        if (ev.value("type", "") == "job_identity" && ev.contains("job")) w.set_job_identity(ev["job"]);
+        // as the sidecar does: a mismatch is recorded, never adopted
+        if (ev.value("type", "") == "job_identity" && ev.contains("job") && !ev.value("mismatch", false))
+          w.set_job_identity(ev["job"]);
         w.append(ev);
       }
     }

@@ -28,6 +28,9 @@ os.makedirs(os.path.join(work, "fake"))
 os.symlink("/bin/true", os.path.join(work, "fake", "insmod"))
 worker = os.path.join(work, "fake", "Runner.Worker")
 shutil.copy("/bin/sh", worker)
+# The identity is taken only from the runner's own worker: one its Runner.Listener started (env(1) here).
+listener = os.path.join(work, "fake", "Runner.Listener")
+shutil.copy("/usr/bin/env", listener)
 
 
 def record(run_id, mode):
@@ -36,7 +39,7 @@ def record(run_id, mode):
            "GITHUB_JOB": "rules", "GITHUB_WORKFLOW_REF": WORKFLOW + "@refs/heads/main"}
     script = f"{python} {here}/kernel_rules_job.py {work} {mode}; exit $?"
     r = subprocess.run([sidecar, "record", "--storage", "file://" + store, "--allow-domain=github.com",
-                        "--", worker, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+                        "--", listener, "--", worker, "-c", script], capture_output=True, text=True, timeout=120, env=env)
     check(r.returncode == 0, f"[{mode}] record exit status 0 (got {r.returncode})" + ("" if r.returncode == 0 else ": " + r.stderr[-600:]))
     new = sorted(set(glob.glob(os.path.join(store, "pods", "*", "*", "*"))) - before)
     check(len(new) == 1, f"[{mode}] one new archive in the store: {new}")

@@ -238,22 +238,25 @@ TEST_CASE("process: a burst of 10000 processes loses nothing and the archive ver
   CHECK(report.events_checked == events.size());
 }
 
-TEST_CASE("process: job identity comes from the first child of Runner.Worker and no other env leaves the kernel") {
+TEST_CASE("process: job identity comes from the first child of the runner's Runner.Worker and no other env leaves the kernel") {
   TestCgroup a("identity");
   auto storage = scratch_dir("identity");
-  auto worker = storage.parent_path() / ("identity-bin-" + std::to_string(getpid()));
-  fs::create_directories(worker);
-  fs::copy_file("/usr/bin/env", worker / "Runner.Worker", fs::copy_options::overwrite_existing);
+  auto bin = storage.parent_path() / ("identity-bin-" + std::to_string(getpid()));
+  fs::create_directories(bin);
+  // env(1) renamed: Runner.Listener execs Runner.Worker, which execs sh with the job's variables,
+  // as the runner starts a step (both from the runner's own folder)
+  fs::copy_file("/usr/bin/env", bin / "Runner.Listener", fs::copy_options::overwrite_existing);
+  fs::copy_file("/usr/bin/env", bin / "Runner.Worker", fs::copy_options::overwrite_existing);
   Sidecar sidecar(a.path(), storage);
   SpawnOptions env;
   env.env = {"PATH=/usr/bin:/bin", "GITHUB_REPOSITORY=early/ignored", "SECRET_TOKEN=s3cr3t-never-stored-42"};
-  // env(1) renamed Runner.Worker execs sh with the job's variables, as the runner starts a step
-  const std::vector<std::string> argv = {"Runner.Worker", "GITHUB_REPOSITORY=octo/repo", "GITHUB_RUN_ID=42",
+  const std::vector<std::string> argv = {"Runner.Listener", (bin / "Runner.Worker").string(),
+                                         "GITHUB_REPOSITORY=octo/repo", "GITHUB_RUN_ID=42",
                                          "GITHUB_RUN_ATTEMPT=2", "GITHUB_JOB=build", "RUNNER_NAME=runner-x",
                                          "/bin/sh", "-c", "GITHUB_REPOSITORY=evil/forged /bin/true; true"};
-  CHECK(wait_status(spawn_in(a.path(), (worker / "Runner.Worker").string(), argv, env)) == 0);
+  CHECK(wait_status(spawn_in(a.path(), (bin / "Runner.Listener").string(), argv, env)) == 0);
   REQUIRE(exit_code(sidecar.stop()) == 0);
-  fs::remove_all(worker);
+  fs::remove_all(bin);
 
   auto dir = archive_dir(storage);
   auto events = read_events(dir);
@@ -270,6 +273,7 @@ TEST_CASE("process: job identity comes from the first child of Runner.Worker and
     if (e.value("mismatch", false)) {
       ++mismatches;
       CHECK(e["job"]["GITHUB_REPOSITORY"] == "evil/forged");
+      CHECK(e["reason"] == "values_differ");
     } else {
       ++revealed;
       CHECK(e["revealed_by"] == exec_id(step));
@@ -277,7 +281,50 @@ TEST_CASE("process: job identity comes from the first child of Runner.Worker and
   }
   CHECK(revealed == 1);
   CHECK(mismatches == 1);
+  CHECK(fs::is_directory(storage / "jobs" / "octo" / "repo" / "42"));
   CHECK(all_archive_bytes(dir).find("s3cr3t-never-stored") == std::string::npos);
+}
+
+TEST_CASE("process: in a workflow pod a copied Runner.Worker names no job: a mismatch, no index of the victim") {
+  TestCgroup a("workflow-pod");
+  auto storage = scratch_dir("workflow-pod");
+  auto tmp = storage.parent_path() / ("workflow-tmp-" + std::to_string(getpid()));
+  fs::create_directories(tmp);
+  fs::copy_file("/usr/bin/env", tmp / "Runner.Worker", fs::copy_options::overwrite_existing);
+  // The webhook sets JOBTRAIL_RUNNER_POD in the workflow pods the runner's container hooks create.
+  ::setenv("JOBTRAIL_RUNNER_POD", "runner-abc12-runner-xyz", 1);
+  Sidecar sidecar(a.path(), storage);
+  ::unsetenv("JOBTRAIL_RUNNER_POD");
+  SpawnOptions env;
+  env.env = {"PATH=/usr/bin:/bin"};
+  const std::vector<std::string> argv = {"Runner.Worker", "GITHUB_REPOSITORY=victim/repo", "GITHUB_RUN_ID=9",
+                                         "GITHUB_JOB=deploy", "/bin/sh", "-c", "true forged-step"};
+  CHECK(wait_status(spawn_in(a.path(), (tmp / "Runner.Worker").string(), argv, env)) == 0);
+  REQUIRE(exit_code(sidecar.stop()) == 0);
+  fs::remove_all(tmp);
+
+  auto dir = archive_dir(storage);
+  auto events = read_events(dir);
+  auto step = the_exec(events, {"/bin/sh", "-c", "true forged-step"});
+  auto manifest = read_manifest(dir);
+  CHECK(manifest["job_identity"].is_null());
+  CHECK(manifest["meta"]["pod"]["runner_pod"] == "runner-abc12-runner-xyz");
+  int revealed = 0, mismatches = 0;
+  for (auto& e : events) {
+    if (e["type"] != "job_identity") continue;
+    if (!e.value("mismatch", false)) {
+      ++revealed;
+      continue;
+    }
+    ++mismatches;
+    CHECK(e["reason"] == "workflow_pod");
+    CHECK(e["job"]["GITHUB_REPOSITORY"] == "victim/repo");
+    CHECK(e["revealed_by"] == exec_id(step));
+  }
+  CHECK(revealed == 0);
+  CHECK(mismatches == 1);
+  CHECK_FALSE(fs::exists(storage / "jobs" / "victim"));
+  CHECK_FALSE(fs::exists(storage / "jobs"));
 }
 
 TEST_CASE("process: exit-when-idle ends the sidecar once the pod's processes are gone") {

@@ -74,9 +74,14 @@ elif variant == "cert-manager":
 elif variant == "web-identity":
     creds = config.get("storage", {}).get("credentials", {})
     if creds.get("mode") != "webIdentity" or not creds.get("roleArn"): fail(f"credentials {creds}")
-    sas = [s for s in objects("ServiceAccount") if "eks.amazonaws.com/role-arn" in s["metadata"].get("annotations", {})]
-    if not sas or sas[0]["metadata"].get("namespace") != "arc-runners":
-        fail("no annotated ServiceAccount in the runner namespace")
+    sas = [s for s in objects("ServiceAccount") if s["metadata"].get("namespace") == "arc-runners"]
+    if not sas: fail("no runner ServiceAccount in the runner namespace")
+    # An IRSA annotation would make EKS give the role to every container of the pod, the job's too:
+    # only the sidecar may get a token for it (the webhook's projected volume).
+    for sa in objects("ServiceAccount"):
+        if any(k.startswith("eks.amazonaws.com/") for k in sa["metadata"].get("annotations", {})):
+            fail(f"ServiceAccount {sa['metadata'].get('name')} carries the role for every container of the pod")
+    if not creds.get("audience"): fail(f"no token audience in the webhook config: {creds}")
 elif variant == "network-policy":
     np = one("NetworkPolicy")
     spec = np.get("spec", {})

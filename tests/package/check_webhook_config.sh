@@ -48,8 +48,9 @@ declare -A variants=(
   [defaults]="--set storage.bucket=ci-trails"
   [web-identity]="--set storage.bucket=ci-trails --set storage.credentials.mode=webIdentity --set storage.credentials.webIdentity.roleArn=arn:aws:iam::123456789012:role/jobtrail"
   [container-caps]="--set storage.bucket=ci-trails --set sidecar.mode=container --set sidecar.privileged=false --set storage.endpoint=http://127.0.0.1:7480 --set storage.pathStyle=true --set storage.prefix="
+  [object-lock]="--set storage.bucket=ci-trails --set storage.objectLock.mode=COMPLIANCE --set storage.objectLock.days=90"
 )
-for name in defaults web-identity container-caps; do
+for name in defaults web-identity container-caps object-lock; do
   # shellcheck disable=SC2086
   render ${variants[$name]} > "$work/$name.json"
   if ready_with "$work/$name.json"; then

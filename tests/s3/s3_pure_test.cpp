@@ -7,6 +7,7 @@
 #include "trail/s3/credentials.hpp"
 #include "trail/s3/endpoint.hpp"
 #include "trail/s3/errors.hpp"
+#include "trail/s3/object_lock.hpp"
 #include "trail/s3/s3_store.hpp"
 #include "trail/s3/s3_xml.hpp"
 #include "trail/s3/sigv4.hpp"
@@ -245,4 +246,27 @@ TEST_CASE("s3 store: client options from the shared flags") {
   CHECK_FALSE(o.tls.insecure_skip_verify);
   so.endpoint = "rgw:80";
   CHECK_THROWS_AS(client_options(so), jobtrail::storage::StoreError);
+}
+
+TEST_CASE("object lock: headers of a write, Content-MD5, and the flags' values checked") {
+  CHECK(object_lock_headers({}, 0).empty());
+  const Headers h = object_lock_headers({"COMPLIANCE", 2}, 1764547200);  // 2025-12-01T00:00:00Z
+  CHECK(h == Headers{{"x-amz-object-lock-mode", "COMPLIANCE"},
+                     {"x-amz-object-lock-retain-until-date", "2025-12-03T00:00:00Z"}});
+  // RFC 1864: the base64 of the 16 raw bytes; MD5("") = d41d8cd98f00b204e9800998ecf8427e
+  CHECK(content_md5("d41d8cd98f00b204e9800998ecf8427e") == "1B2M2Y8AsgTpgAmY7PhCfg==");
+  CHECK_THROWS(content_md5("d41d8cd9"));
+  CHECK_THROWS(content_md5("zz1d8cd98f00b204e9800998ecf8427e"));
+  CHECK_NOTHROW(check_object_lock({}));
+  CHECK_NOTHROW(check_object_lock({"GOVERNANCE", 1}));
+  CHECK_THROWS(check_object_lock({"governance", 1}));
+  CHECK_THROWS(check_object_lock({"COMPLIANCE", 0}));
+  CHECK_THROWS(check_object_lock({"COMPLIANCE", 36501}));
+  CHECK_THROWS(check_object_lock({"", 5}));  // days without a mode would silently lock nothing
+  jobtrail::storage::StoreOptions o;
+  o.object_lock_mode = "COMPLIANCE";
+  o.object_lock_days = 3;
+  CHECK(client_options(o).object_lock.days == 3);
+  o.object_lock_days = 0;
+  CHECK_THROWS_AS(client_options(o), jobtrail::storage::StoreError);
 }

@@ -41,11 +41,13 @@ for _ in $(seq 100); do
 done
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$tmp/sidecar.log" >&2; echo "sidecar never ready" >&2; exit 1; }
 
-# The job: joins the cgroup; a stand-in Runner.Worker (env(1) under that name) starts the step
-# with the job's variables, so the identity and the index object are exercised; the step runs
-# a few hundred processes and one marked echo.
+# The job: joins the cgroup; stand-ins for Runner.Listener and the Runner.Worker it starts
+# (env(1) under those names, in one folder) start the step with the job's variables, so the
+# identity and the index object are exercised; the step runs a few hundred processes and one
+# marked echo.
+cp /usr/bin/env "$tmp/Runner.Listener"
 cp /usr/bin/env "$tmp/Runner.Worker"
-bash -c "echo \$\$ > $cg/cgroup.procs; exec $tmp/Runner.Worker GITHUB_REPOSITORY=octo/e2e GITHUB_RUN_ID=77 \
+bash -c "echo \$\$ > $cg/cgroup.procs; exec $tmp/Runner.Listener $tmp/Runner.Worker GITHUB_REPOSITORY=octo/e2e GITHUB_RUN_ID=77 \
   GITHUB_RUN_ATTEMPT=1 GITHUB_JOB=build RUNNER_NAME=runner-e2e \
   bash -c 'for i in \$(seq 300); do /bin/true; done; /bin/echo $marker >/dev/null; sleep 1.5'"
 
@@ -58,7 +60,7 @@ prefix=pods/ci/runner-e2e/$uid/
 awsr s3 cp --recursive --only-show-errors "s3://$bucket/trails/" "$tmp/down"
 python3 "$here/check_archive.py" "$tmp/down" "$prefix" manifest auto --marker "$marker"
 # The job's own numbers, not the manifest's: one exec per program the step ran (the stand-in
-# Runner.Worker, the bash it execs, seq, 300 /bin/true, the marked echo, sleep), each /bin/true
+# Runner.Listener and Runner.Worker, the bash it execs, seq, 300 /bin/true, the marked echo, sleep), each /bin/true
 # with its exit 0, and nothing lost.
 python3 - "$tmp/down/$prefix" "$marker" <<'PY' || exit 1
 import json, os, subprocess, sys
@@ -71,11 +73,11 @@ for s in man["segments"]:
 bad = []
 execs = [e for e in ev if e["type"] == "process_exec"]
 names = sorted(os.path.basename(e["process"]["binary"]) for e in execs if e["process"]["binary"] != "/usr/bin/true")
-if names != sorted(["Runner.Worker", "bash", "seq", "echo", "sleep"]):
+if names != sorted(["Runner.Listener", "Runner.Worker", "bash", "seq", "echo", "sleep"]):
     bad.append(f"execs other than /bin/true: {names}")
 trues = {e["process"]["exec_id"] for e in execs if e["process"]["args"] == ["/bin/true"]}
-if len(trues) != 300 or len(execs) != 305:
-    bad.append(f"{len(trues)} /bin/true execs (want 300), {len(execs)} execs in all (want 305)")
+if len(trues) != 300 or len(execs) != 306:
+    bad.append(f"{len(trues)} /bin/true execs (want 300), {len(execs)} execs in all (want 306)")
 exits = [e for e in ev if e["type"] == "process_exit" and e["process"]["exec_id"] in trues]
 if len(exits) != 300 or any(e["exit"]["code"] != 0 or e["exit"].get("signal") for e in exits):
     bad.append(f"{len(exits)} exits of the /bin/true execs, want 300 with code 0")
@@ -93,4 +95,4 @@ events=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['events
 repo=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['job_identity']['GITHUB_REPOSITORY'])" "$tmp/down/${prefix}manifest.json")
 [[ $repo == octo/e2e ]] || { echo "job identity: '$repo'" >&2; exit 1; }
 ls "$tmp/down/jobs/octo/e2e/77/1/build/" | grep -q "$uid.json" || { echo "no index object under jobs/octo/e2e/77/1/build/" >&2; exit 1; }
-echo "e2e: $events events from the sidecar in RGW, checked with awscli: 305 execs, 300 /bin/true exits, nothing lost"
+echo "e2e: $events events from the sidecar in RGW, checked with awscli: 306 execs, 300 /bin/true exits, nothing lost"

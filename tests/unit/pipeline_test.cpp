@@ -125,18 +125,19 @@ struct Loop {
 
 TEST_CASE("pipeline: records are decoded, joined to their exec, checked by the rules and written in order") {
   Loop l;
-  l.rings.push(exec_record(3, 0, 10, "/runner/bin/Runner.Worker", "", "Runner.Worker\0"s));
+  l.rings.push(exec_record(2, 0, 9, "/runner/bin/Runner.Listener", "", "Runner.Listener\0"s));
+  l.rings.push(exec_record(3, 2, 10, "/runner/bin/Runner.Worker", "", "Runner.Worker\0"s));
   l.rings.push(exec_record(7, 3, 11, "/usr/bin/xmrig", "GITHUB_REPOSITORY=o/r\0GITHUB_RUN_ID=9\0"s, "xmrig\0-o\0x\0"s));
   l.rings.push(exit_record(7, 11, 1 << 8));
-  CHECK(l.pipeline.poll(0) == 3);
+  CHECK(l.pipeline.poll(0) == 4);
 
   auto& ev = l.archive.events;
   for (std::size_t i = 0; i < ev.size(); ++i) CHECK(ev[i]["seq"] == i);
   auto execs = l.archive.of_type("process_exec");
-  REQUIRE(execs.size() == 2);
-  CHECK(execs[1]["process"]["binary"] == "/usr/bin/xmrig");
-  CHECK(execs[1]["time"].is_string());  // the kernel's clock became wall time
-  CHECK_FALSE(execs[1].contains("ktime_ns"));
+  REQUIRE(execs.size() == 3);
+  CHECK(execs[2]["process"]["binary"] == "/usr/bin/xmrig");
+  CHECK(execs[2]["time"].is_string());  // the kernel's clock became wall time
+  CHECK_FALSE(execs[2].contains("ktime_ns"));
 
   auto exits = l.archive.of_type("process_exit");
   REQUIRE(exits.size() == 1);
@@ -144,7 +145,7 @@ TEST_CASE("pipeline: records are decoded, joined to their exec, checked by the r
   CHECK(exits[0]["process"]["args"] == json({"xmrig", "-o", "x"}));
 
   auto identity = l.archive.of_type("job_identity");
-  REQUIRE(identity.size() == 1);  // revealed by a step of Runner.Worker
+  REQUIRE(identity.size() == 1);  // revealed by a step of the runner's Runner.Worker
   CHECK(identity[0]["job"]["GITHUB_REPOSITORY"] == "o/r");
   CHECK(l.archive.identity["GITHUB_RUN_ID"] == "9");
 
@@ -181,4 +182,19 @@ TEST_CASE("pipeline: a hostile record is a counted loss in the trail and the arc
   CHECK(l.archive.lost["process_exec"] == 7);
   CHECK(l.archive.of_type("lost").back()["count"] == 2);
   CHECK(l.archive.lost["undecodable_process"] == 2);  // counted once
+}
+
+TEST_CASE("pipeline: in a workflow pod the runner's chain names no job, it is a mismatch in the trail") {
+  Loop l;
+  l.pipeline.set_pod_kind(JobIdentity::PodKind::workflow);
+  l.rings.push(exec_record(2, 0, 9, "/runner/bin/Runner.Listener", "", "Runner.Listener\0"s));
+  l.rings.push(exec_record(3, 2, 10, "/runner/bin/Runner.Worker", "", "Runner.Worker\0"s));
+  l.rings.push(exec_record(7, 3, 11, "/bin/sh", "GITHUB_REPOSITORY=victim/repo\0"s, "sh\0"s));
+  l.pipeline.poll(0);
+  CHECK(l.archive.identity.is_null());
+  auto identity = l.archive.of_type("job_identity");
+  REQUIRE(identity.size() == 1);
+  CHECK(identity[0]["mismatch"] == true);
+  CHECK(identity[0]["reason"] == "workflow_pod");
+  CHECK(identity[0]["job"]["GITHUB_REPOSITORY"] == "victim/repo");
 }

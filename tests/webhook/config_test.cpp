@@ -1,8 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "config.hpp"
+#include "sidecar_spec.hpp"
 
 using namespace jobtrail::webhook;
+using nlohmann::json;
 
 TEST_CASE("config: minimal file gets the documented defaults") {
   const auto c = parse_config_text(R"({"sidecar":{"image":"img:1"},"storage":{"url":"s3://b/p"}})");
@@ -56,4 +60,27 @@ TEST_CASE("config: optOut defaults to anyone; lists and unknown keys") {
   CHECK_FALSE(c.opt_out.allows("", {}));
   CHECK_THROWS_AS(parse_config_text(R"({"optOut":{"anyon":false},)" + base + "}"), ConfigError);
   CHECK_THROWS_AS(parse_config_text(R"({"optOut":{"users":"alice"},)" + base + "}"), ConfigError);
+}
+
+TEST_CASE("config: storage.objectLock becomes the sidecar's --object-lock flags; bad values are refused") {
+  const std::string head = R"({"sidecar":{"image":"i"},"storage":{"url":"s3://b/p")";
+  const Config off = parse_config_text(head + R"(,"objectLock":{"mode":"","days":0}}})");
+  CHECK(off.storage.object_lock_mode.empty());
+  const json off_args = sidecar_container(off, {})["args"];
+  CHECK(std::find(off_args.begin(), off_args.end(), "--object-lock-mode") == off_args.end());
+
+  const Config on = parse_config_text(head + R"(,"objectLock":{"mode":"COMPLIANCE","days":90}}})");
+  const json args = sidecar_container(on, {})["args"];
+  auto it = std::find(args.begin(), args.end(), "--object-lock-mode");
+  REQUIRE(it != args.end());
+  CHECK(*(it + 1) == "COMPLIANCE");
+  CHECK(*(it + 2) == "--object-lock-days");
+  CHECK(*(it + 3) == "90");
+
+  for (const char* bad : {R"({"mode":"compliance","days":1})", R"({"mode":"GOVERNANCE","days":0})",
+                          R"({"mode":"GOVERNANCE","days":36501})", R"({"mode":"","days":5})", R"({"mod":"GOVERNANCE"})",
+                          R"({"mode":"GOVERNANCE","days":"7"})"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(parse_config_text(head + R"(,"objectLock":)" + bad + "}}"), ConfigError);
+  }
 }

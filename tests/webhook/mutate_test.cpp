@@ -213,6 +213,47 @@ TEST_CASE("mutate: ARC kubernetes-mode runner pod and its workflow pod") {
   CHECK((*rp)["value"] == runner["metadata"]["name"]);
 }
 
+TEST_CASE("mutate: web identity: only the sidecar container gets the token and the role") {
+  const Config config = parse_config_text(
+      R"({"sidecar":{"image":"registry.example/jobtrail:0.1.0"},"storage":{"url":"s3://trails/jobtrail",)"
+      R"("credentials":{"mode":"webIdentity","roleArn":"arn:aws:iam::1:role/trails","audience":"jobtrail.io/sidecar"}}})");
+  for (const char* name : {"arc-runner-default.json", "arc-runner-dind.json", "arc-runner-kubernetes-mode.json"}) {
+    CAPTURE(name);
+    const json pod = load(name);
+    const auto result = mutate(review_for(pod), config);
+    REQUIRE(result.outcome == "injected");
+    const json patched = kubectl_apply(pod, result.patch);
+    CHECK(patched["spec"].value("serviceAccountName", "") == pod["spec"].value("serviceAccountName", ""));
+    const json* token = nullptr;
+    for (const auto& v : patched["spec"]["volumes"])
+      if (v["name"] == kVolumeToken) token = &v;
+    REQUIRE(token);
+    const auto& source = (*token)["projected"]["sources"][0]["serviceAccountToken"];
+    CHECK(source["audience"] == "jobtrail.io/sidecar");
+    auto env_of = [](const json& c, const char* key) -> json {
+      for (const auto& e : c.value("env", json::array()))
+        if (e["name"] == key) return e;
+      return nullptr;
+    };
+    int sidecars = 0;
+    for (const char* list : {"initContainers", "containers"}) {
+      for (const auto& c : patched["spec"].value(list, json::array())) {
+        const bool ours = c["name"] == kSidecarName;
+        sidecars += ours;
+        bool mounted = false;
+        for (const auto& m : c.value("volumeMounts", json::array())) mounted |= m["name"] == kVolumeToken;
+        CHECK_MESSAGE(mounted == ours, c["name"]);
+        CHECK_MESSAGE(env_of(c, "AWS_ROLE_ARN").is_null() != ours, c["name"]);
+        CHECK_MESSAGE(env_of(c, "AWS_WEB_IDENTITY_TOKEN_FILE").is_null() != ours, c["name"]);
+        if (!ours) continue;
+        CHECK(env_of(c, "AWS_ROLE_ARN")["value"] == "arn:aws:iam::1:role/trails");
+        CHECK(env_of(c, "AWS_WEB_IDENTITY_TOKEN_FILE")["value"] == "/var/run/secrets/jobtrail/token/token");
+      }
+    }
+    CHECK(sidecars == 1);
+  }
+}
+
 TEST_CASE("mutate: legacy runner pod (partial)") { inject_and_check(load("arc-legacy-runner-partial.json")); }
 
 TEST_CASE("mutate: the shared AdmissionReview requests") {

@@ -22,6 +22,7 @@ void S3Client::put_multipart(const std::string& bucket, const std::string& key, 
     }
   }
   Call create{"POST", bucket, key, {{"uploads", ""}}, {{"Content-Type", std::string(content_type)}}, {}, {}};
+  add_object_lock(create.headers, nullptr);  // the retention goes on the upload; each part has its Content-MD5
   const std::string upload_id = parse_upload_id(execute(create).response.body);
   PartList parts;
   std::vector<std::string> md5s;
@@ -32,6 +33,7 @@ void S3Client::put_multipart(const std::string& bucket, const std::string& key, 
       RangeDigests d = digests_of_file_range(file, offset, length);
       Call part{"PUT", bucket, key, {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}}, {}, {},
                 d.sha256_hex};
+      if (options_.object_lock.on()) part.headers.emplace_back("Content-MD5", content_md5(d.md5_hex));
       part.body.file = file;
       part.body.offset = offset;
       part.body.length = length;

@@ -164,6 +164,12 @@ S3Client::Result S3Client::execute(const Call& call) {
   }
 }
 
+void S3Client::add_object_lock(Headers& headers, const std::function<std::string()>& md5_hex_of_body) const {
+  if (!options_.object_lock.on()) return;
+  for (auto& h : object_lock_headers(options_.object_lock, std::time(nullptr))) headers.push_back(std::move(h));
+  if (md5_hex_of_body) headers.emplace_back("Content-MD5", content_md5(md5_hex_of_body()));
+}
+
 bool S3Client::same_object_exists(const std::string& bucket, const std::string& key, const std::string& etag) {
   try {
     auto [have, size] = head_object(bucket, key);
@@ -178,6 +184,7 @@ void S3Client::put_object(const std::string& bucket, const std::string& key, std
                           std::string_view content_type, bool if_none_match) {
   Call c{"PUT", bucket, key, {}, {{"Content-Type", std::string(content_type)}}, {}, sha256_hex(body)};
   if (if_none_match) c.headers.emplace_back("If-None-Match", "*");
+  add_object_lock(c.headers, [&] { return md5_hex(body); });
   c.body.memory = body;
   try {
     execute(c);
@@ -198,9 +205,11 @@ void S3Client::put_file(const std::string& bucket, const std::string& key, const
     put_multipart(bucket, key, file, size, content_type, if_none_match);
     return;
   }
-  RangeDigests d = digests_of_file_range(file, 0, size, false);  // MD5 only if a retry meets 412
+  // MD5 only where Object Lock needs Content-MD5, or if a retry meets 412
+  RangeDigests d = digests_of_file_range(file, 0, size, options_.object_lock.on());
   Call c{"PUT", bucket, key, {}, {{"Content-Type", std::string(content_type)}}, {}, d.sha256_hex};
   if (if_none_match) c.headers.emplace_back("If-None-Match", "*");
+  add_object_lock(c.headers, [&] { return d.md5_hex; });
   c.body.file = file;
   c.body.length = size;
   try {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -16,6 +17,7 @@
 #include "trail/s3/endpoint.hpp"
 #include "trail/s3/errors.hpp"
 #include "trail/s3/http_connection.hpp"
+#include "trail/s3/object_lock.hpp"
 #include "trail/storage/store.hpp"
 
 namespace jobtrail::s3 {
@@ -30,6 +32,7 @@ struct ClientOptions {
   Backoff backoff;
   std::uint64_t multipart_threshold = 64ull << 20;  // files above this upload in parts
   std::uint64_t part_size = 16ull << 20;            // >= 5 MiB (S3's minimum for all but the last)
+  ObjectLock object_lock;  // retention on every object created (with Content-MD5, as S3 requires)
 };
 
 struct ClientCounters {  // read by /metrics
@@ -88,6 +91,8 @@ class S3Client {
   void put_multipart(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
                      std::uint64_t size, std::string_view content_type, bool if_none_match);
   bool same_object_exists(const std::string& bucket, const std::string& key, const std::string& etag);
+  // The Object Lock headers of a create (none when off); Content-MD5 from md5_hex_of_body where given.
+  void add_object_lock(Headers& headers, const std::function<std::string()>& md5_hex_of_body) const;
 
   ClientOptions options_;
   std::shared_ptr<CredentialsProvider> credentials_;

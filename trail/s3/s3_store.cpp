@@ -60,6 +60,12 @@ ClientOptions client_options(const storage::StoreOptions& o) {
   c.path_style = o.path_style;
   c.tls.ca_bundle = o.ca_bundle;
   c.tls.insecure_skip_verify = o.insecure_skip_tls_verify;
+  c.object_lock = {o.object_lock_mode, o.object_lock_days};
+  try {
+    check_object_lock(c.object_lock);
+  } catch (const std::invalid_argument& e) {
+    throw StoreError("InvalidArgument", e.what());
+  }
   return c;
 }
 
@@ -79,6 +85,9 @@ std::shared_ptr<storage::Store> open_s3_store(const storage::StoreOptions& optio
   auto creds = default_credentials(co.region, co.tls);
   spdlog::info("s3: {} via {}:{} ({}-style), credentials from {}", options.url, co.endpoint.host, co.endpoint.port,
                co.path_style ? "path" : "virtual-hosted", creds->source());
+  if (co.object_lock.on())
+    spdlog::info("s3: every object written is locked ({} for {} days from its write)", co.object_lock.mode,
+                 co.object_lock.days);
   std::shared_ptr<S3Client> client;
   try {
     client = std::make_shared<S3Client>(co, creds);

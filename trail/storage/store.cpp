@@ -51,6 +51,8 @@ std::shared_ptr<Store> open_store(const StoreOptions& options) {
   if (url.starts_with("s3://")) {
     return jobtrail::s3::open_s3_store(options);
   }
+  if (!options.object_lock_mode.empty())  // a folder cannot keep its own root from deleting
+    throw StoreError("InvalidArgument", "Object Lock needs an s3:// store, not " + url);
   if (url.starts_with("file://")) {
     std::string rest = url.substr(7);
     if (rest.starts_with("localhost/")) rest = rest.substr(9);

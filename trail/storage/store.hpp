@@ -74,6 +74,9 @@ struct StoreOptions {  // filled from --storage/--s3-* flags by sidecar and CLI 
   bool path_style = false;
   std::string ca_bundle;                  // empty: system store
   bool insecure_skip_tls_verify = false;  // loud warning when set
+  // Writers only (--object-lock-mode/--object-lock-days): S3 Object Lock retention on every object.
+  std::string object_lock_mode;  // "" off, GOVERNANCE or COMPLIANCE
+  std::uint32_t object_lock_days = 0;
 };
 
 // Dispatches on the URL scheme: "file://" and plain paths -> LocalStore, "s3://" -> S3Store

@@ -103,8 +103,9 @@ struct Builder::State {
       auto c = ev.find("count");
       lost_events[t] += c != ev.end() && c->is_number_unsigned() ? c->get<std::uint64_t>() : 0;
     } else if (type == events::type_name::job_identity && identity.is_null()) {
-      auto j = ev.find("job");
-      if (j != ev.end() && j->is_object()) identity = *j;
+      auto j = ev.find("job"), mismatch = ev.find("mismatch");
+      const bool refused = mismatch != ev.end() && *mismatch != false;  // a claim the sidecar did not adopt
+      if (!refused && j != ev.end() && j->is_object()) identity = *j;
     }
   }
   void add_net(const json& ev, const std::string& type) {

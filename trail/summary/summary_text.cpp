@@ -35,6 +35,7 @@ std::string format_text(const nlohmann::json& r) {
   o << "Job\n";
   if (id.is_object() && !id.empty()) {
     for (auto& [k, v] : id.items()) o << "  " << safe(k) << ": " << s(v) << "\n";
+    if (auto from = r.find("identity_from"); from != r.end()) o << "  identity from: " << s(*from) << "\n";
   } else {
     o << "  identity unknown (no exec under Runner.Worker seen)\n";
   }
