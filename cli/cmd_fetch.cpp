@@ -12,6 +12,7 @@
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
 #include "cli/verify_output.hpp"
+#include "trail/archive/layout.hpp"
 #include "trail/archive/manifest.hpp"
 #include "trail/storage/local_store.hpp"
 #include "trail/text/terminal_text.hpp"
@@ -84,8 +85,8 @@ int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
   try {
     for (auto& o : store.list(prefix)) {
       auto rel = o.key.substr(prefix.size());
-      if (rel == archive::manifest_name) has_manifest = true;
-      if (rel == archive::manifest_name || archive::parse_segment_name(rel)) {
+      if (archive::is_manifest_name(rel)) has_manifest = true;
+      if (archive::is_manifest_name(rel) || archive::parse_segment_name(rel)) {
         wanted.push_back({rel, o.size, o.last_modified});
         total += o.size;
       }
@@ -132,7 +133,7 @@ int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
     throw CliError(exit_storage, std::to_string(failures.size()) + " download(s) failed from " + loc.url);
   }
   std::cout << "fetched " << wanted.size() << " objects (" << total << " bytes) from " << loc.url << " into "
-            << out.string() << (has_manifest ? "" : " (no manifest.json: the archive was never finished)") << "\n";
+            << out.string() << (has_manifest ? "" : " (no manifest: the archive was never finished)") << "\n";
   storage::LocalStore local(out);
   auto rep = archive::verify_archive(local, "");
   return print_verify_report(rep, out.string(), false);

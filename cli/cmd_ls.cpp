@@ -4,7 +4,7 @@
 
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
-#include "trail/archive/manifest.hpp"
+#include "trail/archive/layout.hpp"
 #include "trail/summary/fields.hpp"
 #include "trail/text/terminal_text.hpp"
 
@@ -50,15 +50,17 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
       double duration = -1;
       std::uint64_t events = 0, lost = 0;
       try {
-        auto m = archive::manifest_from_json(json::parse(store->get(prefix_of + std::string(archive::manifest_name))));
-        start = m.started_at.empty() ? start : m.started_at;
-        auto a = summary::parse_rfc3339_ns(m.started_at), b = summary::parse_rfc3339_ns(m.ended_at);
-        if (a && b) duration = (static_cast<double>(*b) - static_cast<double>(*a)) / 1e9;
-        events = m.events;
-        for (auto& [t, n] : m.lost) lost += n;
-        status = m.complete ? "complete" : "incomplete: " + m.incomplete_reason;
-      } catch (const storage::StoreError& e) {
-        if (e.code() != "NoSuchKey") throw;
+        if (auto body = archive::read_manifest_body(*store, prefix_of)) {
+          auto m = archive::manifest_from_json(json::parse(*body));
+          start = m.started_at.empty() ? start : m.started_at;
+          auto a = summary::parse_rfc3339_ns(m.started_at), b = summary::parse_rfc3339_ns(m.ended_at);
+          if (a && b) duration = (static_cast<double>(*b) - static_cast<double>(*a)) / 1e9;
+          events = m.events;
+          for (auto& [t, n] : m.lost) lost += n;
+          status = m.complete ? "complete" : "incomplete: " + m.incomplete_reason;
+        }
+      } catch (const storage::StoreError&) {
+        throw;
       } catch (const std::exception& e) {
         status = std::string("bad manifest: ") + e.what();
       }

@@ -10,6 +10,7 @@
 //   network[{address, port, protocol, names[], connections, bytes_sent, bytes_received, binaries[]}],
 //   dns{queries, names}, workspace, files_written_outside_workspace[{path, writes, binaries[]}],
 //   privilege[{time, type, binary, pid, exec_id, detail}], findings[{id, severity, title, time, exec_ids[], binary}],
+//   findings_total, finding_counts[{id, severity, count}] (every finding, also those past max_list),
 //   lost{type:n}, lost_total, truncated{table:n}
 #include <cstdint>
 #include <map>
