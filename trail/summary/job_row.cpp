@@ -59,8 +59,10 @@ std::string verdict_of(const archive::Manifest& m, std::uint64_t lost_total) {
 Limits row_fold_limits(const RowLimits& r) {
   Limits l;
   l.top_binaries = r.binaries;
-  l.max_table = 1024;
+  l.max_table = 512;
   l.max_list = 16;
+  l.event_times = false;  // the row takes start and end from the manifest
+  l.files = false;        // and holds no file paths
   return l;
 }
 
@@ -116,18 +118,24 @@ json job_row(const json& summary, const archive::Manifest& m, const RowLimits& l
   row["binaries"] = bins;
 
   // Destinations: the most bytes first, then the most connections.
-  std::vector<const json*> dests;
+  struct Ranked {
+    std::uint64_t bytes, connections;
+    std::string address;
+    const json* d;
+  };
+  std::vector<Ranked> dests;  // sort keys read once, not in every comparison
   if (auto it = summary.find("network"); it != summary.end() && it->is_array())
     for (auto& d : *it)
-      if (d.is_object()) dests.push_back(&d);
-  auto weight = [](const json* d) { return u64(*d, "bytes_sent") + u64(*d, "bytes_received"); };
-  std::sort(dests.begin(), dests.end(), [&](const json* x, const json* y) {
-    if (weight(x) != weight(y)) return weight(x) > weight(y);
-    if (u64(*x, "connections") != u64(*y, "connections")) return u64(*x, "connections") > u64(*y, "connections");
-    return x->value("address", "") < y->value("address", "");
+      if (d.is_object())
+        dests.push_back({u64(d, "bytes_sent") + u64(d, "bytes_received"), u64(d, "connections"), id_text(d.value("address", json())), &d});
+  std::sort(dests.begin(), dests.end(), [](const Ranked& x, const Ranked& y) {
+    if (x.bytes != y.bytes) return x.bytes > y.bytes;
+    if (x.connections != y.connections) return x.connections > y.connections;
+    return x.address < y.address;
   });
   json dest_rows = json::array();
-  for (auto* d : dests) {
+  for (auto& ranked : dests) {
+    const json* d = ranked.d;
     if (dest_rows.size() >= lim.destinations) break;
     json names = json::array();
     if (auto nm = d->find("names"); nm != d->end() && nm->is_array())
@@ -146,17 +154,17 @@ json job_row(const json& summary, const archive::Manifest& m, const RowLimits& l
   row["destinations"] = dest_rows;
 
   // Findings per (rule, severity), the most frequent first.
-  std::vector<const json*> groups;
+  std::vector<std::pair<std::uint64_t, const json*>> groups;
   if (auto it = summary.find("finding_counts"); it != summary.end() && it->is_array())
     for (auto& g : *it)
-      if (g.is_object()) groups.push_back(&g);
-  std::stable_sort(groups.begin(), groups.end(), [](const json* x, const json* y) { return u64(*x, "count") > u64(*y, "count"); });
+      if (g.is_object()) groups.emplace_back(u64(g, "count"), &g);
+  std::stable_sort(groups.begin(), groups.end(), [](auto& x, auto& y) { return x.first > y.first; });
   json finding_rows = json::array();
-  for (auto* g : groups) {
+  for (auto& [count, g] : groups) {
     if (finding_rows.size() >= lim.findings) break;
     finding_rows.push_back({{"rule", text_of(g->value("id", json()), n)},
                             {"severity", text_of(g->value("severity", json()), 32)},
-                            {"count", u64(*g, "count")}});
+                            {"count", count}});
   }
   row["findings_total"] = u64(summary, "findings_total");
   row["findings"] = finding_rows;
@@ -169,20 +177,40 @@ json job_row(const json& summary, const archive::Manifest& m, const RowLimits& l
   row["summary_truncated"] = truncated;  // tables of the fold that hit their bound: totals are lower bounds
 
   // The hard bound: drop the last entry of the longest list until the line fits (strings are
-  // already cut, so a few steps do it; each list's *_total still says how many there were).
+  // already cut, so the lists are what can be long). Sizes are counted once per entry, not by
+  // serialising the row again for every entry dropped.
   auto set_omitted = [&] {
     row["destinations_omitted"] = dests.size() - row["destinations"].size();
     row["binaries_omitted"] = distinct > row["binaries"].size() ? distinct - row["binaries"].size() : 0;
     row["findings_omitted"] = groups.size() - row["findings"].size();
   };
-  for (std::size_t guard = 0; guard <= lim.destinations + lim.binaries + lim.findings; ++guard) {
+  set_omitted();
+  std::size_t total = job_row_line(row).size();
+  if (total > lim.max_row_bytes) {
+    const char* lists[] = {"destinations", "binaries", "findings"};
+    std::vector<std::size_t> sizes[3];
+    std::size_t list_bytes[3] = {0, 0, 0};
+    for (int k = 0; k < 3; ++k)
+      for (auto& e : row[lists[k]]) {
+        sizes[k].push_back(e.dump(-1, ' ', false, json::error_handler_t::replace).size() + 1);  // and its comma
+        list_bytes[k] += sizes[k].back();
+      }
+    // Omitted counts may gain a digit each as entries go: keep room for it.
+    const std::size_t room = lim.max_row_bytes > 64 ? lim.max_row_bytes - 64 : 0;
+    while (total > room) {
+      int longest = -1;
+      for (int k = 0; k < 3; ++k)
+        if (!sizes[k].empty() && (longest < 0 || list_bytes[k] > list_bytes[longest])) longest = k;
+      if (longest < 0) break;
+      total -= sizes[longest].back();
+      list_bytes[longest] -= sizes[longest].back();
+      sizes[longest].pop_back();
+    }
+    for (int k = 0; k < 3; ++k) {
+      auto& list = row[lists[k]];
+      while (list.size() > sizes[k].size()) list.erase(list.size() - 1);
+    }
     set_omitted();
-    if (job_row_line(row).size() <= lim.max_row_bytes) break;
-    json* longest = nullptr;
-    for (const char* k : {"destinations", "binaries", "findings"})
-      if (!row[k].empty() && (!longest || row[k].dump().size() > longest->dump().size())) longest = &row[k];
-    if (!longest) break;
-    longest->erase(longest->size() - 1);
   }
   return row;
 }

@@ -196,15 +196,19 @@ void Builder::add(const json& ev) {
   const std::string type = event_type(ev);
   ++s.events;
   ++s.counts[type.empty() ? "unknown" : type];
-  auto t = event_time(ev);
-  if (auto ns = parse_rfc3339_ns(t)) {
-    if (!s.have_time || *ns < s.first_ns) s.first_ns = *ns, s.first_time = t;
-    if (!s.have_time || *ns > s.last_ns) s.last_ns = *ns, s.last_time = t;
-    s.have_time = true;
+  if (s.limits.event_times) {
+    auto t = event_time(ev);
+    if (auto ns = parse_rfc3339_ns(t)) {
+      if (!s.have_time || *ns < s.first_ns) s.first_ns = *ns, s.first_time = t;
+      if (!s.have_time || *ns > s.last_ns) s.last_ns = *ns, s.last_time = t;
+      s.have_time = true;
+    }
   }
   if (type.rfind("process_", 0) == 0 || type == events::type_name::lost || type == events::type_name::job_identity) s.add_process(ev, type);
   else if (type.rfind("net_", 0) == 0 || type.rfind("dns_", 0) == 0) s.add_net(ev, type);
-  else if (type.rfind("file_", 0) == 0) s.add_file(ev);
+  else if (type.rfind("file_", 0) == 0) {
+    if (s.limits.files) s.add_file(ev);
+  }
   else if (type.rfind("priv_", 0) == 0 || type == events::type_name::capability) s.add_priv(ev, type);
   else if (type == events::type_name::finding) s.add_finding(ev);
 }

@@ -27,6 +27,9 @@ struct Limits {
   std::size_t top_binaries = 15;
   std::size_t max_table = 20'000;  // distinct binaries / destinations / paths / names kept
   std::size_t max_list = 2'000;    // privilege events and findings listed (all are counted)
+  // A fold that needs neither (the sidecar's summary row) skips the two costliest per-event steps:
+  bool event_times = true;  // first/last event time (parsing each event's time)
+  bool files = true;        // files written outside the workspace
 };
 
 // Default workspace of actions-runner-controller runners, when the identity does not say.
