@@ -145,6 +145,7 @@ TEST_CASE("an archive of layout 1 (pods/..., manifest.json) is still read and ve
   for (auto& p : rep.problems) MESSAGE(p.message);
   CHECK(rep.problems.empty());
   CHECK(rep.events_checked == 3000);
+  REQUIRE(rep.manifest);
   CHECK(rep.manifest->layout_version == 1);
   Reader r(open_archive((out.path / prefix / "manifest.json").string()));
   REQUIRE(r.manifest());
