@@ -154,6 +154,26 @@ TEST_CASE("an archive of layout 1 (pods/..., manifest.json) is still read and ve
   CHECK(n == 3000);
 }
 
+TEST_CASE("a restarted writer finds the prefix its spool was started with, whatever the date is now") {
+  TempDir spool("spool"), out("out");
+  auto store = std::make_shared<jobtrail::storage::LocalStore>(out.path);
+  const auto first = archive_prefix("ns", "pod-a", "uid-3", "2026-11-30T23:59:59Z");
+  CHECK(spooled_archive_prefix(spool.path, store->url()).empty());  // nothing spooled yet
+  {
+    Writer w(small_segments(spool.path), store, first, {{"pod", {{"uid", "uid-3"}}}});
+    auto ev = make_event(0);
+    w.append(ev);
+  }  // the sidecar died: no finish, the spool stays
+  CHECK(spooled_archive_prefix(spool.path, store->url()) == first);
+  CHECK(spooled_archive_prefix(spool.path, "file:///elsewhere").empty());  // another store's spool is not ours
+  Writer again(small_segments(spool.path), store, spooled_archive_prefix(spool.path, store->url()), {{"pod", {{"uid", "uid-3"}}}});
+  auto ev = make_event(1);
+  CHECK(again.append(ev) == 1);  // the trail goes on where the first writer left it
+  REQUIRE(again.finish(true, "", clock_type::now() + std::chrono::seconds(20)).complete);
+  auto rep = verify_archive(*store, first);
+  CHECK(rep.events_checked == 2);
+}
+
 TEST_CASE("the job's summary row goes under summaries/dt=<start date>/ at finish, once") {
   TempDir spool("spool"), out("out");
   auto store = std::make_shared<jobtrail::storage::LocalStore>(out.path);
