@@ -31,8 +31,8 @@ traced_build() {  # $1 = files mode
   rm -rf "$work/out-$1"; make -s -C "$work/proj" clean >/dev/null
   timed "$sidecar" record --out "$work/out-$1" --files "$1" -- make -s -j2 -C "$work/proj"
 }
-lost_of() { $py -c "import json,sys; m=json.load(open(sys.argv[1])); print(sum((m.get('lost') or {}).values()) if isinstance(m.get('lost'),dict) else m.get('lost',0))" "$1/manifest.json" 2>/dev/null || echo "?"; }
-events_of() { $py -c "import json,sys; m=json.load(open(sys.argv[1])); c=m.get('event_counts') or m.get('counts') or {}; print(sum(c.values()) if isinstance(c,dict) else '?')" "$1/manifest.json" 2>/dev/null || echo "?"; }
+lost_of() { $py -c "import json,sys; m=json.load(open(sys.argv[1])); print(sum((m.get('lost') or {}).values()) if isinstance(m.get('lost'),dict) else m.get('lost',0))" "$1/_manifest.json" 2>/dev/null || echo "?"; }
+events_of() { $py -c "import json,sys; m=json.load(open(sys.argv[1])); c=m.get('event_counts') or m.get('counts') or {}; print(sum(c.values()) if isinstance(c,dict) else '?')" "$1/_manifest.json" 2>/dev/null || echo "?"; }
 
 build_once >/dev/null  # warm caches
 u=$(build_once); f=$(traced_build folded); a=$(traced_build all); u2=$(build_once)

@@ -79,7 +79,7 @@ stop_sidecar() {  # sets hwm (peak RSS, KiB), flush_ms (SIGTERM to exit) and cpu
   flush_ms=$(( (t1 - t0) / 1000000 ))
   cpu=$(( $(cpu_usec) - cpu0 ))
 }
-manifest_field() { python3 -c "import json,sys,glob; m=json.load(open(glob.glob(sys.argv[1]+'/**/manifest.json',recursive=True)[0])); print($2)" "$1"; }
+manifest_field() { python3 -c "import json,sys,glob; m=json.load(open(glob.glob(sys.argv[1]+'/**/_manifest.json',recursive=True)[0])); print($2)" "$1"; }
 
 echo "jobtrail process benchmark: $(nproc) cores, kernel $(uname -r), N=$N, rounds=$ROUNDS, sidecar flags: ${SIDECAR_FLAGS:-none}"
 peak=0

@@ -14,6 +14,7 @@
 #include "cli/errors.hpp"
 #include "cli/runner_link.hpp"
 #include "cli/verify_output.hpp"
+#include "trail/archive/layout.hpp"
 #include "trail/archive/manifest.hpp"
 #include "trail/storage/local_store.hpp"
 #include "trail/summary/fields.hpp"
@@ -87,8 +88,8 @@ int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
   try {
     for (auto& o : store.list(prefix)) {
       auto rel = o.key.substr(prefix.size());
-      if (rel == archive::manifest_name) has_manifest = true;
-      if (rel == archive::manifest_name || archive::parse_segment_name(rel)) {
+      if (archive::is_manifest_name(rel)) has_manifest = true;
+      if (archive::is_manifest_name(rel) || archive::parse_segment_name(rel)) {
         wanted.push_back({rel, o.size, o.last_modified});
         total += o.size;
       }
@@ -135,15 +136,17 @@ int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
     throw CliError(exit_storage, std::to_string(failures.size()) + " download(s) failed from " + loc.url);
   }
   std::cout << "fetched " << wanted.size() << " objects (" << total << " bytes) from " << loc.url << " into "
-            << out.string() << (has_manifest ? "" : " (no manifest.json: the archive was never finished)") << "\n";
-  try {  // a workflow pod of kubernetes mode: say which job its runner pod's archive names
-    const auto m = archive::manifest_from_json(nlohmann::json::parse(std::ifstream(out / archive::manifest_name)));
-    if (auto link = runner_link_of(loc, m, a.store))
-      std::cout << "a workflow pod: job " << text::terminal_safe(link->job_text()) << ", from the "
-                << text::terminal_safe(link->text()) << "\n";
-  } catch (const std::exception&) {  // no or bad manifest: verify below says so
-  }
+            << out.string() << (has_manifest ? "" : " (no manifest: the archive was never finished)") << "\n";
   storage::LocalStore local(out);
+  try {  // a workflow pod of kubernetes mode: say which job its runner pod's archive names
+    if (const auto body = archive::read_manifest_body(local, "")) {
+      const auto m = archive::manifest_from_json(nlohmann::json::parse(*body));
+      if (auto link = runner_link_of(loc, m, a.store))
+        std::cout << "a workflow pod: job " << text::terminal_safe(link->job_text()) << ", from the "
+                  << text::terminal_safe(link->text()) << "\n";
+    }
+  } catch (const std::exception&) {  // a bad manifest: verify below says so
+  }
   auto rep = archive::verify_archive(local, "");
   return print_verify_report(rep, out.string(), false);
 }

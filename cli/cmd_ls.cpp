@@ -7,6 +7,7 @@
 #include "cli/common.hpp"
 #include "cli/errors.hpp"
 #include "cli/runner_link.hpp"
+#include "trail/archive/layout.hpp"
 #include "trail/archive/manifest.hpp"
 #include "trail/summary/fields.hpp"
 #include "trail/text/terminal_text.hpp"
@@ -33,7 +34,9 @@ Row read_row(storage::Store& store, const std::string& prefix, const std::string
   r.prefix = prefix;
   r.start = indexed_start;
   try {
-    auto m = archive::manifest_from_json(json::parse(store.get(prefix + std::string(archive::manifest_name))));
+    const auto body = archive::read_manifest_body(store, prefix);
+    if (!body) return r;
+    auto m = archive::manifest_from_json(json::parse(*body));
     r.start = m.started_at.empty() ? r.start : m.started_at;
     auto a = summary::parse_rfc3339_ns(m.started_at), b = summary::parse_rfc3339_ns(m.ended_at);
     if (a && b) r.duration = (static_cast<double>(*b) - static_cast<double>(*a)) / 1e9;
@@ -41,8 +44,8 @@ Row read_row(storage::Store& store, const std::string& prefix, const std::string
     for (auto& [t, n] : m.lost) r.lost += n;
     r.status = m.complete ? "complete" : "incomplete: " + m.incomplete_reason;
     r.manifest = std::move(m);
-  } catch (const storage::StoreError& e) {
-    if (e.code() != "NoSuchKey") throw;
+  } catch (const storage::StoreError&) {
+    throw;
   } catch (const std::exception& e) {
     r.status = std::string("bad manifest: ") + e.what();
   }
@@ -52,17 +55,21 @@ Row read_row(storage::Store& store, const std::string& prefix, const std::string
 // The finished archives of the runner pod's workflow pod (actions/runner-container-hooks names it
 // <runner pod>-workflow) that link back to this runner pod archive.
 std::vector<Row> workflow_rows(storage::Store& store, const std::string& ns, const std::string& runner_pod,
-                               const std::string& runner_prefix) {
+                               const std::string& runner_prefix, const std::string& runner_start) {
   std::vector<Row> out;
-  const std::string folder = "pods/" + archive::key_component(ns) + "/" + archive::key_component(runner_pod + "-workflow") + "/";
-  for (auto& o : store.list(folder)) {
-    if (!o.key.ends_with("/" + std::string(archive::manifest_name)) || out.size() >= 16) continue;
-    Row r = read_row(store, o.key.substr(0, o.key.size() - archive::manifest_name.size()), "");
-    if (!r.manifest) continue;
-    auto link = resolve_runner_link(store, *r.manifest);
-    if (!link || link->archive_prefix != runner_prefix) continue;
-    r.pod_text = ns + "/" + runner_pod + "-workflow (workflow pod)";
-    out.push_back(std::move(r));
+  // The workflow pod starts after its runner pod: on the runner pod's start date or the day after.
+  for (const auto& folder : archive::pod_folders(ns, runner_pod + "-workflow", runner_start, 0, 1)) {
+    for (auto& o : store.list(folder)) {
+      const auto slash = o.key.rfind('/');
+      if (slash == std::string::npos || !archive::is_manifest_name(std::string_view(o.key).substr(slash + 1))) continue;
+      if (out.size() >= 16) break;
+      Row r = read_row(store, o.key.substr(0, slash + 1), "");
+      if (!r.manifest) continue;
+      auto link = resolve_runner_link(store, *r.manifest);
+      if (!link || link->archive_prefix != runner_prefix) continue;
+      r.pod_text = ns + "/" + runner_pod + "-workflow (workflow pod)";
+      out.push_back(std::move(r));
+    }
   }
   return out;
 }
@@ -131,7 +138,7 @@ int run_ls(const std::string& url, const JobQuery& q, const std::string& since, 
       // The workflow pods of a kubernetes-mode runner pod name no job of their own: they are
       // listed under the runner pod that names it (cli/runner_link.hpp).
       if (ns.empty() || name.empty()) continue;
-      for (auto& w : workflow_rows(*store, ns, name, row.prefix)) {
+      for (auto& w : workflow_rows(*store, ns, name, row.prefix, row.start)) {
         print_row(id, w.pod_text, w, "");
         ++shown;
       }

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "cli/errors.hpp"
-#include "trail/archive/manifest.hpp"
+#include "trail/archive/layout.hpp"
 
 namespace jobtrail::cli {
 
@@ -151,7 +151,8 @@ std::string query_prefix(const JobQuery& q) {
 
 Located locate_archive(const std::string& raw, const JobQuery& q, const storage::StoreOptions& options) {
   std::string url = trim_slashes(raw);
-  if (url.ends_with("/" + std::string(archive::manifest_name))) url.resize(url.size() - archive::manifest_name.size() - 1);
+  for (auto name : {archive::manifest_name, archive::legacy_manifest_name})
+    if (url.ends_with("/" + std::string(name))) url.resize(url.size() - name.size() - 1);
   auto open = [&](const std::string& u) {
     require_local_folder(u);
     auto o = options;
@@ -199,7 +200,7 @@ Located locate_archive(const std::string& raw, const JobQuery& q, const storage:
     auto store = open(url);
     bool manifest = false, segments = false, jobs = false;
     for (auto& o : store->list("")) {
-      if (o.key == archive::manifest_name) manifest = true;
+      if (archive::is_manifest_name(o.key)) manifest = true;
       else if (archive::parse_segment_name(o.key)) segments = true;
       else if (o.key.starts_with("jobs/")) jobs = true;
       if (manifest) break;
@@ -208,7 +209,7 @@ Located locate_archive(const std::string& raw, const JobQuery& q, const storage:
     if (jobs)
       throw CliError(exit_usage, url + " is a store root, not one archive: list it with `jobtrail ls " + url +
                                      "`, then name a job (--repo/--run/--job or its jobs/... path)");
-    throw CliError(exit_not_found, "no archive at " + url + " (no manifest.json and no events-*.jsonl.zst segments)");
+    throw CliError(exit_not_found, "no archive at " + url + " (no _manifest.json or manifest.json and no events-*.jsonl.zst segments)");
   } catch (const storage::StoreError& e) {
     throw explain(e, url);
   }

@@ -1,5 +1,6 @@
 #include "cli/runner_link.hpp"
 
+#include "trail/archive/layout.hpp"
 #include "trail/summary/fields.hpp"
 
 namespace jobtrail::cli {
@@ -17,12 +18,12 @@ std::string RunnerLink::job_text() const {
          field("run_attempt", "GITHUB_RUN_ATTEMPT") + " job " + field("job", "GITHUB_JOB");
 }
 
-std::optional<std::string> linked_runner_folder(const archive::Manifest& workflow) {
+std::optional<std::vector<std::string>> linked_runner_folders(const archive::Manifest& workflow) {
   if (workflow.job_identity.is_object()) return std::nullopt;
   const json& pod = summary::object_field(workflow.meta, "pod");
   const std::string ns = summary::str_field(pod, "namespace"), runner = summary::str_field(pod, "runner_pod");
   if (ns.empty() || runner.empty()) return std::nullopt;
-  return "pods/" + archive::key_component(ns) + "/" + archive::key_component(runner) + "/";
+  return archive::pod_folders(ns, runner, workflow.started_at, 1, 0);
 }
 
 std::optional<RunnerLink> pick_runner_archive(const std::vector<std::pair<std::string, archive::Manifest>>& candidates,
@@ -49,19 +50,22 @@ std::optional<RunnerLink> pick_runner_archive(const std::vector<std::pair<std::s
 
 std::optional<RunnerLink> resolve_runner_link(storage::Store& root, const archive::Manifest& workflow,
                                               std::size_t max_candidates) {
-  const auto folder = linked_runner_folder(workflow);
-  if (!folder) return std::nullopt;
+  const auto folders = linked_runner_folders(workflow);
+  if (!folders) return std::nullopt;
   std::vector<std::pair<std::string, archive::Manifest>> candidates;
-  for (auto& o : root.list(*folder)) {
-    if (!o.key.ends_with("/" + std::string(archive::manifest_name))) continue;
-    const std::string prefix = o.key.substr(0, o.key.size() - archive::manifest_name.size());
-    if (prefix.find('/', folder->size()) != prefix.size() - 1) continue;  // pods/ns/name/<uid>/ only
-    if (candidates.size() >= max_candidates) break;
-    try {
-      candidates.emplace_back(prefix, archive::manifest_from_json(json::parse(root.get(o.key))));
-    } catch (const storage::StoreError& e) {
-      if (e.code() != "NoSuchKey") throw;
-    } catch (const std::exception&) {  // an unreadable manifest names no job
+  for (const auto& folder : *folders) {
+    for (auto& o : root.list(folder)) {
+      const auto slash = o.key.rfind('/');
+      if (slash == std::string::npos || !archive::is_manifest_name(std::string_view(o.key).substr(slash + 1))) continue;
+      const std::string prefix = o.key.substr(0, slash + 1);
+      if (prefix.find('/', folder.size()) != prefix.size() - 1) continue;  // <folder><uid>/ only
+      if (candidates.size() >= max_candidates) break;
+      try {
+        candidates.emplace_back(prefix, archive::manifest_from_json(json::parse(root.get(o.key))));
+      } catch (const storage::StoreError& e) {
+        if (e.code() != "NoSuchKey") throw;
+      } catch (const std::exception&) {  // an unreadable manifest names no job
+      }
     }
   }
   return pick_runner_archive(candidates, workflow);
@@ -82,7 +86,7 @@ std::shared_ptr<storage::Store> store_root(const Located& loc, const archive::Ma
 
 std::optional<RunnerLink> runner_link_of(const Located& loc, const archive::Manifest& m,
                                          const storage::StoreOptions& options) {
-  if (!linked_runner_folder(m)) return std::nullopt;
+  if (!linked_runner_folders(m)) return std::nullopt;
   try {
     auto root = store_root(loc, m, options);
     return root ? resolve_runner_link(*root, m) : std::nullopt;

@@ -21,13 +21,15 @@ struct RunnerLink {
   std::string runner_pod;      // "namespace/name"
   std::string archive_prefix;  // of the runner pod's archive that names the job
   nlohmann::json job_identity;
-  std::string text() const;      // "runner pod ns/name (archive pods/ns/name/uid/)"
+  std::string text() const;      // "runner pod ns/name (archive events/dt=.../ns/name/uid/)"
   std::string job_text() const;  // "owner/repo run 42 attempt 1 job build"
 };
 
-// The folder "pods/<ns>/<name>/" of the runner pod a manifest links, or nullopt when the manifest
-// has an identity of its own or links none. Components are made key-safe (no '/', no "..").
-std::optional<std::string> linked_runner_folder(const archive::Manifest& workflow);
+// The folders that may hold the archives of the runner pod a manifest links (layout 1's
+// "pods/<ns>/<name>/", layout 2's on the workflow pod's start date and the day before: the runner
+// pod started first), or nullopt when the manifest has an identity of its own or links none.
+// Components are made key-safe (no '/', no "..").
+std::optional<std::vector<std::string>> linked_runner_folders(const archive::Manifest& workflow);
 
 // Which of the runner pod's archives (prefix, manifest) names the job of `workflow` (pure): one
 // with an identity whose [started_at, ended_at] holds the workflow archive's start (an unfinished
@@ -35,8 +37,8 @@ std::optional<std::string> linked_runner_folder(const archive::Manifest& workflo
 std::optional<RunnerLink> pick_runner_archive(const std::vector<std::pair<std::string, archive::Manifest>>& candidates,
                                               const archive::Manifest& workflow);
 
-// Reads at most max_candidates manifests under the linked folder of `root` (the store holding
-// pods/ and jobs/). Store errors other than a missing object propagate.
+// Reads at most max_candidates manifests under the linked folders of `root` (the store holding
+// the archives and jobs/). Store errors other than a missing object propagate.
 std::optional<RunnerLink> resolve_runner_link(storage::Store& root, const archive::Manifest& workflow,
                                               std::size_t max_candidates = 16);
 

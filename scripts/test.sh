@@ -4,7 +4,7 @@
 #      included: clang compiles this code base with 25-30 % less CPU time than gcc at the same
 #      -O1 with sanitizers (measured on its heaviest files), and libFuzzer needs it anyway.
 #      Sanitizers also watch the real sidecar, webhook and CLI binaries the script tests run.
-#   2. every ctest label but fuzz: unit, kernel, storage, webhook, cli, browser, package.
+#   2. every ctest label but fuzz: unit, kernel, storage, webhook, cli, fleet, browser, package.
 #   3. each libFuzzer target for a bounded time.
 #   4. the kernel matrix: a non-sanitized build of the sidecar and CLI booted under QEMU with
 #      each supported node kernel (tests/qemu/run_matrix.sh); JOBTRAIL_KERNEL_MATRIX=0 skips it.

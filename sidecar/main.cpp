@@ -21,6 +21,8 @@
 #include "sidecar/options.hpp"
 #include "sidecar/ring_buffer_size.hpp"
 #include "sidecar/session.hpp"
+#include "trail/archive/layout.hpp"
+#include "trail/archive/time_text.hpp"
 
 namespace fs = std::filesystem;
 using namespace jobtrail::sidecar;
@@ -125,9 +127,12 @@ int do_run(Options& o) {
   spec.store = jobtrail::storage::open_store(o.store);
   const std::string ns = env_or("JOBTRAIL_POD_NAMESPACE", "default"), pod = env_or("JOBTRAIL_POD_NAME", "unknown");
   const std::string uid = env_or("JOBTRAIL_POD_UID", std::to_string(cgroup_id_of(spec.target)));
-  spec.archive_prefix = "pods/" + ns + "/" + pod + "/" + uid + "/";
   spec.spool = fs::path(o.spool) / uid;
   fs::create_directories(spec.spool);
+  // A restarted sidecar continues its archive where the first one put it, even past midnight.
+  spec.archive_prefix = jobtrail::archive::spooled_archive_prefix(spec.spool, spec.store->url());
+  if (spec.archive_prefix.empty())
+    spec.archive_prefix = jobtrail::archive::archive_prefix(ns, pod, uid, jobtrail::archive::now_rfc3339());
   spec.meta = pod_meta();
   spec.pod = {ns, pod};
   // Listening before the (slow) BPF load lets the startup probe see 503 rather than refused.
@@ -166,14 +171,16 @@ int do_record(Options& o) {
   if (o.out_dir.empty() == o.store.url.empty())
     throw std::runtime_error("record needs exactly one of --out DIR (a local folder) or --storage URL");
   if (!o.out_dir.empty()) {
-    if (fs::exists(fs::path(o.out_dir) / "manifest.json"))
-      throw std::runtime_error(o.out_dir + " already holds an archive (manifest.json): choose a new folder");
+    for (auto name : {jobtrail::archive::manifest_name, jobtrail::archive::legacy_manifest_name})
+      if (fs::exists(fs::path(o.out_dir) / name))
+        throw std::runtime_error(o.out_dir + " already holds an archive (" + std::string(name) + "): choose a new folder");
     fs::create_directories(o.out_dir);
     o.store.url = o.out_dir;
   } else {  // the same layout as a pod's archive, so `jobtrail ls` finds it
     const std::string ns = env_or("JOBTRAIL_POD_NAMESPACE", "local");
     const std::string pod = env_or("JOBTRAIL_POD_NAME", hostname());
-    spec.archive_prefix = "pods/" + ns + "/" + pod + "/" + env_or("JOBTRAIL_POD_UID", "record-" + random_hex()) + "/";
+    spec.archive_prefix = jobtrail::archive::archive_prefix(ns, pod, env_or("JOBTRAIL_POD_UID", "record-" + random_hex()),
+                                                            jobtrail::archive::now_rfc3339());
   }
   spec.store = jobtrail::storage::open_store(o.store);
   spec.spool = fs::path(o.spool) / ("record-" + std::to_string(getpid()));

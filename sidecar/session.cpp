@@ -21,6 +21,7 @@
 #include "sidecar/pipeline.hpp"
 #include "sidecar/priv_tracer.hpp"
 #include "sidecar/process_tracer.hpp"
+#include "sidecar/row_sink.hpp"
 #include "sidecar/signal_origin.hpp"
 #include "sidecar/tracers.hpp"
 
@@ -124,7 +125,7 @@ struct Session::Impl {
   int target_fd = -1, excluded_fd = -1;
   std::vector<std::unique_ptr<Tracer>> tracers;
   std::unique_ptr<archive::Writer> writer;
-  std::unique_ptr<WriterSink> sink;
+  std::unique_ptr<RowSink> sink;
   std::unique_ptr<LibbpfRings> rings;
   std::unique_ptr<Pipeline> pipeline;
   ~Impl() {
@@ -213,7 +214,7 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   wo.segment_max_bytes = opts.segment_max_bytes;
   wo.segment_max_age = std::chrono::milliseconds(static_cast<long>(opts.segment_max_age_s * 1000));
   s.writer = std::make_unique<archive::Writer>(wo, s.spec.store, s.spec.archive_prefix, s.spec.meta);
-  s.sink = std::make_unique<WriterSink>(*s.writer);
+  s.sink = std::make_unique<RowSink>(*s.writer);
   s.rings = std::make_unique<LibbpfRings>(s.tracers);
   s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.rings, *s.sink, opts.output, s.spec.pod, shares->exec_table);
   s.pipeline->set_stream_scope(opts.stream);

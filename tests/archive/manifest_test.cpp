@@ -1,6 +1,7 @@
 // Pure parts of the archive format: names, the hash chain, the verifier's checks, index keys.
 #include <doctest/doctest.h>
 
+#include "trail/archive/layout.hpp"
 #include "trail/archive/manifest.hpp"
 #include "trail/archive/verify.hpp"
 #include "trail/storage/local_store.hpp"
@@ -138,7 +139,7 @@ TEST_CASE("the listing check tells missing, declared-missing, resized and unlist
   m.not_uploaded = {segment_name(2)};
   std::vector<jobtrail::storage::ObjectInfo> objects{{segment_name(0), 100, ""},   // fine
                                                      {segment_name(7), 5, ""},     // unlisted
-                                                     {"manifest.json", 10, ""}};
+                                                     {"_manifest.json", 10, ""}};
   auto p = check_listing(m, objects);
   REQUIRE(p.size() == 3);
   CHECK(p[0].kind == ProblemKind::segment_missing);  // 1: listed as stored, absent
@@ -161,10 +162,40 @@ TEST_CASE("index keys come from the job identity, either naming") {
 
 TEST_CASE("local store keys cannot escape the root") {
   using jobtrail::storage::valid_key;
-  CHECK(valid_key("pods/ns/pod/uid/manifest.json"));
+  CHECK(valid_key("events/dt=2026-12-01/ns/pod/uid/_manifest.json"));
   CHECK_FALSE(valid_key(""));
   CHECK_FALSE(valid_key("/etc/passwd"));
   CHECK_FALSE(valid_key("a/../b"));
   CHECK_FALSE(valid_key("a//b"));
   CHECK_FALSE(valid_key("./a"));
+}
+
+TEST_CASE("layout 2 keys: dated, one folder per archive, nothing an engine would skip or misread") {
+  CHECK(archive_prefix("ci", "runner-x", "uid-1", "2026-12-01T23:59:59.5Z") == "events/dt=2026-12-01/ci/runner-x/uid-1/");
+  CHECK(summary_key("uid-1", "2026-12-01T00:00:00Z") == "summaries/dt=2026-12-01/uid-1.json");
+  // Hostile components: no '/', no "..", no "k=v" (a partition column to an engine), no leading
+  // '_' or '.' (a folder an engine skips).
+  CHECK(archive_prefix("a/b", "..", "_hidden", "2026-12-01") == "events/dt=2026-12-01/a_b/-../-hidden/");
+  CHECK(archive_prefix("dt=1999-01-01", ".x", "u=v", "2026-12-01") == "events/dt=2026-12-01/dt-1999-01-01/-x/u-v/");
+  CHECK(archive_prefix("", "p", "u", "2026-12-01") == "events/dt=2026-12-01/-/p/u/");
+  CHECK(summary_key("../x", "2026-12-01") == "summaries/dt=2026-12-01/-._x.json");
+  CHECK(summary_key("_x", "2026-12-01") == "summaries/dt=2026-12-01/-x.json");
+  // A date that is no date still gives a valid partition.
+  CHECK(partition_date("") == "1970-01-01");
+  CHECK(partition_date("2026-1-01") == "1970-01-01");
+  CHECK(partition_date("../../etc") == "1970-01-01");
+  CHECK(partition_date("2026-12-01") == "2026-12-01");
+  CHECK(is_manifest_name("_manifest.json"));
+  CHECK(is_manifest_name("manifest.json"));
+  CHECK_FALSE(is_manifest_name("events-000000.jsonl.zst"));
+}
+
+TEST_CASE("the manifest carries its layout version; one without the key is of layout 1") {
+  Manifest m;
+  m.complete = true;
+  auto j = to_json(m);
+  CHECK(j["layout_version"] == 2);
+  CHECK(manifest_from_json(j).layout_version == 2);
+  j.erase("layout_version");
+  CHECK(manifest_from_json(j).layout_version == 1);
 }

@@ -2,11 +2,13 @@
 // on real damage: a flipped byte, a deleted segment, a reordered manifest entry.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 
 #include "test_support.hpp"
+#include "trail/archive/layout.hpp"
 #include "trail/archive/reader.hpp"
 #include "trail/archive/verify.hpp"
 #include "trail/archive/writer.hpp"
@@ -60,7 +62,7 @@ TEST_CASE("100k events round-trip through a folder store: every event once, in o
   WriterOptions o = small_segments(spool.path);
   o.segment_max_bytes = 256 << 10;
   auto store = std::make_shared<jobtrail::storage::LocalStore>(out.path);
-  Writer w(o, store, "pods/ns/pod-a/uid-7/", {{"pod", {{"uid", "uid-7"}, {"name", "pod-a"}}}});
+  Writer w(o, store, "events/dt=2026-11-29/ns/pod-a/uid-7/", {{"pod", {{"uid", "uid-7"}, {"name", "pod-a"}}}});
   auto t0 = clock_type::now();
   for (std::uint64_t i = 0; i < 100000; ++i) {
     auto ev = make_event(i);
@@ -80,7 +82,7 @@ TEST_CASE("100k events round-trip through a folder store: every event once, in o
   CHECK(st.segments_spooled > 1);
   CHECK(st.spool_bytes == 0);
 
-  auto rep = verify_archive(*store, "pods/ns/pod-a/uid-7/");
+  auto rep = verify_archive(*store, "events/dt=2026-11-29/ns/pod-a/uid-7/");
   for (auto& p : rep.problems) MESSAGE(p.message);
   CHECK(rep.problems.empty());
   CHECK(rep.verdict() == Verdict::ok);
@@ -88,7 +90,7 @@ TEST_CASE("100k events round-trip through a folder store: every event once, in o
   CHECK(rep.manifest->complete);
   CHECK(rep.manifest->event_counts.at("process_exec") == 25000);
 
-  Reader reader(store, "pods/ns/pod-a/uid-7/");
+  Reader reader(store, "events/dt=2026-11-29/ns/pod-a/uid-7/");
   std::uint64_t next = 0;
   reader.for_each_event([&](const nlohmann::json& ev) {
     REQUIRE(ev["seq"] == next);
@@ -101,8 +103,9 @@ TEST_CASE("100k events round-trip through a folder store: every event once, in o
 
   // The index object lives at the store root and points at the archive.
   auto index = nlohmann::json::parse(store->get("jobs/octo/hello/42/3/build/uid-7.json"));
-  CHECK(index["archive_prefix"] == "pods/ns/pod-a/uid-7/");
-  CHECK(index["manifest"] == "pods/ns/pod-a/uid-7/manifest.json");
+  CHECK(index["archive_prefix"] == "events/dt=2026-11-29/ns/pod-a/uid-7/");
+  CHECK(index["manifest"] == "events/dt=2026-11-29/ns/pod-a/uid-7/_manifest.json");
+  CHECK(index["layout_version"] == 2);
   // The spool is emptied once everything is in the store.
   CHECK(fs::is_empty(spool.path));
 }
@@ -110,7 +113,7 @@ TEST_CASE("100k events round-trip through a folder store: every event once, in o
 TEST_CASE("open_archive reads a plain folder and a file:// URL alike") {
   TempDir spool("spool"), out("out");
   REQUIRE(record(spool.path, out.path, 1000).complete);
-  for (auto where : {out.path.string(), "file://" + out.path.string(), out.path.string() + "/manifest.json"}) {
+  for (auto where : {out.path.string(), "file://" + out.path.string(), out.path.string() + "/_manifest.json"}) {
     Reader r(open_archive(where));
     std::uint64_t n = 0;
     r.for_each_line([&](std::string_view) { return ++n, true; });
@@ -118,6 +121,84 @@ TEST_CASE("open_archive reads a plain folder and a file:// URL alike") {
     REQUIRE(r.manifest());
     CHECK(r.manifest()->events == 1000);
   }
+}
+
+TEST_CASE("an archive of layout 1 (pods/..., manifest.json) is still read and verified") {
+  TempDir spool("spool"), out("out");
+  auto store = std::make_shared<jobtrail::storage::LocalStore>(out.path);
+  const std::string prefix = "pods/ns/pod-a/uid-1/";
+  {
+    Writer w(small_segments(spool.path), store, prefix, {{"pod", {{"uid", "uid-1"}}}});
+    for (std::uint64_t i = 0; i < 3000; ++i) {
+      auto ev = make_event(i);
+      w.append(ev);
+    }
+    REQUIRE(w.finish(true, "", clock_type::now() + std::chrono::seconds(20)).complete);
+  }
+  // What a writer before layout 2 left: the manifest under its old name, without the key.
+  auto m = nlohmann::json::parse(store->get(prefix + "_manifest.json"));
+  m.erase("layout_version");
+  fs::remove(out.path / prefix / "_manifest.json");
+  store->put_new(prefix + "manifest.json", m.dump(1), "application/json");
+
+  auto rep = verify_archive(*store, prefix);
+  for (auto& p : rep.problems) MESSAGE(p.message);
+  CHECK(rep.problems.empty());
+  CHECK(rep.events_checked == 3000);
+  REQUIRE(rep.manifest);
+  CHECK(rep.manifest->layout_version == 1);
+  Reader r(open_archive((out.path / prefix / "manifest.json").string()));
+  REQUIRE(r.manifest());
+  std::uint64_t n = 0;
+  r.for_each_line([&](std::string_view) { return ++n, true; });
+  CHECK(n == 3000);
+}
+
+TEST_CASE("a restarted writer finds the prefix its spool was started with, whatever the date is now") {
+  TempDir spool("spool"), out("out");
+  auto store = std::make_shared<jobtrail::storage::LocalStore>(out.path);
+  const auto first = archive_prefix("ns", "pod-a", "uid-3", "2026-11-30T23:59:59Z");
+  CHECK(spooled_archive_prefix(spool.path, store->url()).empty());  // nothing spooled yet
+  {
+    Writer w(small_segments(spool.path), store, first, {{"pod", {{"uid", "uid-3"}}}});
+    auto ev = make_event(0);
+    w.append(ev);
+  }  // the sidecar died: no finish, the spool stays
+  CHECK(spooled_archive_prefix(spool.path, store->url()) == first);
+  CHECK(spooled_archive_prefix(spool.path, "file:///elsewhere").empty());  // another store's spool is not ours
+  Writer again(small_segments(spool.path), store, spooled_archive_prefix(spool.path, store->url()), {{"pod", {{"uid", "uid-3"}}}});
+  auto ev = make_event(1);
+  CHECK(again.append(ev) == 1);  // the trail goes on where the first writer left it
+  REQUIRE(again.finish(true, "", clock_type::now() + std::chrono::seconds(20)).complete);
+  auto rep = verify_archive(*store, first);
+  CHECK(rep.events_checked == 2);
+}
+
+TEST_CASE("the job's summary row goes under summaries/dt=<start date>/ at finish, once") {
+  TempDir spool("spool"), out("out");
+  auto store = std::make_shared<jobtrail::storage::LocalStore>(out.path);
+  Writer w(small_segments(spool.path), store, archive_prefix("ns", "pod-a", "uid-9", "2026-12-01"),
+           {{"pod", {{"uid", "uid-9"}, {"name", "pod-a"}, {"namespace", "ns"}}}});
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    auto ev = make_event(i);
+    w.append(ev);
+  }
+  int calls = 0;
+  w.set_job_row([&](const Manifest& m) {
+    ++calls;
+    return nlohmann::json{{"archive_id", m.archive_id}, {"events", m.events}, {"complete", m.complete}};
+  });
+  auto res = w.finish(true, "", clock_type::now() + std::chrono::seconds(20));
+  REQUIRE(res.complete);
+  CHECK(calls == 1);
+  auto man = manifest_from_json(nlohmann::json::parse(store->get(w.archive_prefix() + "_manifest.json")));
+  auto text = store->get(summary_key("uid-9", man.started_at));
+  CHECK(text.back() == '\n');
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
+  auto row = nlohmann::json::parse(text);
+  CHECK(row["archive_id"] == "uid-9");
+  CHECK(row["events"] == 100);
+  CHECK(row["complete"] == true);
 }
 
 TEST_CASE("a flipped byte, a deleted segment and a reordered entry are each reported distinctly") {
@@ -136,7 +217,7 @@ TEST_CASE("a flipped byte, a deleted segment and a reordered entry are each repo
   CHECK(kinds(rb) == std::vector{ProblemKind::segment_missing});
   CHECK(rb.problems[0].segment == segment_name(2));
 
-  auto mpath = c.path / "manifest.json";
+  auto mpath = c.path / "_manifest.json";
   auto m = nlohmann::json::parse(std::ifstream(mpath));
   std::swap(m["segments"][1], m["segments"][2]);
   fs::remove(mpath);
@@ -168,7 +249,7 @@ TEST_CASE("lost events are recorded in the manifest and reported as such") {
 TEST_CASE("without a manifest the verifier says so and still checks the segments present") {
   TempDir spool("spool"), out("out");
   REQUIRE(record(spool.path, out.path, 5000).complete);
-  fs::remove(out.path / "manifest.json");
+  fs::remove(out.path / "_manifest.json");
   auto rep = verify_archive(*std::make_shared<jobtrail::storage::LocalStore>(out.path), "");
   CHECK(kinds(rep) == std::vector{ProblemKind::manifest_missing});
   CHECK(rep.events_checked == 5000);

@@ -21,9 +21,9 @@ def ptype(e):
 try:
     # --- archives --------------------------------------------------------------------------
     root = os.path.join(tmp, "store")  # a store with the pod layout and the jobs/ index
-    make_archive(root, EV, "--prefix", "pods/ci/runner-x/uid1/", "--meta", META, "--segment-max-bytes", "400",
+    make_archive(root, EV, "--prefix", "events/dt=2026-11-29/ci/runner-x/uid1/", "--meta", META, "--segment-max-bytes", "400",
                  "--lost", "file_open=3")
-    arch = os.path.join(root, "pods/ci/runner-x/uid1")
+    arch = os.path.join(root, "events/dt=2026-11-29/ci/runner-x/uid1")
     clean = [e for e in EV if e["type"] != "lost"]
     ok = os.path.join(tmp, "ok")  # `record --out DIR` style, no losses
     make_archive(ok, clean, "--meta", META, "--segment-max-bytes", "400")
@@ -42,8 +42,8 @@ try:
     make_archive(inc, clean, "--incomplete", "flush deadline passed")
     expect(6, "verify", inc, contains="flush deadline passed")
     nomani = copy_of("nomanifest")
-    os.remove(os.path.join(nomani, "manifest.json"))
-    expect(6, "verify", nomani, contains="no manifest.json")
+    os.remove(os.path.join(nomani, "_manifest.json"))
+    expect(6, "verify", nomani, contains="no manifest")
     flipped = copy_of("flipped")
     p = os.path.join(flipped, segs[1])
     b = bytearray(open(p, "rb").read())
@@ -57,7 +57,7 @@ try:
     os.remove(os.path.join(deleted, segs[1]))
     expect(7, "verify", deleted, contains=segs[1])
     reordered = copy_of("reordered")
-    mp = os.path.join(reordered, "manifest.json")
+    mp = os.path.join(reordered, "_manifest.json")
     m = json.load(open(mp))
     m["segments"][0], m["segments"][1] = m["segments"][1], m["segments"][0]
     os.chmod(mp, 0o644)
@@ -256,6 +256,38 @@ try:
     r = expect(0, "summary", ok)
     for text in ("octo/hello", "140.82.112.3:443/tcp (github.com)", "/tmp/tool.sh", "tls-verify-disabled", "Lost events: 0"):
         check(text in r.stdout, "summary text shows " + text)
+
+    # --- layout 1: archives written before the date-partitioned layout -----------------------
+    # What such a writer left: pods/<ns>/<pod>/<uid>/ with manifest.json, an index pointing there.
+    legacy = os.path.join(tmp, "legacy")
+    make_archive(legacy, EV, "--prefix", "pods/ci/runner-x/uid1/", "--meta", META, "--segment-max-bytes", "400",
+                 "--lost", "file_open=3")
+    larch = os.path.join(legacy, "pods/ci/runner-x/uid1")
+    m = json.load(open(os.path.join(larch, "_manifest.json")))
+    del m["layout_version"]
+    os.remove(os.path.join(larch, "_manifest.json"))
+    json.dump(m, open(os.path.join(larch, "manifest.json"), "w"))
+    lidx = os.path.join(legacy, "jobs/octo/hello/42/1/build/uid1.json")
+    ij = json.load(open(lidx))
+    del ij["layout_version"]
+    ij["manifest"] = "pods/ci/runner-x/uid1/manifest.json"
+    os.chmod(lidx, 0o644)
+    json.dump(ij, open(lidx, "w"))
+    expect(5, "verify", larch, contains="lost")
+    expect(5, "verify", os.path.join(larch, "manifest.json"))
+    expect(5, "verify", legacy, "--repo", "octo/hello", "--run", "42")
+    r = expect(0, "ls", legacy, "--json")
+    lj = [json.loads(l) for l in r.stdout.splitlines()]
+    check(len(lj) == 1 and lj[0]["events"] == len(EV) and lj[0]["status"] == "complete", "ls reads a layout-1 manifest: %s" % lj)
+    r = expect(0, "show", larch, "--json")
+    check(len(r.stdout.splitlines()) == len(EV), "show reads every event of a layout-1 archive")
+    r = expect(0, "summary", larch, "--json")
+    check(json.loads(r.stdout)["archive"]["complete"] is True, "summary reads a layout-1 manifest")
+    expect(0, "report", larch, "-o", os.path.join(tmp, "legacy.html"))
+    lout = os.path.join(tmp, "legacy-fetched")
+    expect(5, "fetch", legacy, "--repo", "octo/hello", "--run", "42", "-o", lout)
+    check(sorted(os.listdir(lout)) == sorted(os.listdir(larch)) and "manifest.json" in os.listdir(lout),
+          "fetch copies a layout-1 archive, manifest.json included")
 
     # --- report --------------------------------------------------------------------------------
     html = os.path.join(tmp, "report.html")

@@ -69,7 +69,7 @@ def shows(what, out, *texts):
 
 with tempfile.TemporaryDirectory() as tmp:
     store = os.path.join(tmp, "store")
-    prefix = "pods/ci/runner/uid1/"
+    prefix = "events/dt=2026-11-29/ci/runner/uid1/"
     make_archive(store, EVENTS, "--prefix", prefix, "--meta", META)
     arch = os.path.join(store, prefix)
 

@@ -307,12 +307,21 @@ TEST_CASE("runner link: a workflow pod's job is the one of the runner pod archiv
   };
   const json a = {{"GITHUB_REPOSITORY", "octo/a"}}, b = {{"GITHUB_REPOSITORY", "octo/b"}};
   const auto wf = manifest("r-workflow", "2026-11-29T00:10:00Z", "", nullptr, "r");
-  CHECK(cli::linked_runner_folder(wf) == std::optional<std::string>("pods/ci/r/"));
-  CHECK_FALSE(cli::linked_runner_folder(manifest("r-workflow", "", "", a, "r")));  // has its own identity
-  CHECK_FALSE(cli::linked_runner_folder(manifest("p", "", "", nullptr)));            // links no runner pod
-  // The label is the job's to set: it cannot name a folder outside pods/<ns>/.
-  CHECK(cli::linked_runner_folder(manifest("w", "", "", nullptr, "../../jobs/x")) ==
-        std::optional<std::string>("pods/ci/.._.._jobs_x/"));
+  using Folders = std::optional<std::vector<std::string>>;
+  // Both layouts; layout 2 on the workflow pod's start date and the day before (the runner pod
+  // started first, maybe before midnight).
+  CHECK(cli::linked_runner_folders(wf) ==
+        Folders({"pods/ci/r/", "events/dt=2026-11-28/ci/r/", "events/dt=2026-11-29/ci/r/"}));
+  CHECK(cli::linked_runner_folders(manifest("r-workflow", "2026-03-01T00:00:00Z", "", nullptr, "r"))->at(1) ==
+        "events/dt=2026-02-28/ci/r/");
+  CHECK_FALSE(cli::linked_runner_folders(manifest("r-workflow", "", "", a, "r")));  // has its own identity
+  CHECK_FALSE(cli::linked_runner_folders(manifest("p", "", "", nullptr)));            // links no runner pod
+  // The label is the job's to set: it cannot name a folder outside the pod folders of <ns>, nor a
+  // partition column; a start time that is no date names no layout-2 folder at all.
+  CHECK(cli::linked_runner_folders(manifest("w", "garbage", "", nullptr, "../../jobs/x=1")) ==
+        Folders({"pods/ci/.._.._jobs_x=1/", "events/dt=1969-12-31/ci/.._.._jobs_x-1/",
+                 "events/dt=1970-01-01/ci/.._.._jobs_x-1/"}));
+  CHECK(cli::linked_runner_folders(manifest("w", "2026-02-31T00:00:00Z", "", nullptr, "r")) == Folders({"pods/ci/r/"}));
 
   std::vector<std::pair<std::string, archive::Manifest>> two = {
       {"pods/ci/r/1/", manifest("r", "2026-11-29T00:00:00Z", "2026-11-29T00:05:00Z", a)},

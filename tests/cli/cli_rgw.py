@@ -45,9 +45,9 @@ def trail(run_id):
 try:
     aws("mb", "s3://" + bucket)
     for uid, run_id in (("u42", "42"), ("u43", "43"), ("u50", "50"), ("u51", "51"), ("u52", "52")):
-        make_archive(ROOT, trail(run_id), "--prefix", "pods/ci/runner-%s/%s/" % (uid, uid), "--meta", meta(uid),
+        make_archive(ROOT, trail(run_id), "--prefix", "events/dt=2026-11-29/ci/runner-%s/%s/" % (uid, uid), "--meta", meta(uid),
                      "--segment-max-bytes", "400", *S3)
-    pods = lambda uid: "%s/pods/ci/runner-%s/%s" % (ROOT, uid, uid)  # noqa: E731
+    pods = lambda uid: "%s/events/dt=2026-11-29/ci/runner-%s/%s" % (ROOT, uid, uid)  # noqa: E731
     n_events = len(trail("42"))
 
     # ls finds them.
@@ -62,7 +62,7 @@ try:
     r = expect(0, "fetch", ROOT + "/jobs/octo/hello/42", "-o", out, *S3, contains="ok")
     segs = sorted(f for f in os.listdir(out) if f.startswith("events-"))
     listed = sorted(l.split()[-1] for l in aws("ls", pods("u42") + "/").splitlines() if "events-" in l)
-    check(segs == listed and len(segs) >= 3 and os.path.exists(os.path.join(out, "manifest.json")),
+    check(segs == listed and len(segs) >= 3 and os.path.exists(os.path.join(out, "_manifest.json")),
           "fetch downloads every segment (%d) and the manifest" % len(segs))
     expect(0, "fetch", ROOT, "--repo", "octo/hello", "--run", "43", "-o", os.path.join(tmp, "run43"), "-j", "2", *S3)
     expect(3, "fetch", ROOT, "--repo", "octo/hello", "--run", "44", "-o", os.path.join(tmp, "x"), *S3,
@@ -94,12 +94,12 @@ try:
     check("missing" in r.stdout, "deleted segment reported missing: " + r.stdout.strip()[:200])
 
     # One reordered manifest entry.
-    mlocal = os.path.join(tmp, "manifest.json")
-    aws("cp", pods("u52") + "/manifest.json", mlocal)
+    mlocal = os.path.join(tmp, "_manifest.json")
+    aws("cp", pods("u52") + "/_manifest.json", mlocal)
     m = json.load(open(mlocal))
     m["segments"][1], m["segments"][2] = m["segments"][2], m["segments"][1]
     json.dump(m, open(mlocal, "w"))
-    aws("cp", mlocal, pods("u52") + "/manifest.json")
+    aws("cp", mlocal, pods("u52") + "/_manifest.json")
     r = expect(7, "verify", pods("u52"), *S3)
     check("reorder" in r.stdout or "chain" in r.stdout, "reordered entry reported: " + r.stdout.strip()[:300])
 

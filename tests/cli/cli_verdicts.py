@@ -36,11 +36,11 @@ def rechain(m, start=0):
 
 
 def load(d):
-    return json.load(open(os.path.join(d, "manifest.json")))
+    return json.load(open(os.path.join(d, "_manifest.json")))
 
 
 def save(d, m):
-    p = os.path.join(d, "manifest.json")
+    p = os.path.join(d, "_manifest.json")
     os.chmod(p, 0o644)
     json.dump(m, open(p, "w"))
 
@@ -106,12 +106,12 @@ try:
     check(vj["events_checked"] == len(EV) and vj["segments_checked"] == len(SEGS), "events and segments checked")
 
     d = copy("manifest-missing")
-    os.remove(os.path.join(d, "manifest.json"))
+    os.remove(os.path.join(d, "_manifest.json"))
     verdict_is(d, ["manifest_missing"], "incomplete", "no manifest")
 
     d = copy("manifest-garbage")
-    os.chmod(os.path.join(d, "manifest.json"), 0o644)
-    open(os.path.join(d, "manifest.json"), "w").write("{not json")
+    os.chmod(os.path.join(d, "_manifest.json"), 0o644)
+    open(os.path.join(d, "_manifest.json"), "w").write("{not json")
     verdict_is(d, ["manifest_invalid"], "tampered", "manifest not JSON")
     d = copy("manifest-version")
     m = load(d)
@@ -260,7 +260,7 @@ try:
     def job(run_id, start, extra):
         evs = [{"type": "job_identity", "time": start, "job": dict(ident, run_id=run_id)}]
         evs += [dict(e, time=start) for e in EV if e["type"] in ("dns_query", "dns_answer", "net_connect")] + extra
-        make_archive(store, evs, "--prefix", "pods/ci/runner-%s/uid%s/" % (run_id, run_id))
+        make_archive(store, evs, "--prefix", "events/dt=2026-11-29/ci/runner-%s/uid%s/" % (run_id, run_id))
 
     job("41", "2026-11-28T10:00:00Z", [])
     extra = dict(conn, time="2026-11-29T10:00:00Z", net=dict(conn["net"], dst_addr="203.0.113.9", dst_port=8443))

@@ -137,13 +137,13 @@ class Sidecar:
 
 def archive_dir(storage):
     for root, _, files in os.walk(storage):
-        if "manifest.json" in files:
+        if "_manifest.json" in files:
             return root
     return None
 
 
 def manifest_of(archive):
-    with open(os.path.join(archive, "manifest.json")) as f:
+    with open(os.path.join(archive, "_manifest.json")) as f:
         return json.load(f)
 
 

@@ -158,8 +158,8 @@ int Sidecar::wait_exit(std::chrono::seconds timeout) {
 
 fs::path archive_dir(const fs::path& storage) {
   for (auto& e : fs::recursive_directory_iterator(storage))
-    if (e.path().filename() == "manifest.json") return e.path().parent_path();
-  throw std::runtime_error("no manifest.json under " + storage.string());
+    if (e.path().filename() == "_manifest.json") return e.path().parent_path();
+  throw std::runtime_error("no _manifest.json under " + storage.string());
 }
 
 std::vector<nlohmann::json> read_events(const fs::path& archive) {
@@ -173,7 +173,7 @@ std::vector<nlohmann::json> read_events(const fs::path& archive) {
   return events;
 }
 
-nlohmann::json read_manifest(const fs::path& archive) { return nlohmann::json::parse(read_file(archive / "manifest.json")); }
+nlohmann::json read_manifest(const fs::path& archive) { return nlohmann::json::parse(read_file(archive / "_manifest.json")); }
 
 std::vector<nlohmann::json> find_exec(const std::vector<nlohmann::json>& events, const std::vector<std::string>& args) {
   std::vector<nlohmann::json> out;

@@ -206,7 +206,7 @@ TEST_CASE("process: a burst of 10000 processes loses nothing and the archive ver
   // The archive must be finished within 2 s; the process exit then also waits for the kernel
   // to detach ~90 tracepoints (an RCU grace period each, serialized by the kernel).
   const auto finished = std::chrono::duration_cast<std::chrono::milliseconds>(
-      fs::last_write_time(dir / "manifest.json") - sigterm_at);
+      fs::last_write_time(dir / "_manifest.json") - sigterm_at);
   MESSAGE("SIGTERM to manifest written: " << finished.count() << " ms, to exit: " << took.count() << " ms");
   CHECK(finished.count() < 2000);
   CHECK(took.count() < 8000);

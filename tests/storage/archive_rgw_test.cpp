@@ -32,7 +32,7 @@ void record_and_check(const std::string& endpoint, const std::string& tag) {
   wo.segment_max_bytes = 8 << 10;  // many segments
   wo.retry_base = std::chrono::milliseconds(50);
   wo.retry_max = std::chrono::milliseconds(500);
-  const std::string prefix = "pods/ci/runner-abc/uid-" + tag + "/";
+  const std::string prefix = "events/dt=2026-12-01/ci/runner-abc/uid-" + tag + "/";
   nlohmann::json meta = {{"pod", {{"uid", "uid-" + tag}, {"name", "runner-abc"}, {"namespace", "ci"}}}};
   const int n = 20'000;
   {

@@ -21,7 +21,7 @@ def main():
     index_key = args[3] if len(args) > 3 else ""
     bad = []
     adir = os.path.join(d, prefix)
-    man = json.load(open(os.path.join(adir, "manifest.json")))
+    man = json.load(open(os.path.join(adir, "_manifest.json")))
     expected = man.get("events", -1) if args[2] == "manifest" else int(args[2])
     if index_key == "auto":
         raw = man.get("job_identity") or {}

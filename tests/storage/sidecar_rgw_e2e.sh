@@ -56,8 +56,10 @@ status=0; wait "$sc_pid" || status=$?
 sc_pid=
 if [[ $status -ne 0 ]]; then cat "$tmp/sidecar.log" >&2; echo "sidecar exited $status after SIGTERM" >&2; exit 1; fi
 
-prefix=pods/ci/runner-e2e/$uid/
 awsr s3 cp --recursive --only-show-errors "s3://$bucket/trails/" "$tmp/down"
+# Layout 2: the folder is dated by the job's start (docs/archive.md).
+prefix=$(cd "$tmp/down" && echo events/dt=*/ci/runner-e2e/"$uid"/)
+[[ -d $tmp/down/$prefix ]] || { echo "no archive folder events/dt=*/ci/runner-e2e/$uid/" >&2; ls -R "$tmp/down" >&2; exit 1; }
 python3 "$here/check_archive.py" "$tmp/down" "$prefix" manifest auto --marker "$marker"
 # The job's own numbers, not the manifest's: one exec per program the step ran (the stand-in
 # Runner.Listener and Runner.Worker, the bash it execs, seq, 300 /bin/true, the marked echo, sleep), each /bin/true
@@ -65,7 +67,7 @@ python3 "$here/check_archive.py" "$tmp/down" "$prefix" manifest auto --marker "$
 python3 - "$tmp/down/$prefix" "$marker" <<'PY' || exit 1
 import json, os, subprocess, sys
 adir, marker = sys.argv[1], sys.argv[2]
-man = json.load(open(os.path.join(adir, "manifest.json")))
+man = json.load(open(os.path.join(adir, "_manifest.json")))
 ev = []
 for s in man["segments"]:
     out = subprocess.run(["zstd", "-dcq", os.path.join(adir, s["name"])], capture_output=True, check=True).stdout
@@ -91,8 +93,20 @@ for b in bad:
     print("FAIL:", b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PY
-events=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['events'])" "$tmp/down/${prefix}manifest.json")
-repo=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['job_identity']['GITHUB_REPOSITORY'])" "$tmp/down/${prefix}manifest.json")
+events=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['events'])" "$tmp/down/${prefix}_manifest.json")
+repo=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['job_identity']['GITHUB_REPOSITORY'])" "$tmp/down/${prefix}_manifest.json")
 [[ $repo == octo/e2e ]] || { echo "job identity: '$repo'" >&2; exit 1; }
 ls "$tmp/down/jobs/octo/e2e/77/1/build/" | grep -q "$uid.json" || { echo "no index object under jobs/octo/e2e/77/1/build/" >&2; exit 1; }
-echo "e2e: $events events from the sidecar in RGW, checked with awscli: 306 execs, 300 /bin/true exits, nothing lost"
+# The job's summary row (docs/fleet.md), dated like the archive folder, from the sidecar's fold.
+row=$tmp/down/summaries/${prefix#events/}
+row=${row%%/ci/*}/$uid.json
+python3 - "$row" <<'PY' || { echo "summary row $row: wrong or missing" >&2; exit 1; }
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+r = json.loads(lines[0])
+assert len(lines) == 1, lines
+assert r["repository"] == "octo/e2e" and r["run_id"] == "77" and r["job"] == "build", r
+assert r["execs"] == 306 and r["complete"] is True and r["verdict"] == "ok", r
+assert {"binary": "/usr/bin/true", "execs": 300} in r["binaries"], r["binaries"]
+PY
+echo "e2e: $events events from the sidecar in RGW, checked with awscli: 306 execs, 300 /bin/true exits, nothing lost; summary row checked"

@@ -20,7 +20,7 @@ using jobtrail::archive::Writer;
 namespace {
 
 struct Setup {
-  std::string bucket, dir, flag, prefix = "pods/ci/runner-w/uid-w/";
+  std::string bucket, dir, flag, prefix = "events/dt=2026-12-01/ci/runner-w/uid-w/";
   std::shared_ptr<jobtrail::storage::Store> store;
   std::unique_ptr<rgw::FaultProxy> proxy;
 
@@ -66,7 +66,7 @@ struct Setup {
   }
   nlohmann::json manifest() const {
     auto got = rgw::sh(rgw::aws() + "s3 cp --only-show-errors s3://" + bucket + "/trails/" + prefix +
-                       "manifest.json - 2>&1");
+                       "_manifest.json - 2>&1");
     const std::string out = got.second;  // doctest's message macros capture in a lambda: no bindings
     auto j = nlohmann::json::parse(out, nullptr, false);
     REQUIRE_MESSAGE(got.first == 0, out);
@@ -121,7 +121,7 @@ TEST_CASE("writer into rgw: segments that cannot be uploaded by the flush deadli
   REQUIRE_FALSE(r.not_uploaded.empty());
   // In the bucket: the manifest (and nothing else of the archive: no segment got through).
   auto names = s.listed();
-  CHECK(names == std::set<std::string>{"manifest.json"});
+  CHECK(names == std::set<std::string>{"_manifest.json"});
   auto m = s.manifest();
   CHECK(m["complete"] == false);
   CHECK(m["events"] == 6000);

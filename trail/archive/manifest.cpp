@@ -103,6 +103,7 @@ json to_json(const Manifest& m) {
   return json{{"format", format_name},
               {"format_version", format_version},
               {"schema_version", m.schema_version},
+              {"layout_version", m.layout_version},
               {"archive_id", m.archive_id},
               {"archive_prefix", m.archive_prefix},
               {"writer_version", m.writer_version},
@@ -136,6 +137,7 @@ Manifest manifest_from_json(const json& j) {
   m.writer_version = j.value("writer_version", "");
   auto schema = j.find("schema_version");
   m.schema_version = schema == j.end() ? 1 : field<int>(j, "schema_version");
+  m.layout_version = j.contains("layout_version") ? field<int>(j, "layout_version") : 1;
   m.meta = j.value("meta", json::object());
   m.job_identity = j.value("job_identity", json());
   m.started_at = j.value("started_at", "");

@@ -19,7 +19,10 @@ inline constexpr int format_version = 1;
 // readers handle both, the sibling is simply absent in version 1.
 inline constexpr int event_schema_version = 2;
 inline constexpr std::string_view format_name = "jobtrail-archive";
-inline constexpr std::string_view manifest_name = "manifest.json";
+// Key layout of the store (trail/archive/layout.hpp): 2 = date-partitioned events/dt=.../ with
+// this manifest name, which query engines skip; 1 = pods/... with "manifest.json".
+inline constexpr int layout_version = 2;
+inline constexpr std::string_view manifest_name = "_manifest.json";
 inline constexpr std::string_view segment_content_type = "application/zstd";
 
 // "events-000042.jsonl.zst"
@@ -54,6 +57,7 @@ struct Manifest {
   std::string archive_prefix;
   std::string writer_version;
   int schema_version = event_schema_version;  // of the event lines; 1 when the manifest predates the key
+  int layout_version = archive::layout_version;  // of the keys; 1 when the manifest predates the key
   nlohmann::json meta = nlohmann::json::object();
   nlohmann::json job_identity;  // null when unknown
   std::string started_at;

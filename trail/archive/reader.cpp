@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "trail/archive/layout.hpp"
 #include "trail/archive/line_reader.hpp"
 #include "trail/text/terminal_text.hpp"
 
@@ -14,7 +15,8 @@ using nlohmann::json;
 ArchiveLocation open_archive(const std::string& where, storage::StoreOptions options) {
   std::string url = where;
   while (url.size() > 1 && url.back() == '/' && !url.ends_with("://")) url.pop_back();
-  if (url.ends_with("/" + std::string(manifest_name))) url.resize(url.size() - manifest_name.size() - 1);
+  for (auto name : {manifest_name, legacy_manifest_name})
+    if (url.ends_with("/" + std::string(name))) url.resize(url.size() - name.size() - 1);
   options.url = url;
   return {storage::open_store(options), ""};
 }
@@ -25,15 +27,10 @@ Reader::Reader(std::shared_ptr<storage::Store> store, std::string archive_prefix
 const std::optional<Manifest>& Reader::manifest() {
   if (manifest_loaded_) return manifest_;
   manifest_loaded_ = true;
-  std::string body;
-  try {
-    body = store_->get(prefix_ + std::string(manifest_name));
-  } catch (const storage::StoreError& e) {
-    if (e.code() == "NoSuchKey") return manifest_;
-    throw;
-  }
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded()) throw std::runtime_error("manifest.json in " + store_->url() + " is not valid JSON");
+  auto body = read_manifest_body(*store_, prefix_);
+  if (!body) return manifest_;
+  json j = json::parse(*body, nullptr, false);
+  if (j.is_discarded()) throw std::runtime_error("the manifest in " + store_->url() + " is not valid JSON");
   manifest_ = manifest_from_json(j);
   return manifest_;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "trail/archive/layout.hpp"
 #include "trail/archive/line_reader.hpp"
 #include "trail/archive/verify.hpp"
 
@@ -63,14 +64,17 @@ VerifyReport verify_archive(storage::Store& store, const std::string& prefix, Ve
   for (auto& o : store.list(prefix)) objects.push_back({o.key.substr(prefix.size()), o.size, o.last_modified});
 
   try {
-    auto body = store.get(prefix + std::string(manifest_name));
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded()) throw std::runtime_error("manifest.json is not valid JSON");
-    rep.manifest = manifest_from_json(j);
-  } catch (const storage::StoreError& e) {
-    if (e.code() != "NoSuchKey") throw;
-    add(ProblemKind::manifest_missing, "", "no manifest.json in " + store.url() + (prefix.empty() ? "" : "/" + prefix) +
-                                               ": the writer never finished; the segments present are checked on their own");
+    if (auto body = read_manifest_body(store, prefix)) {
+      json j = json::parse(*body, nullptr, false);
+      if (j.is_discarded()) throw std::runtime_error("the manifest is not valid JSON");
+      rep.manifest = manifest_from_json(j);
+    } else {
+      add(ProblemKind::manifest_missing, "", "no manifest (_manifest.json or manifest.json) in " + store.url() +
+                                                 (prefix.empty() ? "" : "/" + prefix) +
+                                                 ": the writer never finished; the segments present are checked on their own");
+    }
+  } catch (const storage::StoreError&) {
+    throw;
   } catch (const std::exception& e) {
     add(ProblemKind::manifest_invalid, "", e.what());
   }

@@ -87,7 +87,7 @@ void Writer::Impl::resume(SpoolState st) {
     archive_id = meta.contains("pod") && meta["pod"].is_object() && meta["pod"].value("uid", "") != ""
                      ? meta["pod"]["uid"].get<std::string>()
                      : meta.value("pod_uid", random_id());
-    started_at = now_rfc3339();
+    started_at = opts.wall_clock ? opts.wall_clock() : now_rfc3339();
     journal->append(json{{"t", "archive"}, {"archive_id", archive_id}, {"archive_prefix", prefix},
                          {"store", store->url()}, {"started_at", started_at}});
   } else {

@@ -10,12 +10,14 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "trail/archive/manifest.hpp"
 #include "trail/storage/store.hpp"
 
 namespace jobtrail::archive {
@@ -29,6 +31,9 @@ struct WriterOptions {
   // Backoff between upload attempts: base * 2^attempt, capped, with full jitter.
   std::chrono::milliseconds retry_base{200};
   std::chrono::milliseconds retry_max{30'000};
+  // The wall clock (RFC 3339) stamped on the archive's start and end; the date of the start
+  // names the summary row's partition. Unset: the system clock. A store generator sets its own.
+  std::function<std::string()> wall_clock;
 };
 
 // Counters for the sidecar's /metrics. All monotonic except spool_bytes and last_error.
@@ -64,6 +69,10 @@ class Writer {
   void set_job_identity(const nlohmann::json& identity);  // manifest + index object jobs/<owner>/<repo>/...
   void add_lost(const std::string& event_type, std::uint64_t n);  // totals in the manifest
   void tick(std::chrono::steady_clock::time_point now);           // cheap; rotates by age
+  // Builds the job's summary row (docs/fleet.md) from the manifest finish() writes; the row goes
+  // to summaries/dt=<start date>/<uid>.json at the store root right after the manifest.
+  // Without one, no row is written.
+  void set_job_row(std::function<nlohmann::json(const Manifest&)> build);
 
   struct FinishResult {
     bool complete;

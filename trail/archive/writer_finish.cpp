@@ -34,6 +34,7 @@ void Writer::Impl::enqueue_index() {
   item.label = "index";
   item.key = *key;  // at the store root, next to (not under) the archive prefix
   item.body = json{{"format", "jobtrail-index"},   {"format_version", format_version},
+                   {"layout_version", layout_version},
                    {"archive_prefix", prefix},     {"archive_id", archive_id},
                    {"manifest", prefix + std::string(manifest_name)},
                    {"job_identity", identity},     {"meta", meta},
@@ -68,7 +69,7 @@ Manifest Writer::Impl::build_manifest(bool complete, const std::string& reason,
   man.meta = meta;
   man.job_identity = identity;
   man.started_at = started_at;
-  man.ended_at = now_rfc3339();
+  man.ended_at = opts.wall_clock ? opts.wall_clock() : now_rfc3339();
   man.complete = complete;
   man.incomplete_reason = complete ? "" : reason;
   man.events = next_seq;
@@ -119,10 +120,11 @@ Writer::FinishResult Writer::finish(bool complete, std::string reason, clock::ti
   if (!result.complete && result.reason.empty()) result.reason = "marked incomplete by the sidecar";
 
   std::string body;
+  Manifest man;
   {
     std::lock_guard lock(m.mu);
-    body = to_json(m.build_manifest(result.complete, result.reason, missing_segments))
-               .dump(1, ' ', false, json::error_handler_t::replace);
+    man = m.build_manifest(result.complete, result.reason, missing_segments);
+    body = to_json(man).dump(1, ' ', false, json::error_handler_t::replace);
   }
   // The manifest is written by this thread, retried until the deadline.
   bool manifest_ok = false;
@@ -154,6 +156,10 @@ Writer::FinishResult Writer::finish(bool complete, std::string reason, clock::ti
                   local.string());
     result.complete = false;
     result.not_uploaded.push_back(std::string(manifest_name));
+  }
+  if (m.job_row) {  // a missing row is logged; it never keeps the spool (the archive is what matters)
+    man.complete = result.complete;
+    m.write_job_row(man, deadline);
   }
   if (index_pending) m.uploader->wait_idle(deadline);
   for (auto& item : m.uploader->pending())

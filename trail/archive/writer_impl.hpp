@@ -45,6 +45,10 @@ struct Writer::Impl {
   std::atomic<std::uint64_t> uploaded_segments{0};
 
   std::unique_ptr<Uploader> uploader;
+  std::function<nlohmann::json(const Manifest&)> job_row;
+
+  // Writes the summary row of `man` until the deadline; false (and logged) if it did not land.
+  bool write_job_row(const Manifest& man, std::chrono::steady_clock::time_point deadline);
 
   void resume(SpoolState st);
   void open_segment(std::chrono::steady_clock::time_point now);

@@ -69,6 +69,7 @@ struct Builder::State {
   std::uint64_t privilege_total = 0;
   json findings = json::array();
   std::uint64_t findings_total = 0;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> finding_counts;  // (rule, severity): all, not only those listed
   std::map<std::string, std::uint64_t> lost_events;  // from `lost` events
   std::map<std::string, std::uint64_t> lost_manifest;
   std::map<std::string, std::uint64_t> truncated;
@@ -154,11 +155,13 @@ struct Builder::State {
   }
   void add_finding(const json& ev) {
     ++findings_total;
+    const json& f = object_field(ev, "finding");
+    auto key = std::make_pair(str_field(f, "id"), str_field(f, "severity"));
+    if (finding_counts.count(key) || room(finding_counts.size(), "finding_counts")) ++finding_counts[key];
     if (findings.size() >= limits.max_list) {
       ++truncated["findings"];
       return;
     }
-    const json f = ev.value("finding", json::object());
     json ids = json::array();
     if (auto e = first_of(f, {"exec_ids", "evidence_exec_ids"}); e && e->is_array())
       for (auto& x : *e) ids.push_back(id_text(x));
@@ -194,15 +197,19 @@ void Builder::add(const json& ev) {
   const std::string type = event_type(ev);
   ++s.events;
   ++s.counts[type.empty() ? "unknown" : type];
-  auto t = event_time(ev);
-  if (auto ns = parse_rfc3339_ns(t)) {
-    if (!s.have_time || *ns < s.first_ns) s.first_ns = *ns, s.first_time = t;
-    if (!s.have_time || *ns > s.last_ns) s.last_ns = *ns, s.last_time = t;
-    s.have_time = true;
+  if (s.limits.event_times) {
+    auto t = event_time(ev);
+    if (auto ns = parse_rfc3339_ns(t)) {
+      if (!s.have_time || *ns < s.first_ns) s.first_ns = *ns, s.first_time = t;
+      if (!s.have_time || *ns > s.last_ns) s.last_ns = *ns, s.last_time = t;
+      s.have_time = true;
+    }
   }
   if (type.rfind("process_", 0) == 0 || type == events::type_name::lost || type == events::type_name::job_identity) s.add_process(ev, type);
   else if (type.rfind("net_", 0) == 0 || type.rfind("dns_", 0) == 0) s.add_net(ev, type);
-  else if (type.rfind("file_", 0) == 0) s.add_file(ev);
+  else if (type.rfind("file_", 0) == 0) {
+    if (s.limits.files) s.add_file(ev);
+  }
   else if (type.rfind("priv_", 0) == 0 || type == events::type_name::capability) s.add_priv(ev, type);
   else if (type == events::type_name::finding) s.add_finding(ev);
 }
@@ -247,6 +254,9 @@ json Builder::result() const {
   r["privilege_total"] = s.privilege_total;
   r["findings"] = s.findings;
   r["findings_total"] = s.findings_total;
+  r["finding_counts"] = json::array();
+  for (auto& [key, n] : s.finding_counts)
+    r["finding_counts"].push_back({{"id", key.first}, {"severity", key.second}, {"count", n}});
   // Losses: the manifest's totals when there is one (they include the lost events' counts),
   // else the sum of `lost` events seen.
   auto lost = s.have_manifest ? s.lost_manifest : s.lost_events;

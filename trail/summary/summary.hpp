@@ -10,6 +10,7 @@
 //   network[{address, port, protocol, names[], connections, bytes_sent, bytes_received, binaries[]}],
 //   dns{queries, names}, workspace, files_written_outside_workspace[{path, writes, binaries[]}],
 //   privilege[{time, type, binary, pid, exec_id, detail}], findings[{id, severity, title, time, exec_ids[], binary}],
+//   findings_total, finding_counts[{id, severity, count}] (every finding, also those past max_list),
 //   lost{type:n}, lost_total, truncated{table:n}
 #include <cstdint>
 #include <map>
@@ -26,6 +27,9 @@ struct Limits {
   std::size_t top_binaries = 15;
   std::size_t max_table = 20'000;  // distinct binaries / destinations / paths / names kept
   std::size_t max_list = 2'000;    // privilege events and findings listed (all are counted)
+  // A fold that needs neither (the sidecar's summary row) skips the two costliest per-event steps:
+  bool event_times = true;  // first/last event time (parsing each event's time)
+  bool files = true;        // files written outside the workspace
 };
 
 // Default workspace of actions-runner-controller runners, when the identity does not say.

@@ -77,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view lines = nl == std::string_view::npos ? std::string_view() : input.substr(nl + 1);
 
   auto store = std::make_shared<MemoryStore>();
-  store->objects["manifest.json"] = std::string(manifest);
+  store->objects["_manifest.json"] = std::string(manifest);
   store->objects["events-000000.jsonl.zst"] = compress(lines);
 
   // show: the compact lines, filtered (cmd_show.cpp)
