@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "trail/sign/ed25519.hpp"
 #include "trail/storage/store.hpp"
 
 namespace jobtrail::archive {
@@ -29,6 +30,10 @@ struct WriterOptions {
   // Backoff between upload attempts: base * 2^attempt, capped, with full jitter.
   std::chrono::milliseconds retry_base{200};
   std::chrono::milliseconds retry_max{30'000};
+  // Signs every chain entry, the manifest and the checkpoints (docs/archive.md, "Signatures");
+  // null: the archive is unsigned, and unsigned_reason (if any) goes into meta.signing.
+  std::shared_ptr<const sign::PrivateKey> signing_key;
+  std::string unsigned_reason;
 };
 
 // Counters for the sidecar's /metrics. All monotonic except spool_bytes and last_error.
