@@ -13,6 +13,7 @@
 #include "cli/errors.hpp"
 #include "cli/verify_output.hpp"
 #include "trail/archive/manifest.hpp"
+#include "trail/archive/signing.hpp"
 #include "trail/storage/local_store.hpp"
 #include "trail/text/terminal_text.hpp"
 
@@ -68,6 +69,7 @@ class Progress {
 }  // namespace
 
 int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
+  auto keys = load_keys(a.keys);
   auto loc = locate(a);
   auto& store = *loc.where.store;
   const auto& prefix = loc.where.prefix;
@@ -85,7 +87,8 @@ int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
     for (auto& o : store.list(prefix)) {
       auto rel = o.key.substr(prefix.size());
       if (rel == archive::manifest_name) has_manifest = true;
-      if (rel == archive::manifest_name || archive::parse_segment_name(rel)) {
+      const bool signature = rel == std::string(archive::manifest_name) + std::string(archive::signature_suffix);
+      if (rel == archive::manifest_name || signature || archive::parse_segment_name(rel)) {
         wanted.push_back({rel, o.size, o.last_modified});
         total += o.size;
       }
@@ -135,7 +138,12 @@ int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
             << out.string() << (has_manifest ? "" : " (no manifest.json: the archive was never finished)") << "\n";
   storage::LocalStore local(out);
   auto rep = archive::verify_archive(local, "");
-  return print_verify_report(rep, out.string(), false);
+  try {  // signatures of the copy; checkpoints and the index from the store
+    auto auth = check_authenticity(rep, local, "", loc, keys, a.store);
+    return print_verify_report(rep, out.string(), false, &auth);
+  } catch (const storage::StoreError& e) {
+    throw explain(e, loc.url);
+  }
 }
 
 }  // namespace jobtrail::cli

@@ -14,7 +14,10 @@ struct ArchiveArgs {
   std::string where;
   JobQuery query;
   storage::StoreOptions store;
+  std::vector<std::string> keys;  // --key PUB.pem (verify, fetch): trusted public keys
 };
+// --key on the commands that check signatures (verify, fetch).
+void add_key_args(CLI::App* sub, ArchiveArgs& a);
 
 void add_archive_args(CLI::App* sub, ArchiveArgs& a);
 Located locate(const ArchiveArgs& a);

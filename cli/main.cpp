@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   int fetch_jobs = 8;
   auto* fetch = app.add_subcommand("fetch", "Download an archive (segments in parallel) and verify it");
   add_archive_args(fetch, fetch_a);
+  add_key_args(fetch, fetch_a);
   fetch->add_option("-o,--output", fetch_out, "Folder to download into (created; must be empty)")->required();
   fetch->add_option("-j,--jobs", fetch_jobs, "Parallel downloads")->capture_default_str()->check(CLI::Range(1, 64));
   fetch->callback([&] { status = run_fetch(fetch_a, fetch_out, fetch_jobs); });
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   bool verify_json = false;
   auto* verify = app.add_subcommand("verify", "Check sizes, SHA-256s, the hash chain, seq and completeness");
   add_archive_args(verify, verify_a);
+  add_key_args(verify, verify_a);
   verify->add_flag("--json", verify_json, "The report as JSON");
   verify->callback([&] { status = run_verify(verify_a, verify_json); });
 

@@ -64,6 +64,7 @@ VerifyReport verify_archive(storage::Store& store, const std::string& prefix, Ve
 
   try {
     auto body = store.get(prefix + std::string(manifest_name));
+    rep.manifest_bytes = body;
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded()) throw std::runtime_error("manifest.json is not valid JSON");
     rep.manifest = manifest_from_json(j);
