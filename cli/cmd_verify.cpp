@@ -1,4 +1,5 @@
 // `jobtrail verify`: the archive verifier's report, one line per problem, exit by verdict.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/common.hpp"
@@ -37,9 +38,13 @@ nlohmann::json signatures_json(const Authenticity& a) {
 
 std::string signatures_line(const Authenticity& a) {
   if (!a.checked) return "signatures: not checked (give --key PUB.pem to require them)";
+  const bool not_signed = std::any_of(a.report.problems.begin(), a.report.problems.end(), [](auto& p) {
+    return p.kind == archive::ProblemKind::not_signed && p.segment.empty();
+  });
   std::string s = "signatures: " + (!a.report.manifest_present ? std::string("no manifest to check")
-                                    : a.report.signer.empty()   ? std::string("the manifest's signature did not verify")
-                                                                : "manifest signed by key " + a.report.signer);
+                                    : not_signed                 ? std::string("the manifest is not signed")
+                                    : a.report.signer.empty()    ? std::string("the manifest's signature did not verify")
+                                                                 : "manifest signed by key " + a.report.signer);
   if (a.report.checkpoint)
     s += "; newest checkpoint " + a.report.checkpoint_key + " (" + std::to_string(a.report.checkpoint->segments) +
          " segments" + (a.report.checkpoint->final ? ", final" : "") + ")";
