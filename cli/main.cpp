@@ -62,6 +62,17 @@ int main(int argc, char** argv) {
   verify->add_flag("--json", verify_json, "The report as JSON");
   verify->callback([&] { status = run_verify(verify_a, verify_json); });
 
+  ArchiveArgs attest_a;
+  std::string attest_key, attest_out;
+  auto* attest = app.add_subcommand(
+      "attest", "Write an in-toto runtime-trace attestation of an archive (DSSE, Ed25519), after verifying it");
+  add_archive_args(attest, attest_a);
+  attest->add_option("--key", attest_key, "Ed25519 private key (PEM) that signs the attestation; its public half "
+                                          "checks the archive's signatures")
+      ->required();
+  attest->add_option("-o,--output", attest_out, "File to write (default: stdout)");
+  attest->callback([&] { status = run_attest(attest_a, attest_key, attest_out); });
+
   ArchiveArgs show_a;
   ShowOptions show_o;
   auto* show = app.add_subcommand("show", "Print the events (compact live-stream lines, or --json), filtered");
