@@ -102,7 +102,10 @@ void Writer::Impl::resume(SpoolState st) {
   dropped_total = st.spool_dropped;
   resumed = std::move(st.resumed);
   next_seq = chain.empty() ? 0 : chain.back().last_seq + 1;
-  for (auto& e : chain) sign_entry(e);  // entries an unsigned earlier writer sealed
+  for (auto& e : chain) {  // under this writer's key (or none): the manifest and its entries agree
+    e.sig.clear();
+    sign_entry(e);
+  }
   counters.events = next_seq;
   counters.segments_resumed = st.pending.size();
   if (!st.pending.empty() || st.salvaged_events > 0) {
