@@ -190,3 +190,31 @@ TEST_CASE("verify_signed: a writer without a key records why in meta.signing") {
   CHECK(sig.problems.front().message.find("not a PEM private key") != std::string::npos);
   CHECK_FALSE(fs::exists(out.path / "checkpoints"));
 }
+
+TEST_CASE("verify_signed: a writer that resumes an unsigned writer's spool signs the whole chain") {
+  archive_test::TempDir spool("sign-spool"), out("sign-out");
+  auto store = std::make_shared<storage::LocalStore>(out.path);
+  WriterOptions o;
+  o.spool_dir = spool.path;
+  o.segment_max_bytes = 4 << 10;
+  {
+    Writer crashed(o, store, "p/", {{"pod", {{"uid", "c"}}}});  // no key, never finished
+    for (std::uint64_t i = 0; i < 2000; ++i) {
+      auto ev = archive_test::make_event(i);
+      crashed.append(ev);
+    }
+  }
+  o.signing_key = std::make_shared<const sign::PrivateKey>(sign::PrivateKey::from_pem(k::ed_private_1));
+  Writer w(o, store, "p/", {{"pod", {{"uid", "c"}}}});
+  for (std::uint64_t i = 2000; i < 3000; ++i) {
+    auto ev = archive_test::make_event(i);
+    w.append(ev);
+  }
+  REQUIRE(w.finish(true, "", std::chrono::steady_clock::now() + std::chrono::seconds(20)).not_uploaded.empty());
+  auto rep = check(out.path, "p/", ring_of(k::ed_public_1));
+  CHECK(rep.signer == k::ed_key_id_1);
+  CHECK_FALSE(has(rep.problems, ProblemKind::not_signed));
+  CHECK_FALSE(has(rep.problems, ProblemKind::bad_signature));
+  REQUIRE(rep.checkpoint);
+  CHECK(rep.checkpoint->final);
+}
