@@ -16,6 +16,7 @@
 #include "cli/verify_output.hpp"
 #include "trail/archive/layout.hpp"
 #include "trail/archive/manifest.hpp"
+#include "trail/archive/signing.hpp"
 #include "trail/storage/local_store.hpp"
 #include "trail/summary/fields.hpp"
 #include "trail/text/terminal_text.hpp"
@@ -72,6 +73,7 @@ class Progress {
 }  // namespace
 
 int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
+  auto keys = load_keys(a.keys);
   auto loc = locate(a);
   auto& store = *loc.where.store;
   const auto& prefix = loc.where.prefix;
@@ -89,7 +91,8 @@ int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
     for (auto& o : store.list(prefix)) {
       auto rel = o.key.substr(prefix.size());
       if (archive::is_manifest_name(rel)) has_manifest = true;
-      if (archive::is_manifest_name(rel) || archive::parse_segment_name(rel)) {
+      const bool signature = rel == std::string(archive::manifest_name) + std::string(archive::signature_suffix);
+      if (archive::is_manifest_name(rel) || signature || archive::parse_segment_name(rel)) {
         wanted.push_back({rel, o.size, o.last_modified});
         total += o.size;
       }
@@ -148,7 +151,12 @@ int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs) {
   } catch (const std::exception&) {  // a bad manifest: verify below says so
   }
   auto rep = archive::verify_archive(local, "");
-  return print_verify_report(rep, out.string(), false);
+  try {  // signatures of the copy; checkpoints and the index from the store
+    auto auth = check_authenticity(rep, local, "", loc, keys, a.store);
+    return print_verify_report(rep, out.string(), false, &auth);
+  } catch (const storage::StoreError& e) {
+    throw explain(e, loc.url);
+  }
 }
 
 }  // namespace jobtrail::cli

@@ -17,6 +17,14 @@ void add_archive_args(CLI::App* sub, ArchiveArgs& a) {
   storage::add_store_flags(*sub, a.store);
 }
 
+void add_key_args(CLI::App* sub, ArchiveArgs& a) {
+  sub->add_option("--key", a.keys,
+                  "Ed25519 public key (PEM) whose signatures to require; repeatable (keys of before a rotation)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 Located locate(const ArchiveArgs& a) {
   std::string where = a.where.empty() ? a.store.url : a.where;
   if (where.empty()) throw CliError(exit_usage, "name an archive (a folder or URL), or --storage URL with --repo/--run");

@@ -14,7 +14,10 @@ struct ArchiveArgs {
   std::string where;
   JobQuery query;
   storage::StoreOptions store;
+  std::vector<std::string> keys;  // --key PUB.pem (verify, fetch): trusted public keys
 };
+// --key on the commands that check signatures (verify, fetch).
+void add_key_args(CLI::App* sub, ArchiveArgs& a);
 
 void add_archive_args(CLI::App* sub, ArchiveArgs& a);
 Located locate(const ArchiveArgs& a);
@@ -25,6 +28,7 @@ std::int64_t parse_when(const std::string& text, const char* flag);
 int run_ls(const std::string& url, const JobQuery& q, const std::string& since, bool json, const storage::StoreOptions& so);
 int run_verify(const ArchiveArgs& a, bool json);
 int run_fetch(const ArchiveArgs& a, const std::string& out_dir, int jobs);
+int run_attest(const ArchiveArgs& a, const std::string& key_file, const std::string& out_path);
 struct ShowOptions {
   bool json = false, tree = false;
   std::vector<std::string> types, binaries, exec_ids;

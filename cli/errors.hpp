@@ -18,6 +18,10 @@ enum Exit : int {
   exit_incomplete = 6,   // archive cut short (no manifest, complete:false, segments never uploaded)
   exit_tampered = 7,     // corrupt or altered: a segment's size/SHA-256/decode, the hash chain, seq
   exit_family_missing = 8,  // archive intact, but a tracer family could not load on the node's kernel
+  exit_unsigned = 9,        // --key given, the archive carries no signature
+  exit_bad_signature = 10,  // a signature does not verify: altered or forged
+  exit_key_mismatch = 11,   // signed by a key none of the --key files is
+  exit_index_mismatch = 12, // the index object names another archive than the one it leads to
 };
 
 class CliError : public std::runtime_error {

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   int fetch_jobs = 8;
   auto* fetch = app.add_subcommand("fetch", "Download an archive (segments in parallel) and verify it");
   add_archive_args(fetch, fetch_a);
+  add_key_args(fetch, fetch_a);
   fetch->add_option("-o,--output", fetch_out, "Folder to download into (created; must be empty)")->required();
   fetch->add_option("-j,--jobs", fetch_jobs, "Parallel downloads")->capture_default_str()->check(CLI::Range(1, 64));
   fetch->callback([&] { status = run_fetch(fetch_a, fetch_out, fetch_jobs); });
@@ -58,8 +59,20 @@ int main(int argc, char** argv) {
   bool verify_json = false;
   auto* verify = app.add_subcommand("verify", "Check sizes, SHA-256s, the hash chain, seq and completeness");
   add_archive_args(verify, verify_a);
+  add_key_args(verify, verify_a);
   verify->add_flag("--json", verify_json, "The report as JSON");
   verify->callback([&] { status = run_verify(verify_a, verify_json); });
+
+  ArchiveArgs attest_a;
+  std::string attest_key, attest_out;
+  auto* attest = app.add_subcommand(
+      "attest", "Write an in-toto runtime-trace attestation of an archive (DSSE, Ed25519), after verifying it");
+  add_archive_args(attest, attest_a);
+  attest->add_option("--key", attest_key, "Ed25519 private key (PEM) that signs the attestation; its public half "
+                                          "checks the archive's signatures")
+      ->required();
+  attest->add_option("-o,--output", attest_out, "File to write (default: stdout)");
+  attest->callback([&] { status = run_attest(attest_a, attest_key, attest_out); });
 
   ArchiveArgs show_a;
   ShowOptions show_o;

@@ -40,6 +40,9 @@ void add_common_flags(CLI::App& app, Options& o) {
                  "host cgroup2 mount (default /host/sys/fs/cgroup, else /sys/fs/cgroup/unified or /sys/fs/cgroup)");
   jobtrail::storage::add_store_flags(app, o.store);
   app.add_option("--spool", o.spool, "spool folder for segments until uploaded")->capture_default_str();
+  app.add_option("--signing-key", o.signing_key,
+                 "Ed25519 private key (PKCS#8 PEM) that signs the archive and its checkpoints; one that cannot be "
+                 "loaded is logged and the archive is written unsigned");
   app.add_option("--segment-max-bytes", o.segment_max_bytes, "rotate segments at this size")->capture_default_str();
   app.add_option("--segment-max-age", o.segment_max_age_s, "rotate segments after SECONDS")->capture_default_str();
   app.add_option("--flush-deadline", o.flush_deadline_s, "SECONDS to finish the archive after SIGTERM")

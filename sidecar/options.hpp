@@ -17,6 +17,7 @@ struct Options {
   std::string host_cgroup_root;  // host cgroup2 mount; "" = first that exists of the defaults
   storage::StoreOptions store;
   std::string spool = "/var/spool/jobtrail";
+  std::string signing_key;  // Ed25519 private key PEM; "" = unsigned (sidecar/signing_key.hpp)
   std::uint64_t segment_max_bytes = 8 << 20;
   double segment_max_age_s = 10;
   double flush_deadline_s = 25;

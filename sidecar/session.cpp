@@ -23,6 +23,7 @@
 #include "sidecar/process_tracer.hpp"
 #include "sidecar/row_sink.hpp"
 #include "sidecar/signal_origin.hpp"
+#include "sidecar/signing_key.hpp"
 #include "sidecar/tracers.hpp"
 
 namespace jobtrail::sidecar {
@@ -213,6 +214,7 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   wo.spool_dir = s.spec.spool;
   wo.segment_max_bytes = opts.segment_max_bytes;
   wo.segment_max_age = std::chrono::milliseconds(static_cast<long>(opts.segment_max_age_s * 1000));
+  configure_signing(opts.signing_key, wo);
   s.writer = std::make_unique<archive::Writer>(wo, s.spec.store, s.spec.archive_prefix, s.spec.meta);
   s.sink = std::make_unique<RowSink>(*s.writer);
   s.rings = std::make_unique<LibbpfRings>(s.tracers);

@@ -48,7 +48,7 @@ Config parse_config(const json& doc) {
   reject_unknown(sidecar, "sidecar",
                  {"image", "imagePullPolicy", "mode", "privileged", "capabilities", "resources",
                   "spoolSizeLimit", "hostCgroupRoot", "flushDeadlineSeconds", "files", "segmentMaxBytes",
-                  "segmentMaxAgeSeconds", "logLevel", "httpPort", "memoryBudgetMib"});
+                  "segmentMaxAgeSeconds", "logLevel", "httpPort", "memoryBudgetMib", "signingSecretName"});
   auto& s = c.sidecar;
   take(sidecar, "image", s.image, "sidecar");
   take(sidecar, "imagePullPolicy", s.image_pull_policy, "sidecar");
@@ -65,6 +65,7 @@ Config parse_config(const json& doc) {
   take(sidecar, "logLevel", s.log_level, "sidecar");
   take(sidecar, "httpPort", s.http_port, "sidecar");
   take(sidecar, "memoryBudgetMib", s.memory_budget_mib, "sidecar");
+  take(sidecar, "signingSecretName", s.signing_secret_name, "sidecar");
   if (s.image.empty()) throw ConfigError("sidecar.image is required");
   require_one_of(s.mode, {"native", "container"}, "sidecar.mode");
   require_one_of(s.files, {"folded", "all", "off"}, "sidecar.files");

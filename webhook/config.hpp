@@ -27,6 +27,9 @@ struct SidecarConfig {
   int segment_max_age_seconds = 10;
   std::string log_level = "info";
   int http_port = 9477;
+  // Secret (in the pod's namespace) holding the archive's Ed25519 signing key under key.pem,
+  // mounted into the sidecar container only; "" = archives are unsigned.
+  std::string signing_secret_name;
 };
 
 struct StorageConfig {

@@ -73,6 +73,7 @@ json sidecar_container(const Config& config, const PodFacts& facts) {
   if (!st.object_lock_mode.empty())
     args.insert(args.end(), {"--object-lock-mode", st.object_lock_mode, "--object-lock-days",
                              std::to_string(st.object_lock_days)});
+  if (!s.signing_secret_name.empty()) args.insert(args.end(), {"--signing-key", std::string(kSigningKeyDir) + "/key.pem"});
 
   json env = json::array({field_env("JOBTRAIL_POD_NAME", "metadata.name"),
                           field_env("JOBTRAIL_POD_NAMESPACE", "metadata.namespace"),
@@ -89,6 +90,8 @@ json sidecar_container(const Config& config, const PodFacts& facts) {
       {{"name", kVolumePodinfo}, {"mountPath", "/etc/jobtrail/podinfo"}, {"readOnly", true}}});
   if (!st.ca_bundle_config_map.empty())
     mounts.push_back({{"name", kVolumeCa}, {"mountPath", "/etc/jobtrail/ca"}, {"readOnly", true}});
+  if (!s.signing_secret_name.empty())
+    mounts.push_back({{"name", kVolumeSigning}, {"mountPath", kSigningKeyDir}, {"readOnly", true}});
 
   if (st.credentials_mode == "secret") {
     for (const char* key : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"})
@@ -137,6 +140,10 @@ json sidecar_volumes(const Config& config) {
                     {{"path", "annotations"}, {"fieldRef", {{"fieldPath", "metadata.annotations"}}}}}}}}}});
   if (!st.ca_bundle_config_map.empty())
     volumes.push_back({{"name", kVolumeCa}, {"configMap", {{"name", st.ca_bundle_config_map}}}});
+  if (!config.sidecar.signing_secret_name.empty())  // 0400: the sidecar runs as root, nobody else reads it
+    volumes.push_back({{"name", kVolumeSigning},
+                       {"secret", {{"secretName", config.sidecar.signing_secret_name}, {"defaultMode", 0400},
+                                   {"items", {{{"key", "key.pem"}, {"path", "key.pem"}}}}}}});
   if (st.credentials_mode == "webIdentity")
     volumes.push_back(
         {{"name", kVolumeToken},

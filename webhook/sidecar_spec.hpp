@@ -13,6 +13,8 @@ inline constexpr const char* kVolumeSpool = "jobtrail-spool";
 inline constexpr const char* kVolumePodinfo = "jobtrail-podinfo";
 inline constexpr const char* kVolumeCa = "jobtrail-ca";
 inline constexpr const char* kVolumeToken = "jobtrail-token";
+inline constexpr const char* kVolumeSigning = "jobtrail-signing";  // only in the sidecar container
+inline constexpr const char* kSigningKeyDir = "/var/run/secrets/jobtrail/signing";
 
 struct PodFacts {
   std::string privileged_containers;        // "a,b"

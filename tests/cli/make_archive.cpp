@@ -2,7 +2,8 @@
 // lines (docs/schema.md) on stdin, or from a synthetic generator. The sidecar is not needed.
 //
 //   make_archive STORE [--prefix pods/ns/pod/uid/] [--meta JSON] [--segment-max-bytes N]
-//                [--lost TYPE=N]... [--incomplete REASON] [--synthetic N] [--s3-* flags] < events.jsonl
+//                [--lost TYPE=N]... [--incomplete REASON] [--synthetic N] [--signing-key PEM]
+//                [--s3-* flags] < events.jsonl
 // A `job_identity` event (not a mismatch) also sets the Writer's identity (index object under jobs/).
 #include <CLI/CLI.hpp>
 
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trail/archive/writer.hpp"
+#include "trail/sign/key_file.hpp"
 #include "trail/storage/store.hpp"
 
 using nlohmann::json;
@@ -68,7 +70,7 @@ json synthetic_event(std::uint64_t i) {
 int main(int argc, char** argv) {
   CLI::App app{"make_archive: write a jobtrail archive from event JSON lines"};
   jobtrail::storage::StoreOptions so;
-  std::string prefix, meta_text = "{}", incomplete;
+  std::string prefix, meta_text = "{}", incomplete, signing_key;
   std::uint64_t seg_bytes = 8 << 20, synthetic = 0;
   std::vector<std::string> lost;
   app.add_option("store", so.url, "file:///DIR, a folder, or s3://BUCKET/PREFIX")->required();
@@ -78,6 +80,7 @@ int main(int argc, char** argv) {
   app.add_option("--lost", lost, "TYPE=N losses for the manifest");
   app.add_option("--incomplete", incomplete, "Finish with complete:false and this reason");
   app.add_option("--synthetic", synthetic, "Write N generated events instead of reading stdin");
+  app.add_option("--signing-key", signing_key, "Sign with this Ed25519 private key (PEM), as the sidecar does");
   jobtrail::storage::add_store_flags(app, so);
   CLI11_PARSE(app, argc, argv);
   try {
@@ -89,6 +92,8 @@ int main(int argc, char** argv) {
     wo.spool_dir = spool;
     wo.segment_max_bytes = seg_bytes;
     wo.segment_max_age = std::chrono::hours(1);
+    if (!signing_key.empty())
+      wo.signing_key = std::make_shared<const jobtrail::sign::PrivateKey>(jobtrail::sign::load_private_key(signing_key));
     jobtrail::archive::Writer w(wo, store, prefix, json::parse(meta_text));
     if (synthetic) {
       for (std::uint64_t i = 0; i < synthetic; ++i) {

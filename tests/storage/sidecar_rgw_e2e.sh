@@ -27,11 +27,14 @@ cleanup() {
 trap cleanup EXIT
 mkdir "$cg"
 awsr s3 mb "s3://$bucket" >/dev/null
+# The archive is signed, as with the chart's sidecar.signing.secretName.
+openssl genpkey -algorithm ed25519 -out "$tmp/key.pem" 2>/dev/null
+openssl pkey -in "$tmp/key.pem" -pubout -out "$tmp/pub.pem"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 JOBTRAIL_POD_NAMESPACE=ci JOBTRAIL_POD_NAME=runner-e2e JOBTRAIL_POD_UID=$uid JOBTRAIL_NODE_NAME=node-1 \
   "$sidecar" run --cgroup "$cg" --storage "s3://$bucket/trails" --s3-endpoint "$S3_ENDPOINT" --s3-path-style \
-  --spool "$tmp/spool" --http-listen "127.0.0.1:$port" --segment-max-age 1 --output json \
+  --spool "$tmp/spool" --http-listen "127.0.0.1:$port" --segment-max-age 1 --output json --signing-key "$tmp/key.pem" \
   >"$tmp/stream.jsonl" 2>"$tmp/sidecar.log" &
 sc_pid=$!
 for _ in $(seq 100); do
@@ -110,3 +113,14 @@ assert r["execs"] == 306 and r["complete"] is True and r["verdict"] == "ok", r
 assert {"binary": "/usr/bin/true", "execs": 300} in r["binaries"], r["binaries"]
 PY
 echo "e2e: $events events from the sidecar in RGW, checked with awscli: 306 execs, 300 /bin/true exits, nothing lost; summary row checked"
+# Signed: `jobtrail verify --key` on the store, and the manifest signature once more with openssl alone.
+"$JOBTRAIL_BINARY_DIR/cli/jobtrail" verify "s3://$bucket/trails/${prefix%/}" --key "$tmp/pub.pem" \
+  --s3-endpoint "$S3_ENDPOINT" --s3-path-style >"$tmp/verify.txt" 2>&1 || { cat "$tmp/verify.txt" >&2; exit 1; }
+grep -q "manifest signed by key" "$tmp/verify.txt" || { cat "$tmp/verify.txt" >&2; exit 1; }
+{ printf 'jobtrail-manifest-sig-v1\n'; cat "$tmp/down/${prefix}_manifest.json"; } >"$tmp/signed.bin"
+python3 -c "import base64,json,sys; sys.stdout.buffer.write(base64.b64decode(json.load(open(sys.argv[1]))['signature']))" \
+  "$tmp/down/${prefix}_manifest.json.sig" >"$tmp/sig.bin"
+openssl pkeyutl -verify -pubin -inkey "$tmp/pub.pem" -rawin -in "$tmp/signed.bin" -sigfile "$tmp/sig.bin" >/dev/null ||
+  { echo "openssl does not verify the sidecar's manifest signature" >&2; exit 1; }
+ls "$tmp/down/checkpoints/$prefix" | grep -q final.json || { echo "no final checkpoint" >&2; exit 1; }
+echo "e2e: signed by the sidecar; jobtrail verify --key and openssl pkeyutl agree"

@@ -91,7 +91,7 @@ json without_ours(json pod, const json& before) {
     if (kept.empty() && !before["spec"].contains(list)) spec.erase(list);
   }
   json vols = json::array();
-  const std::set<std::string> ours{kVolumeHostCgroup, kVolumeSpool, kVolumePodinfo, kVolumeCa, kVolumeToken};
+  const std::set<std::string> ours{kVolumeHostCgroup, kVolumeSpool, kVolumePodinfo, kVolumeCa, kVolumeToken, kVolumeSigning};
   for (auto& v : spec["volumes"])
     if (!ours.count(v["name"].get<std::string>())) vols.push_back(v);
   spec["volumes"] = vols;
@@ -526,4 +526,38 @@ TEST_CASE("short_warning keeps warnings within 120 characters") {
   CHECK(short_warning(std::string(500, 'x')).size() == 120);
   CHECK(short_warning("a\nb") == "a b");
   CHECK(short_warning("ok") == "ok");
+}
+
+TEST_CASE("mutate: the signing key Secret is mounted into the sidecar container alone") {
+  const json pod = load("arc-runner-default.json");
+  const json unsigned_pod = kubectl_apply(pod, mutate(review_for(pod), test_config()).patch);
+  CHECK(unsigned_pod.dump().find(kVolumeSigning) == std::string::npos);
+  Config config = parse_config_text(
+      R"({"sidecar":{"image":"registry.example/jobtrail:0.1.0","signingSecretName":"jobtrail-signing"},"storage":{"url":"s3://trails/jobtrail"}})");
+  const json patched = kubectl_apply(pod, mutate(review_for(pod), config).patch);
+  const auto& ours = patched["spec"]["initContainers"][0];
+  REQUIRE(ours["name"] == kSidecarName);
+  const auto& args = ours["args"];
+  auto key = std::find(args.begin(), args.end(), "--signing-key");
+  REQUIRE(key != args.end());
+  CHECK(*(key + 1) == std::string(kSigningKeyDir) + "/key.pem");
+  int mounts = 0;
+  for (const char* list : {"initContainers", "containers"})
+    for (const auto& c : patched["spec"][list])
+      for (const auto& m : c.value("volumeMounts", json::array()))
+        if (m["name"] == kVolumeSigning) {
+          ++mounts;
+          CHECK(c["name"] == kSidecarName);
+          CHECK(m["readOnly"] == true);
+        }
+  CHECK(mounts == 1);
+  const json* volume = nullptr;
+  for (const auto& v : patched["spec"]["volumes"])
+    if (v["name"] == kVolumeSigning) volume = &v;
+  REQUIRE(volume);
+  CHECK((*volume)["secret"]["secretName"] == "jobtrail-signing");
+  CHECK((*volume)["secret"]["defaultMode"] == 0400);
+  CHECK(without_ours(patched, pod) == pod);
+  CHECK_THROWS_AS(parse_config_text(R"({"sidecar":{"image":"i","signingSecret":"x"},"storage":{"url":"s3://t/j"}})"),
+                  ConfigError);
 }

@@ -48,9 +48,11 @@ void chain_append(std::vector<SegmentEntry>& chain, SegmentEntry e) {
 }
 
 json to_json(const SegmentEntry& e) {
-  return json{{"name", e.name},           {"size", e.size},         {"sha256", e.sha256},
+  json j{{"name", e.name},           {"size", e.size},         {"sha256", e.sha256},
               {"events", e.events},       {"first_seq", e.first_seq}, {"last_seq", e.last_seq},
               {"prev", e.prev},           {"entry_hash", e.entry_hash}};
+  if (!e.sig.empty()) j["sig"] = e.sig;
+  return j;
 }
 
 namespace {
@@ -94,6 +96,7 @@ SegmentEntry segment_entry_from_json(const json& j) {
   e.last_seq = field<std::uint64_t>(j, "last_seq");
   e.prev = field<std::string>(j, "prev");
   e.entry_hash = field<std::string>(j, "entry_hash");
+  if (j.contains("sig")) e.sig = field<std::string>(j, "sig");
   return e;
 }
 

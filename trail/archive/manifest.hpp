@@ -40,6 +40,7 @@ struct SegmentEntry {
   std::uint64_t last_seq = 0;
   std::string prev;
   std::string entry_hash;
+  std::string sig = {};  // base64 Ed25519 over entry_signed_text(entry_hash) (signing.hpp); "" unsigned
 };
 
 std::string genesis_hash();  // 64 zeros: the prev of the first entry

@@ -65,6 +65,7 @@ VerifyReport verify_archive(storage::Store& store, const std::string& prefix, Ve
 
   try {
     if (auto body = read_manifest_body(store, prefix)) {
+      rep.manifest_bytes = *body;
       json j = json::parse(*body, nullptr, false);
       if (j.is_discarded()) throw std::runtime_error("the manifest is not valid JSON");
       rep.manifest = manifest_from_json(j);

@@ -30,10 +30,22 @@ enum class ProblemKind {
   lost_events,           // the manifest records lost events (lost)
   family_missing,        // a tracer family the kernel could not load (meta.features.F.loaded
                          // false): none of its events are in the trail (family_missing)
+  // Authenticity, checked with --key (verify_signed.hpp):
+  not_signed,            // no signature although keys were given ("unsigned")
+  bad_signature,         // a signature that does not verify with the key it names
+  key_mismatch,          // signed by a key none of the given keys is
+  tail_cut,              // the archive ends before the writer's newest checkpoint (tampered)
+  checkpoint_mismatch,   // the archive's chain or manifest is not the one the checkpoint names (tampered)
+  index_mismatch,        // the index object names another archive than the manifest is (index_mismatch)
 };
 
-// Worst first: tampered > incomplete > family_missing > lost_events > ok.
-enum class Verdict { ok = 0, lost_events = 1, family_missing = 2, incomplete = 3, tampered = 4 };
+// Worst first: bad_signature > key_mismatch > not_signed > index_mismatch > tampered > incomplete >
+// family_missing > lost_events > ok. Authenticity ranks first: the contents of an archive no trusted
+// key signed are not evidence of anything, whatever else is wrong with them.
+enum class Verdict {
+  ok = 0, lost_events = 1, family_missing = 2, incomplete = 3, tampered = 4,
+  index_mismatch = 5, not_signed = 6, key_mismatch = 7, bad_signature = 8
+};
 
 struct Problem {
   ProblemKind kind;
@@ -43,6 +55,7 @@ struct Problem {
 
 struct VerifyReport {
   std::optional<Manifest> manifest;
+  std::string manifest_bytes;  // as read, for its signature
   std::vector<Problem> problems;
   std::uint64_t segments_checked = 0;
   std::uint64_t events_checked = 0;

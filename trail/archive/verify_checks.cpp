@@ -24,6 +24,12 @@ std::string_view to_string(ProblemKind k) {
     case ProblemKind::writer_restarted: return "writer_restarted";
     case ProblemKind::lost_events: return "lost_events";
     case ProblemKind::family_missing: return "family_missing";
+    case ProblemKind::not_signed: return "unsigned";
+    case ProblemKind::bad_signature: return "bad_signature";
+    case ProblemKind::key_mismatch: return "key_mismatch";
+    case ProblemKind::tail_cut: return "tail_cut";
+    case ProblemKind::checkpoint_mismatch: return "checkpoint_mismatch";
+    case ProblemKind::index_mismatch: return "index_mismatch";
   }
   return "unknown";
 }
@@ -35,6 +41,10 @@ std::string_view to_string(Verdict v) {
     case Verdict::family_missing: return "family_missing";
     case Verdict::incomplete: return "incomplete";
     case Verdict::tampered: return "tampered";
+    case Verdict::index_mismatch: return "index_mismatch";
+    case Verdict::not_signed: return "unsigned";
+    case Verdict::key_mismatch: return "key_mismatch";
+    case Verdict::bad_signature: return "bad_signature";
   }
   return "unknown";
 }
@@ -48,6 +58,10 @@ Verdict verdict_of(ProblemKind k) {
     case ProblemKind::segment_not_uploaded:
     case ProblemKind::unlisted_segment:
     case ProblemKind::writer_restarted: return Verdict::incomplete;
+    case ProblemKind::not_signed: return Verdict::not_signed;
+    case ProblemKind::bad_signature: return Verdict::bad_signature;
+    case ProblemKind::key_mismatch: return Verdict::key_mismatch;
+    case ProblemKind::index_mismatch: return Verdict::index_mismatch;
     default: return Verdict::tampered;
   }
 }

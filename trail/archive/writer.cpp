@@ -66,6 +66,7 @@ Writer::Writer(WriterOptions opts, std::shared_ptr<storage::Store> store, std::s
   m.store = std::move(store);
   m.prefix = std::move(archive_prefix);
   m.meta = meta.is_object() ? std::move(meta) : json::object();
+  m.record_signing_in_meta();
   // One folder per (store, prefix): spools of different archives never mix.
   m.dir = m.opts.spool_dir / ("archive-" + sha256_hex(m.store->url() + "\n" + m.prefix).substr(0, 16));
   fs::create_directories(m.dir);
@@ -101,6 +102,10 @@ void Writer::Impl::resume(SpoolState st) {
   dropped_total = st.spool_dropped;
   resumed = std::move(st.resumed);
   next_seq = chain.empty() ? 0 : chain.back().last_seq + 1;
+  for (auto& e : chain) {  // under this writer's key (or none): the manifest and its entries agree
+    e.sig.clear();
+    sign_entry(e);
+  }
   counters.events = next_seq;
   counters.segments_resumed = st.pending.size();
   if (!st.pending.empty() || st.salvaged_events > 0) {
@@ -117,7 +122,10 @@ void Writer::Impl::resume(SpoolState st) {
                  archive_id);
   for (auto& name : st.pending) {
     auto it = std::find_if(chain.begin(), chain.end(), [&](auto& e) { return e.name == name; });
-    if (it != chain.end()) enqueue_segment(name, it->size, it->sha256);
+    if (it != chain.end()) {
+      checkpoint_after(static_cast<std::size_t>(it - chain.begin()));
+      enqueue_segment(name, it->size, it->sha256);
+    }
   }
   if (!st.identity.is_null()) {
     identity = st.identity;
@@ -147,6 +155,7 @@ void Writer::Impl::on_uploaded(const UploadItem& item) {
   fs::remove(item.file, ec);
   spool_bytes -= std::min<std::uint64_t>(spool_bytes, item.size);
   ++uploaded_segments;
+  write_checkpoint(item.label);
   spdlog::debug("segment {} uploaded to {} ({} bytes)", item.label, store->url(), item.size);
 }
 
@@ -171,6 +180,8 @@ void Writer::Impl::seal() {
   auto name = segment_name(next_index);
   fs::rename(partial, dir / name);
   chain_append(chain, SegmentEntry{name, sealed.size, sealed.sha256, seg_events, seg_first, next_seq - 1, "", ""});
+  sign_entry(chain.back());
+  checkpoint_after(chain.size() - 1);
   journal->append(segment_record(chain.back(), seg_counts, seg_lost, seg_dropped));
   seg_counts.clear();
   seg_lost.clear();

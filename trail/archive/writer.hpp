@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trail/archive/manifest.hpp"
+#include "trail/sign/ed25519.hpp"
 #include "trail/storage/store.hpp"
 
 namespace jobtrail::archive {
@@ -34,6 +35,10 @@ struct WriterOptions {
   // The wall clock (RFC 3339) stamped on the archive's start and end; the date of the start
   // names the summary row's partition. Unset: the system clock. A store generator sets its own.
   std::function<std::string()> wall_clock;
+  // Signs every chain entry, the manifest and the checkpoints (docs/archive.md, "Signatures");
+  // null: the archive is unsigned, and unsigned_reason (if any) goes into meta.signing.
+  std::shared_ptr<const sign::PrivateKey> signing_key;
+  std::string unsigned_reason;
 };
 
 // Counters for the sidecar's /metrics. All monotonic except spool_bytes and last_error.

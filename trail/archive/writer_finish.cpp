@@ -144,6 +144,7 @@ Writer::FinishResult Writer::finish(bool complete, std::string reason, clock::ti
     if (clock::now() + pause >= deadline) break;
     std::this_thread::sleep_for(pause);
   }
+  m.after_manifest(body, manifest_ok, manifest_ok || manifest_error.starts_with("AlreadyExists"), deadline);
   if (!manifest_ok) {
     auto local = m.dir / std::string(manifest_name);
     std::error_code ec;

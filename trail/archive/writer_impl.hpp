@@ -2,8 +2,11 @@
 // Private state of archive::Writer, shared by writer.cpp (appending, sealing, resuming) and
 // writer_finish.cpp (finish, manifest, index). Not part of the interface.
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <optional>
+
+#include "trail/archive/checkpoint.hpp"
 
 #include "trail/archive/manifest.hpp"
 #include "trail/archive/segment_file.hpp"
@@ -59,6 +62,19 @@ struct Writer::Impl {
   std::string index_name() const;
   Manifest build_manifest(bool complete, const std::string& reason, const std::vector<std::string>& missing) const;
   void on_uploaded(const UploadItem& item);
+
+  // Signatures and checkpoints (writer_sign.cpp).
+  std::mutex checkpoint_mu;                           // checkpoint_due only: taken by the uploader thread
+  std::map<std::string, Checkpoint> checkpoint_due;   // by segment name, written once it is stored
+  void record_signing_in_meta();
+  void sign_entry(SegmentEntry& e) const;
+  void checkpoint_after(std::size_t entry);  // mu held: commits to chain[0..entry]
+  void write_checkpoint(const std::string& segment);
+  // After the manifest attempt: its signature object and the final checkpoint. `in_store`: the
+  // manifest key is taken (ours, or someone else's written first).
+  void after_manifest(const std::string& body, bool stored, bool in_store,
+                      std::chrono::steady_clock::time_point deadline);
+  std::string manifest_key() const { return prefix + std::string(manifest_name); }
 };
 
 }  // namespace jobtrail::archive
