@@ -19,6 +19,7 @@
 #include "sidecar/cgroup.hpp"
 #include "sidecar/http_endpoint.hpp"
 #include "sidecar/options.hpp"
+#include "sidecar/otlp_exporter.hpp"
 #include "sidecar/ring_buffer_size.hpp"
 #include "sidecar/session.hpp"
 #include "trail/archive/layout.hpp"
@@ -74,6 +75,8 @@ void add_common_flags(CLI::App& app, Options& o) {
                  "MiB the sidecar may use, ring buffers included; past it the exec table and the file folds degrade "
                  "(docs/sidecar.md)")
       ->capture_default_str();
+  app.add_option("--otlp-endpoint", o.otlp_endpoint, "also send the live stream as OTLP/HTTP JSON logs to http://HOST:PORT/v1/logs")
+      ->check([](const std::string& url) { return parse_http_url(url) ? std::string() : "wants http://HOST:PORT/PATH (plain HTTP)"; });
   app.add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->capture_default_str();
   // One value per occurrence: a list option would end at `--` and eat it, so `record --allow-domain X
   // -- CMD -c ...` would parse CMD's own options as ours.

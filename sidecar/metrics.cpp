@@ -22,6 +22,9 @@ std::string render_metrics(const SidecarMetrics& m) {
   counter(out, "jobtrail_sidecar_lost_events_total", "events the kernel could not queue (counted, in the trail)",
           m.lost);
   counter(out, "jobtrail_sidecar_bad_records_total", "kernel records no decoder accepted", m.bad_records);
+  counter(out, "jobtrail_sidecar_otlp_exported_total", "records an OTLP receiver accepted (--otlp-endpoint)", m.otlp_exported);
+  counter(out, "jobtrail_sidecar_otlp_dropped_total", "records the OTLP exporter dropped (queue full, receiver failed)",
+          m.otlp_dropped);
   counter(out, "jobtrail_sidecar_spool_dropped_total", "events dropped because the spool was full",
           m.spool_dropped);
   counter(out, "jobtrail_sidecar_segments_spooled_total", "segments sealed into the spool", m.segments_spooled);

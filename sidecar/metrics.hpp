@@ -21,6 +21,8 @@ struct SidecarMetrics {
   std::atomic<std::uint64_t> exec_not_joined{0}, file_folds_bytes{0}, file_folds_released_early{0};
   // the live stream's reorder buffer (trail/events/time_reorder.hpp): written early when full, out of order
   std::atomic<std::uint64_t> live_released_early{0}, live_out_of_order{0};
+  // the OTLP log exporter (--otlp-endpoint): records a collector accepted, and those dropped
+  std::atomic<std::uint64_t> otlp_exported{0}, otlp_dropped{0};
 };
 
 extern SidecarMetrics g_metrics;

@@ -15,6 +15,9 @@ class EventObserver {
   virtual void on_event(const nlohmann::json& event, std::vector<nlohmann::json>& out) = 0;
   // The trail is ending: append anything only known at the end.
   virtual void on_finish(std::vector<nlohmann::json>& out) { (void)out; }
+  // An observer that derives nothing (an exporter) may also see what the others derived
+  // (findings); it then finishes after them, so it sees what they derive at the end too.
+  virtual bool sees_derived() const { return false; }
 };
 
 }  // namespace jobtrail::sidecar

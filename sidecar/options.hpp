@@ -25,6 +25,7 @@ struct Options {
   OutputMode output = OutputMode::compact;
   events::StreamScope stream = events::StreamScope::story;  // live stream: file events only when asked
   std::string http_listen = "0.0.0.0:9477";  // "" = no endpoint
+  std::string otlp_endpoint;                  // "" = no OTLP log export (sidecar/otlp_exporter.hpp)
   bool http_listen_given = false;             // record: only when asked
   bool exit_when_idle = false;
   std::uint64_t ring_buffer_kib = 0;           // every family's ring buffer; 0 = per-family default

@@ -184,13 +184,22 @@ void Pipeline::emit(nlohmann::json& event) {
       count_unhandled(events::lost_type::unhandled_findings, x.what());  // the event is written; its findings are not
     }
   }
-  for (auto& d : derived) write(d);
+  for (auto& d : derived) write(d), observe_derived(d);
+}
+
+void Pipeline::observe_derived(const nlohmann::json& d) {
+  std::vector<nlohmann::json> none;  // such observers derive nothing
+  for (auto& o : observers_)
+    if (o->sees_derived()) o->on_event(d, none);
 }
 
 void Pipeline::finish_observers() {
   std::vector<nlohmann::json> derived;
-  for (auto& o : observers_) o->on_finish(derived);
-  for (auto& d : derived) write(d);
+  for (auto& o : observers_)
+    if (!o->sees_derived()) o->on_finish(derived);
+  for (auto& d : derived) write(d), observe_derived(d);
+  for (auto& o : observers_)
+    if (o->sees_derived()) o->on_finish(derived);
   reorder_.flush(out_);
   flush_stdout();
 }

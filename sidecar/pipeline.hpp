@@ -51,6 +51,7 @@ class Pipeline final : private RecordSink {
   void handle_event(nlohmann::json& event);
   void release_deferred();
   void emit(nlohmann::json& event);
+  void observe_derived(const nlohmann::json& derived);  // for observers that see what others derive
   void emit_total(nlohmann::json& event);  // emit(), an error becomes a counted loss
   // One record or event a stage could not handle: a `lost` event of `lost_type` at the next
   // loss poll (docs/schema.md lists the types).

@@ -18,6 +18,7 @@
 #include "sidecar/libbpf_rings.hpp"
 #include "sidecar/memory_budget.hpp"
 #include "sidecar/metrics.hpp"
+#include "sidecar/otlp_exporter.hpp"
 #include "sidecar/pipeline.hpp"
 #include "sidecar/priv_tracer.hpp"
 #include "sidecar/process_tracer.hpp"
@@ -225,6 +226,8 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   if (!runner_pod.empty()) s.pipeline->set_pod_kind(JobIdentity::PodKind::workflow);
   s.pipeline->add_observer(make_findings_observer(
       {.disabled = {opts.disabled_findings.begin(), opts.disabled_findings.end()}, .allowed_domains = opts.allowed_domains}));
+  if (!opts.otlp_endpoint.empty())
+    s.pipeline->add_observer(make_otlp_exporter(opts.otlp_endpoint, otlp_resource_from_env(), opts.stream));
   for (auto& t : s.tracers) t->attach();
   for (auto& [name, reason] : missing) s.pipeline->emit_family_missing(name, reason);
   g_metrics.ready = true;

@@ -3,6 +3,7 @@
 // becomes a counted loss in the trail and the archive's loss totals.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -197,4 +198,26 @@ TEST_CASE("pipeline: in a workflow pod the runner's chain names no job, it is a 
   CHECK(identity[0]["mismatch"] == true);
   CHECK(identity[0]["reason"] == "workflow_pod");
   CHECK(identity[0]["job"]["GITHUB_REPOSITORY"] == "victim/repo");
+}
+
+TEST_CASE("pipeline: an observer that derives nothing (an exporter) also sees the findings the others derive") {
+  struct Recorder final : EventObserver {
+    std::vector<std::string>& seen;
+    explicit Recorder(std::vector<std::string>& s) : seen(s) {}
+    void on_event(const json& e, std::vector<json>&) override { seen.push_back(e.value("type", "")); }
+    void on_finish(std::vector<json>&) override { seen.push_back("(finish)"); }
+    bool sees_derived() const override { return true; }
+  };
+  Loop l;
+  std::vector<std::string> seen;
+  l.pipeline.add_observer(std::make_unique<Recorder>(seen));
+  l.rings.push(exec_record(3, 0, 10, "/runner/bin/Runner.Worker", "", "Runner.Worker\0"s));
+  l.rings.push(exec_record(7, 3, 11, "/usr/bin/xmrig", "GITHUB_REPOSITORY=o/r\0GITHUB_RUN_ID=9\0"s, "xmrig\0-o\0x\0"s));
+  l.pipeline.poll(0);
+  l.pipeline.finish_observers();
+  const auto findings = l.archive.of_type("finding").size();
+  REQUIRE(findings > 0);
+  CHECK(static_cast<std::size_t>(std::count(seen.begin(), seen.end(), "finding")) == findings);
+  CHECK(seen.size() == l.archive.events.size() + 1);  // every event written, then its own end
+  CHECK(seen.back() == "(finish)");
 }
