@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "trail/events/types.hpp"
+
 namespace jobtrail::findings {
 
 std::string lowered(std::string s) {
@@ -44,7 +46,7 @@ std::vector<std::string> tool_names(const json& ev) {
 }
 
 std::vector<std::string> tools_of(const json& ev, const JobState& st) {
-  if (const ExecInfo* e = st.exec(exec_id_of(ev)); e && type_of(ev) != "process_exec") return e->tools;
+  if (const ExecInfo* e = st.exec(exec_id_of(ev)); e && type_of(ev) != events::type_name::process_exec) return e->tools;
   return tool_names(ev);
 }
 
