@@ -10,6 +10,7 @@
 #include "cli/show_filter.hpp"
 #include "trail/events/compact.hpp"
 #include "trail/events/time_reorder.hpp"
+#include "trail/events/types.hpp"
 #include "trail/summary/fields.hpp"
 #include "trail/summary/job_steps.hpp"
 #include "trail/summary/process_tree.hpp"
@@ -95,7 +96,7 @@ int run_show(const ArchiveArgs& a, const ShowOptions& o) {
         const int step = job_steps.step_of(ev);
         if (!f.exec_roots.empty() && !f.match(ev, {})) return true;
         tree.add(ev);
-        if (step && summary::event_type(ev) == "process_exec" && tree.find(summary::exec_id_of(ev)))
+        if (step && summary::event_type(ev) == events::type_name::process_exec && tree.find(summary::exec_id_of(ev)))
           step_of_exec.emplace(summary::exec_id_of(ev), step);
         return true;
       });

@@ -17,7 +17,7 @@ namespace jobtrail::sidecar {
 
 std::string libbpf_error_text(int err) {
   err = err < 0 ? -err : err;
-  if (err == EPERM || err == EACCES) return "permission denied (needs root or CAP_BPF+CAP_PERFMON+CAP_NET_ADMIN)";
+  if (err == EPERM || err == EACCES) return "permission denied (needs root or CAP_BPF+CAP_PERFMON+CAP_NET_ADMIN+CAP_SYS_RESOURCE)";
   return std::strerror(err);
 }
 

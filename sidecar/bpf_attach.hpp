@@ -1,5 +1,5 @@
 #pragma once
-// Loader helpers shared by the file, net and priv tracers: reuse the core's shared maps,
+// Loader helpers of the tracer base (sidecar/bpf_tracer.hpp): reuse the core's shared maps,
 // attach each program by its kind (tracepoints by section, cgroup programs to the pod's
 // cgroup), and keep the links for destruction (RAII). One-line errors for start-up.
 #include <string>

@@ -1,10 +1,22 @@
 #include "sidecar/exec_join.hpp"
+
+#include <iterator>
+#include <string_view>
+
 #include "trail/events/types.hpp"
 
 namespace jobtrail::sidecar {
 
 namespace {
-bool is_process_event(const std::string& type) { return type.rfind("process_", 0) == 0; }
+bool is_process_event(std::string_view type) {
+  return type == events::type_name::process_exec || type == events::type_name::process_exit;
+}
+
+// The event's type, without a copy ("" when it has none).
+std::string_view type_of(const nlohmann::json& e) {
+  auto it = e.find("type");
+  return it != e.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
+}
 
 // What other events of an exec get from it (a missing field is null). The keys are in order, so
 // each is added at the end of the table entry's map without a compare.
@@ -24,7 +36,7 @@ nlohmann::json joined_fields(const nlohmann::json& process) {
 ExecJoin::Arrival ExecJoin::arrive(nlohmann::json& e) {
   auto& p = e["process"];
   const std::uint64_t exec_id = p.value("exec_id", std::uint64_t{0});
-  const std::string type = e.value("type", std::string());
+  const std::string_view type = type_of(e);
   if (type == events::type_name::process_exec) {
     table_.add(exec_id, joined_fields(p));
     return Arrival::ready;
@@ -65,8 +77,15 @@ void ExecJoin::join(nlohmann::json& e, std::string_view type) {
   const auto* known = table_.find(exec_id);
   if (!known) return;
   const auto pid = p.value("pid", 0u);
-  for (auto& [k, v] : known->items())
-    if (!p.contains(k)) p[k] = v;
+  // Both objects are maps in key order: one walk over the two adds the missing fields, each
+  // where it belongs, with no lookup per field.
+  auto& into = p.get_ref<nlohmann::json::object_t&>();  // an object: p.value() above threw otherwise
+  auto at = into.begin();
+  for (const auto& [k, v] : known->get_ref<const nlohmann::json::object_t&>()) {
+    while (at != into.end() && at->first < k) ++at;
+    if (at != into.end() && at->first == k) continue;  // the event's own value stays
+    at = std::next(into.emplace_hint(at, k, v));
+  }
   // Forked children report under their parent's exec_id: only the exec's own process retires it.
   if (type == events::type_name::process_exit && pid == known->value("pid", 0u))
     table_.retire(exec_id);

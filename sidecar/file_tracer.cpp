@@ -11,25 +11,19 @@
 
 #include "bpf/events/file.h"
 #include "file.skel.h"
-#include "sidecar/bpf_attach.hpp"
 #include "sidecar/kernel_probe.hpp"
-#include "sidecar/loss_names.hpp"
 #include "trail/events/file_decode.hpp"
 #include "trail/events/json_time.hpp"
 #include "trail/events/priv_decode.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::sidecar {
 
 struct FileTracer::Impl {
-  struct Destroy {
-    void operator()(file* s) const { file__destroy(s); }
-  };
-  std::unique_ptr<file, Destroy> skel;
-  int cgroup_fd = -1;
+  file* skel = nullptr;  // owned by the base
   std::unique_ptr<events::FileFolder> folder;
   std::int64_t mono_to_real_ns = events::monotonic_to_realtime_offset_ns();
   bool bounded = false;  // the bounded-loop variant of the looping programs (bpf/file.bpf.c)
-  Links links;  // declared after the skeleton: detached before it is destroyed
 };
 
 namespace {
@@ -51,40 +45,39 @@ void choose_variant(bpf_object* obj, bool bounded) {
 }
 }  // namespace
 
-FileTracer::FileTracer() : impl_(std::make_unique<Impl>()) {}
+FileTracer::FileTracer()
+    : BpfTracer("file",
+                {{{JT_EV_FILE_OPEN, events::type_name::file_open},
+                  {JT_EV_FILE_CHANGE, events::type_name::file_change},
+                  {JT_EV_FILE_CLOSE, events::type_name::file_io}},  // a release's totals are its file_io
+                 events::type_name::file_exit}),
+      impl_(std::make_unique<Impl>()) {}
 FileTracer::~FileTracer() = default;
 
-void FileTracer::open_and_load(const TracerContext& ctx) {
-  if (ctx.files == FilesMode::off) {
-    spdlog::info("file tracer: --files off, not loaded");
-    return;
-  }
+bool FileTracer::wanted(const TracerContext& ctx) {
+  if (ctx.files != FilesMode::off) return true;
+  spdlog::info("file tracer: --files off, not loaded");
+  return false;
+}
+
+BpfTracer::Skeleton FileTracer::open_skeleton() {
+  impl_->skel = file__open();
+  return {impl_->skel, file__load, file__destroy};
+}
+
+void FileTracer::before_load(const TracerContext& ctx) {
   impl_->folder = std::make_unique<events::FileFolder>(ctx.files == FilesMode::folded);
-  impl_->skel.reset(file__open());
-  if (!impl_->skel) throw std::runtime_error("file tracer: cannot open BPF object: " + libbpf_error_text(errno));
-  disable_missing_tracepoints("file", impl_->skel->obj);
-  reuse_shared_maps("file", impl_->skel->maps.jt_scope, impl_->skel->maps.jt_exec_ref, ctx);
-  set_ring_buffer_size("file", impl_->skel->maps.rb, ctx);
   // bpf_loop (5.17) for the path walk and the walk of the fd table at exit, or the bounded
   // variant of both where it is missing (5.10): the same records.
   impl_->bounded = !helper_offered(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop) ||
                    !helper_offered(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop);
   choose_variant(impl_->skel->obj, impl_->bounded);
-  impl_->cgroup_fd = ctx.target_cgroup_fd;
-  if (int err = file__load(impl_->skel.get()))
-    throw std::runtime_error("file tracer: BPF load failed: " + libbpf_error_text(err));
 }
 
 nlohmann::json FileTracer::features() const {
-  if (!impl_->skel) return nlohmann::json::object();
+  if (!loaded()) return nlohmann::json::object();
   return {{"loops", impl_->bounded ? "bounded" : "bpf_loop"}};
 }
-
-void FileTracer::attach() {
-  if (impl_->skel) impl_->links.attach_all("file", impl_->skel->obj, impl_->cgroup_fd);
-}
-
-int FileTracer::ring_buffer_fd() const { return impl_->skel ? bpf_map__fd(impl_->skel->maps.rb) : -1; }
 
 std::optional<nlohmann::json> FileTracer::decode(const void* data, std::size_t size) {
   std::string why;
@@ -95,7 +88,7 @@ std::optional<nlohmann::json> FileTracer::decode(const void* data, std::size_t s
   }
   const auto offset = impl_->mono_to_real_ns;
   std::optional<nlohmann::json> proc_access;
-  if ((*j)["type"] == "file_open") proc_access = events::proc_access_event(*j);
+  if ((*j)["type"] == events::type_name::file_open) proc_access = events::proc_access_event(*j);
   auto out = impl_->folder->add(std::move(*j), [offset](std::int64_t k) { return events::rfc3339_ns(k + offset); });
   if (proc_access) out.push_back(std::move(*proc_access));  // never folded
   return nlohmann::json(std::move(out));  // an array, possibly empty (folded or internal record)
@@ -114,7 +107,7 @@ Tracer::MemoryUse FileTracer::memory_use() const {
 std::vector<nlohmann::json> FileTracer::flush() {
   if (!impl_->folder) return {};
   std::vector<nlohmann::json> out;
-  if (impl_->skel) {
+  if (loaded()) {
     const int fd = bpf_map__fd(impl_->skel->maps.open_files);
     const auto offset = impl_->mono_to_real_ns;
     auto time_text = [offset](std::int64_t k) { return events::rfc3339_ns(k + offset); };
@@ -141,16 +134,6 @@ std::vector<nlohmann::json> FileTracer::flush() {
   }
   for (auto& ev : impl_->folder->flush()) out.push_back(std::move(ev));
   return out;
-}
-
-std::map<std::string, std::uint64_t> FileTracer::read_losses() {
-  if (!impl_->skel) return {};
-  return name_losses(read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)), [](std::uint32_t type) {
-    return type == JT_EV_FILE_OPEN     ? "file_open"
-           : type == JT_EV_FILE_CHANGE ? "file_change"
-           : type == JT_EV_FILE_CLOSE  ? "file_io"
-                                       : "file_exit";
-  });
 }
 
 }  // namespace jobtrail::sidecar

@@ -6,15 +6,27 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace jobtrail::sidecar {
 
-using EventTypeName = const char* (*)(std::uint32_t type);
+// A family's kernel event types (JT_EV_*) and the lost_type each is counted under; a type the
+// table does not list (a newer BPF object, a slot the kernel never fills) is counted as `other`.
+struct LossTable {
+  std::vector<std::pair<std::uint32_t, const char*>> types;
+  const char* other = "";
+  const char* name_of(std::uint32_t type) const {
+    for (const auto& [t, name] : types)
+      if (t == type) return name;
+    return other;
+  }
+};
 
-std::string loss_slot_name(std::uint32_t slot, EventTypeName name_of);
+std::string loss_slot_name(std::uint32_t slot, const LossTable& table);
 
 // slot -> total (read_percpu_loss_map) to lost_type -> total.
 std::map<std::string, std::uint64_t> name_losses(const std::map<std::uint32_t, std::uint64_t>& slots,
-                                                 EventTypeName name_of);
+                                                 const LossTable& table);
 
 }  // namespace jobtrail::sidecar

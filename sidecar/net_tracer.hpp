@@ -3,23 +3,22 @@
 // flows and DNS packets. Keeps the job's address -> name table to annotate connections.
 #include <memory>
 
-#include "sidecar/tracer.hpp"
+#include "sidecar/bpf_tracer.hpp"
 
 namespace jobtrail::sidecar {
 
-class NetTracer : public Tracer {
+class NetTracer : public BpfTracer {
  public:
   NetTracer();
   ~NetTracer() override;
-  std::string name() const override { return "net"; }
-  void open_and_load(const TracerContext& ctx) override;
-  void attach() override;
-  int ring_buffer_fd() const override;
   std::optional<nlohmann::json> decode(const void* data, std::size_t size) override;
-  std::map<std::string, std::uint64_t> read_losses() override;
   nlohmann::json features() const override;
 
  private:
+  Skeleton open_skeleton() override;
+  void before_load(const TracerContext& ctx) override;
+  void add_own_losses(std::map<std::string, std::uint64_t>& totals) override;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

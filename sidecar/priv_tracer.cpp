@@ -13,41 +13,34 @@
 #include "bpf/events/priv.h"
 #include "priv.skel.h"
 #include "sidecar/bpf_attach.hpp"
-#include "sidecar/loss_names.hpp"
 #include "trail/events/priv_decode.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::sidecar {
 
 struct PrivTracer::Impl {
-  struct Destroy {
-    void operator()(priv* s) const { priv__destroy(s); }
-  };
-  std::unique_ptr<priv, Destroy> skel;
-  int cgroup_fd = -1;
-  Links links;  // declared after the skeleton: detached before it is destroyed
+  priv* skel = nullptr;  // owned by the base
   std::uint32_t self_generation = 0;
   bool self_failure_logged = false;
 };
 
-PrivTracer::PrivTracer() : impl_(std::make_unique<Impl>()) {}
+PrivTracer::PrivTracer()
+    : BpfTracer("priv", {{{JT_EV_PRIV_CAPABILITY, events::type_name::capability}}, events::type_name::priv_syscall}),
+      impl_(std::make_unique<Impl>()) {}
 PrivTracer::~PrivTracer() = default;
 
-void PrivTracer::open_and_load(const TracerContext& ctx) {
-  impl_->skel.reset(priv__open());
-  if (!impl_->skel) throw std::runtime_error("priv tracer: cannot open BPF object: " + libbpf_error_text(errno));
-  disable_missing_tracepoints("priv", impl_->skel->obj);
-  reuse_shared_maps("priv", impl_->skel->maps.jt_scope, impl_->skel->maps.jt_exec_ref, ctx);
-  set_ring_buffer_size("priv", impl_->skel->maps.rb, ctx);
-  bpf_program__set_autoattach(impl_->skel->progs.jt_sidecar_whoami_prog, false);  // run, never attached
-  impl_->cgroup_fd = ctx.target_cgroup_fd;
-  if (int err = priv__load(impl_->skel.get()))
-    throw std::runtime_error("priv tracer: BPF load failed: " + libbpf_error_text(err));
+BpfTracer::Skeleton PrivTracer::open_skeleton() {
+  impl_->skel = priv__open();
+  return {impl_->skel, priv__load, priv__destroy};
 }
 
-void PrivTracer::attach() {
+void PrivTracer::before_load(const TracerContext&) {
+  bpf_program__set_autoattach(impl_->skel->progs.jt_sidecar_whoami_prog, false);  // run, never attached
+}
+
+void PrivTracer::before_attach() {
   // Known before the first signal program runs: no window in which the sidecar is anonymous.
   if (int n = refresh_self(); n >= 0) spdlog::info("priv tracer: sidecar pid {} ({} threads) guarded", getpid(), n);
-  impl_->links.attach_all("priv", impl_->skel->obj, impl_->cgroup_fd);
 }
 
 int PrivTracer::refresh_self() {
@@ -75,26 +68,18 @@ int PrivTracer::refresh_self() {
 }
 
 std::optional<SignalTally> PrivTracer::sidecar_signals(int signo) const {
-  if (!impl_->skel || signo < 0 || signo > 64) return std::nullopt;
+  if (!loaded() || signo < 0 || signo > 64) return std::nullopt;
   const std::uint32_t key = static_cast<std::uint32_t>(signo);
   priv_sidecar_signal_count c{};
   if (bpf_map_lookup_elem(bpf_map__fd(impl_->skel->maps.jt_sidecar_signals), &key, &c) != 0) return std::nullopt;
   return SignalTally{c.from_job, c.from_outside};
 }
 
-int PrivTracer::ring_buffer_fd() const { return bpf_map__fd(impl_->skel->maps.rb); }
-
 std::optional<nlohmann::json> PrivTracer::decode(const void* data, std::size_t size) {
   std::string why;
   auto j = events::decode_priv_record(data, size, &why);
   if (!j) spdlog::warn("priv tracer: bad record: {}", why);
   return j;
-}
-
-std::map<std::string, std::uint64_t> PrivTracer::read_losses() {
-  return name_losses(read_percpu_loss_map(bpf_map__fd(impl_->skel->maps.jt_loss)), [](std::uint32_t type) {
-    return type == JT_EV_PRIV_CAPABILITY ? "capability" : "priv_syscall";
-  });
 }
 
 }  // namespace jobtrail::sidecar

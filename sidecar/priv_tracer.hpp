@@ -5,20 +5,15 @@
 #include <optional>
 
 #include "sidecar/signal_origin.hpp"
-#include "sidecar/tracer.hpp"
+#include "sidecar/bpf_tracer.hpp"
 
 namespace jobtrail::sidecar {
 
-class PrivTracer : public Tracer {
+class PrivTracer : public BpfTracer {
  public:
   PrivTracer();
   ~PrivTracer() override;
-  std::string name() const override { return "priv"; }
-  void open_and_load(const TracerContext& ctx) override;
-  void attach() override;
-  int ring_buffer_fd() const override;
   std::optional<nlohmann::json> decode(const void* data, std::size_t size) override;
-  std::map<std::string, std::uint64_t> read_losses() override;
 
   // Tells the kernel who the sidecar is (its host tgid and every thread's numbers in every pid
   // namespace, bpf/lib/sidecar_self.bpf.h) and forgets threads that have gone. Call after load
@@ -28,6 +23,10 @@ class PrivTracer : public Tracer {
   std::optional<SignalTally> sidecar_signals(int signo) const;
 
  private:
+  Skeleton open_skeleton() override;
+  void before_load(const TracerContext& ctx) override;
+  void before_attach() override;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -16,6 +16,8 @@
 //                       the core computes deltas and writes `lost` events.
 //   features()          after open_and_load: which variant of its programs the family loaded on
 //                       this kernel, as a JSON object (the manifest's meta.features.<family>).
+// BPF families derive from BpfTracer (sidecar/bpf_tracer.hpp), which runs the loader sequence
+// and reads the losses; they implement decode() and what differs in their sequence.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -49,7 +51,7 @@ class Tracer {
   virtual void attach() = 0;
   virtual int ring_buffer_fd() const = 0;
   virtual std::optional<nlohmann::json> decode(const void* data, std::size_t size) = 0;
-  // event type name ("process_exec", ...) -> total lost so far
+  // lost_type (an event type name, docs/schema.md) -> total lost so far
   virtual std::map<std::string, std::uint64_t> read_losses() = 0;
   // End of the trail: events the family still holds (e.g. folded file opens). decode() may
   // also return a JSON ARRAY of events (several released at once); the core handles each.
@@ -68,9 +70,5 @@ class Tracer {
 
 // Families register a factory here (one line in sidecar/tracers.cpp).
 using TracerFactory = std::unique_ptr<Tracer> (*)();
-
-// Sums a BPF_MAP_TYPE_PERCPU_ARRAY of __u64 indexed by loss slot (cause and event type,
-// bpf/lib/loss.bpf.h); returns slot -> total for non-zero entries. Helper for read_losses().
-std::map<std::uint32_t, std::uint64_t> read_percpu_loss_map(int map_fd);
 
 }  // namespace jobtrail::sidecar

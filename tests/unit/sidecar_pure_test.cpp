@@ -41,7 +41,7 @@ TEST_CASE("metrics render in the Prometheus text format") {
 
 TEST_CASE("kernel loss slots are named by event type and cause") {
   using jobtrail::sidecar::loss_slot_name;
-  auto name_of = [](std::uint32_t type) { return type == JT_EV_NET_ACCEPT ? "net_accept" : "net_other"; };
+  const LossTable name_of{{{JT_EV_NET_ACCEPT, "net_accept"}}, "net_other"};
   constexpr std::uint32_t kTypes = JT_EV_TYPE_MAX + 1;
   CHECK(loss_slot_name(JT_EV_NET_ACCEPT, name_of) == "net_accept");
   CHECK(loss_slot_name(JT_LOSS_MAP_FULL * kTypes + JT_EV_NET_ACCEPT, name_of) == "net_accept_map_full");

@@ -9,6 +9,7 @@
 #include "trail/events/json_bytes.hpp"
 #include "trail/events/record_common.hpp"
 #include "trail/events/runner_command_files.hpp"
+#include "trail/events/types.hpp"
 
 namespace jobtrail::events {
 namespace {
@@ -108,7 +109,7 @@ std::optional<json> decode_file_record(const void* data, std::size_t size, std::
     return std::nullopt;
   }
   std::memcpy(&h, data, sizeof(h));
-  if (h.type == JT_EV_FILE_EXIT) return header_json(h, "file_exit");
+  if (h.type == JT_EV_FILE_EXIT) return header_json(h, type_name::file_exit);
   if (h.type == JT_EV_FILE_CLOSE) {
     file_close_event e{};
     if (size < sizeof(e)) {
@@ -116,7 +117,7 @@ std::optional<json> decode_file_record(const void* data, std::size_t size, std::
       return std::nullopt;
     }
     std::memcpy(&e, data, sizeof(e));
-    json j = header_json(h, "file_close");
+    json j = header_json(h, type_name::file_close);
     json writers = json::array();
     for (const auto& w : e.t.by_exec)
       if (w.exec_id) writers.push_back({{"exec_id", w.exec_id}, {"bytes_written", w.bytes_written}});
@@ -143,7 +144,7 @@ std::optional<json> decode_file_record(const void* data, std::size_t size, std::
   const std::string path2 = take(block, e.path2_len), dir2 = take(block, e.dir2_len);
   json f;
   const bool open = h.type == JT_EV_FILE_OPEN;
-  json j = header_json(h, open ? "file_open" : "file_change");
+  json j = header_json(h, open ? type_name::file_open : type_name::file_change);
   const bool symlink = e.syscall == JT_SYS_SYMLINK || e.syscall == JT_SYS_SYMLINKAT;
   f["path"] = join_path(dir1, path1);
   f["syscall"] = syscall_name(e.syscall);
@@ -197,11 +198,11 @@ std::vector<json> FileFolder::add(json r, const std::function<std::string(std::i
   const std::string type = r.value("type", std::string());
   const auto exec_id = r["process"].value("exec_id", std::uint64_t{0});
   const auto pid = r["process"].value("pid", std::uint32_t{0});
-  if (type == "file_change") {
+  if (type == type_name::file_change) {
     out.push_back(std::move(r));
     return out;
   }
-  if (type == "file_exit") {
+  if (type == type_name::file_exit) {
     auto it = exec_pids_.find(exec_id);
     if (it != exec_pids_.end()) {
       it->second.erase(pid);
@@ -212,7 +213,7 @@ std::vector<json> FileFolder::add(json r, const std::function<std::string(std::i
     }
     return out;
   }
-  if (type == "file_close") {
+  if (type == type_name::file_close) {
     on_release(r, out);
     return out;
   }
@@ -294,7 +295,7 @@ void FileFolder::on_release(const json& r, std::vector<json>& out) {
     out.push_back(std::move(e));
   } else {  // all mode, or a fold written early to stay in the budget: the totals on their own
     json io = r;
-    io["type"] = "file_io";
+    io["type"] = type_name::file_io;
     io["file"] = {{"path", std::get<1>(of.key)}, {"fd", totals.value("open_fd", -1)},
                   {"open_exec_id", totals.value("open_exec_id", std::uint64_t{0})}};
     if (!of.command_file.empty()) io["file"]["command_file"] = of.command_file;

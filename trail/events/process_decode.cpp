@@ -68,15 +68,20 @@ bool read_struct(const void* data, std::size_t size, T& out, std::string* why) {
 // One stdio side of an exec: {pipe, inode}, plus `socket: true` and, for an inet socket, its
 // connection in the net family's field names (the join with net_connect/net_accept), and
 // `tty: true` for a terminal.
+// Its fields are added in key order, each at the end of the object, as in decode_exec.
 nlohmann::json stdio_json(bool pipe, std::uint64_t inode, bool socket, const jt_flow& flow, bool tty) {
-  nlohmann::json s = {{"pipe", pipe}, {"inode", inode}};
-  if (socket) s["socket"] = true;
+  nlohmann::json s = nlohmann::json::object();
+  auto& o = s.get_ref<nlohmann::json::object_t&>();
+  o.emplace_hint(o.end(), "inode", inode);
   if (socket && (flow.family == JT_AF_INET || flow.family == JT_AF_INET6))
-    s["net"] = {{"protocol", flow.protocol == JT_PROTO_UDP ? "udp" : "tcp"},
-                {"family", flow.family == JT_AF_INET6 ? "ipv6" : "ipv4"},
-                {"src_addr", address_text(flow.src, flow.family)}, {"src_port", flow.src_port},
-                {"dst_addr", address_text(flow.dst, flow.family)}, {"dst_port", flow.dst_port}};
-  if (tty) s["tty"] = true;
+    o.emplace_hint(o.end(), "net",
+                   nlohmann::json{{"protocol", flow.protocol == JT_PROTO_UDP ? "udp" : "tcp"},
+                                  {"family", flow.family == JT_AF_INET6 ? "ipv6" : "ipv4"},
+                                  {"src_addr", address_text(flow.src, flow.family)}, {"src_port", flow.src_port},
+                                  {"dst_addr", address_text(flow.dst, flow.family)}, {"dst_port", flow.dst_port}});
+  o.emplace_hint(o.end(), "pipe", pipe);
+  if (socket) o.emplace_hint(o.end(), "socket", true);
+  if (tty) o.emplace_hint(o.end(), "tty", true);
   return s;
 }
 
@@ -126,15 +131,20 @@ nlohmann::json decode_exec(const process_exec_event& e, std::string_view data) {
   auto envj = env_entries_json(env);
   if (!envj.empty()) add(jf, "env", std::move(envj));
   if (e.flags & JT_EXEC_ENV_TRUNCATED) add(jf, "env_truncated", true);
-  add(jf, "namespaces", {{"mnt", e.ns_inum[JT_NS_MNT]}, {"pid", e.ns_inum[JT_NS_PID]},
-                         {"net", e.ns_inum[JT_NS_NET]}, {"uts", e.ns_inum[JT_NS_UTS]},
-                         {"ipc", e.ns_inum[JT_NS_IPC]}, {"user", e.ns_inum[JT_NS_USER]},
-                         {"cgroup", e.ns_inum[JT_NS_CGROUP]}});
+  nlohmann::json ns = nlohmann::json::object();
+  auto& nf = ns.get_ref<nlohmann::json::object_t&>();
+  for (auto [key, kind] : {std::pair{"cgroup", JT_NS_CGROUP}, {"ipc", JT_NS_IPC}, {"mnt", JT_NS_MNT}, {"net", JT_NS_NET},
+                           {"pid", JT_NS_PID}, {"user", JT_NS_USER}, {"uts", JT_NS_UTS}})
+    add(nf, key, e.ns_inum[kind]);
+  add(jf, "namespaces", std::move(ns));
   add(jf, "process", std::move(p));
-  add(jf, "stdio", {{"stdin", stdio_json((e.flags & JT_EXEC_STDIN_PIPE) != 0, e.stdin_ino, (e.flags & JT_EXEC_STDIN_SOCKET) != 0,
-                                         e.stdin_flow, (e.flags & JT_EXEC_STDIN_TTY) != 0)},
-                    {"stdout", stdio_json((e.flags & JT_EXEC_STDOUT_PIPE) != 0, e.stdout_ino,
-                                          (e.flags & JT_EXEC_STDOUT_SOCKET) != 0, e.stdout_flow, false)}});
+  nlohmann::json stdio = nlohmann::json::object();
+  auto& sf = stdio.get_ref<nlohmann::json::object_t&>();
+  add(sf, "stdin", stdio_json((e.flags & JT_EXEC_STDIN_PIPE) != 0, e.stdin_ino, (e.flags & JT_EXEC_STDIN_SOCKET) != 0,
+                              e.stdin_flow, (e.flags & JT_EXEC_STDIN_TTY) != 0));
+  add(sf, "stdout", stdio_json((e.flags & JT_EXEC_STDOUT_PIPE) != 0, e.stdout_ino, (e.flags & JT_EXEC_STDOUT_SOCKET) != 0,
+                               e.stdout_flow, false));
+  add(jf, "stdio", std::move(stdio));
   add(jf, "type", type_name::process_exec);
   return j;
 }

@@ -100,6 +100,13 @@ inline constexpr char unhandled_findings[] = "unhandled_findings";
 inline constexpr char map_full_suffix[] = "_map_full";        // event type + suffix
 inline constexpr char no_scratch_suffix[] = "_no_scratch";
 inline constexpr char scan_cut_suffix[] = "_scan_cut";
+inline constexpr char unknown_cause_infix[] = "_cause_";  // event type + infix + cause number
+// Kernel losses of records that are no event type of their own, or of types the family's table
+// does not list (a newer BPF object), and the DNS-over-TCP messages the reassembly dropped.
+inline constexpr char process_other[] = "process_other";
+inline constexpr char net_other[] = "net_other";
+inline constexpr char dns_packet[] = "dns_packet";
+inline constexpr char dns_tcp_reassembly[] = "dns_tcp_reassembly";
 }  // namespace lost_type
 
 // The job identity: the GitHub variables a process_exec's `env` may carry (read in the kernel,

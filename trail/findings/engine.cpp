@@ -21,7 +21,9 @@ Engine::~Engine() = default;
 
 std::vector<nlohmann::json> Engine::on_event(const nlohmann::json& ev) {
   std::vector<nlohmann::json> out;
-  if (!ev.is_object() || type_of(ev) == events::type_name::finding) return out;
+  if (!ev.is_object()) return out;
+  const EventMemo memo(ev);  // the rules ask the same questions of this event
+  if (type_of(ev) == events::type_name::finding) return out;
   state_.observe(ev);
   std::vector<Finding> found;
   for (auto& r : rules_) r->on_event(ev, state_, cfg_, found);

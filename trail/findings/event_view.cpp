@@ -16,17 +16,18 @@ T number_at(const json& obj, const char* key, T fallback) {
   auto it = obj.find(key);
   return it != obj.end() && it->is_number_integer() ? it->get<T>() : fallback;
 }
+
+thread_local EventMemo* t_memo = nullptr;
 }  // namespace
 
-std::string type_of(const json& ev) { return ev.is_object() ? str_at(ev, "type") : std::string(); }
-std::uint64_t seq_of(const json& ev) { return ev.is_object() ? number_at<std::uint64_t>(ev, "seq", 0) : 0; }
-std::uint64_t exec_id_of(const json& ev) { return number_at<std::uint64_t>(process_of(ev), "exec_id", 0); }
-std::uint64_t parent_exec_id_of(const json& ev) { return number_at<std::uint64_t>(process_of(ev), "parent_exec_id", 0); }
-std::int64_t pid_of(const json& ev) { return number_at<std::int64_t>(process_of(ev), "pid", -1); }
-std::int64_t ns_pid_of(const json& ev) { return number_at<std::int64_t>(process_of(ev), "ns_pid", -1); }
-std::string binary_of(const json& ev) { return str_at(process_of(ev), "binary"); }
+EventMemo::EventMemo(const json& ev) : event_(&ev), outer_(t_memo) { t_memo = this; }
+EventMemo::~EventMemo() { t_memo = outer_; }
+EventMemo* EventMemo::of(const json& ev) { return t_memo && t_memo->event_ == &ev ? t_memo : nullptr; }
 
-std::vector<std::string> args_of(const json& ev) {
+namespace {
+std::string type_text(const json& ev) { return ev.is_object() ? str_at(ev, "type") : std::string(); }
+
+std::vector<std::string> args_text(const json& ev) {
   std::vector<std::string> out;
   auto& p = process_of(ev);
   auto it = p.find("args");
@@ -36,25 +37,68 @@ std::vector<std::string> args_of(const json& ev) {
   return out;
 }
 
-std::string basename_of(const std::string& path) {
-  auto s = path.rfind('/');
-  return s == std::string::npos ? path : path.substr(s + 1);
-}
-
-std::vector<std::string> program_names(const json& ev) {
+std::vector<std::string> names_of(const json& ev) {
   std::vector<std::string> names;
   auto add = [&](std::string n) {
     if (!n.empty() && n[0] == '-') n.erase(0, 1);
     if (!n.empty() && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   };
   add(basename_of(binary_of(ev)));
-  auto args = args_of(ev);
-  if (!args.empty()) add(basename_of(args[0]));
+  const json& p = process_of(ev);
+  auto it = p.find("args");  // the first string of argv only (args_of skips the others)
+  if (it != p.end() && it->is_array())
+    for (auto& a : *it)
+      if (a.is_string()) {
+        add(basename_of(a.get_ref<const std::string&>()));
+        break;
+      }
   return names;
+}
+}  // namespace
+
+std::string type_of(const json& ev) {
+  auto* m = EventMemo::of(ev);
+  if (!m) return type_text(ev);
+  if (!m->type) m->type = type_text(ev);
+  return *m->type;
+}
+std::uint64_t seq_of(const json& ev) { return ev.is_object() ? number_at<std::uint64_t>(ev, "seq", 0) : 0; }
+std::uint64_t exec_id_of(const json& ev) {
+  auto* m = EventMemo::of(ev);
+  if (!m) return number_at<std::uint64_t>(process_of(ev), "exec_id", 0);
+  if (!m->exec_id) m->exec_id = number_at<std::uint64_t>(process_of(ev), "exec_id", 0);
+  return *m->exec_id;
+}
+std::uint64_t parent_exec_id_of(const json& ev) { return number_at<std::uint64_t>(process_of(ev), "parent_exec_id", 0); }
+std::int64_t pid_of(const json& ev) { return number_at<std::int64_t>(process_of(ev), "pid", -1); }
+std::int64_t ns_pid_of(const json& ev) { return number_at<std::int64_t>(process_of(ev), "ns_pid", -1); }
+std::string binary_of(const json& ev) { return str_at(process_of(ev), "binary"); }
+
+std::vector<std::string> args_of(const json& ev) {
+  auto* m = EventMemo::of(ev);
+  if (!m) return args_text(ev);
+  if (!m->args) m->args = args_text(ev);
+  return *m->args;
+}
+
+std::string basename_of(const std::string& path) {
+  auto s = path.rfind('/');
+  return s == std::string::npos ? path : path.substr(s + 1);
+}
+
+std::vector<std::string> program_names(const json& ev) {
+  auto* m = EventMemo::of(ev);
+  if (!m) return names_of(ev);
+  if (!m->program_names) m->program_names = names_of(ev);
+  return *m->program_names;
 }
 
 bool is_program(const json& ev, std::initializer_list<const char*> wanted) {
-  for (auto& n : program_names(ev))
+  auto* m = EventMemo::of(ev);
+  if (m && !m->program_names) m->program_names = names_of(ev);
+  std::vector<std::string> own;
+  if (!m) own = names_of(ev);
+  for (auto& n : m ? *m->program_names : own)
     for (const char* w : wanted)
       if (n == w) return true;
   return false;

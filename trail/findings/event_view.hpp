@@ -39,4 +39,26 @@ bool is_downloader(const std::string& name);   // curl, wget
 // "/a/b/../c" relative to cwd -> "/a/c" (lexical; no file system access).
 std::string absolute_path(const std::string& path, const std::string& cwd);
 
+// While one lives (on this thread), type_of, exec_id_of, args_of, program_names and tool_names of `ev`
+// are computed once and then answered from it: the engine's rules each ask them of the same
+// event (nearly every rule of every process_exec). The event must not change meanwhile; the
+// accessors of any other event work as without it.
+class EventMemo {
+ public:
+  explicit EventMemo(const json& ev);
+  ~EventMemo();
+  EventMemo(const EventMemo&) = delete;
+  EventMemo& operator=(const EventMemo&) = delete;
+  // The memo of `ev`, or nullptr when none lives.
+  static EventMemo* of(const json& ev);
+
+  std::optional<std::string> type;
+  std::optional<std::uint64_t> exec_id;
+  std::optional<std::vector<std::string>> args, program_names, tool_names;
+
+ private:
+  const json* event_;
+  EventMemo* outer_;
+};
+
 }  // namespace jobtrail::findings

@@ -6,6 +6,7 @@
 // the flags by their meaning, in any order, with `=` forms (`--approval-mode=yolo`,
 // `--permission-mode bypassPermissions`). Critical when a package-install or build step started
 // it (the lifecycle script of a dependency), medium in a step of its own.
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 #include "trail/findings/tool_names.hpp"
@@ -59,7 +60,7 @@ class AiAgentUnsafe : public Rule {
  public:
   const char* id() const override { return "ai-agent-unsafe"; }
   void on_event(const json& ev, const JobState& st, const Config&, std::vector<Finding>& out) override {
-    if (type_of(ev) != "process_exec") return;
+    if (type_of(ev) != events::type_name::process_exec) return;
     const std::string agent = agent_of(ev);
     const std::string flag = unsafe_flag(agent, args_of(ev));
     if (flag.empty()) return;

@@ -7,6 +7,7 @@
 #include <array>
 #include <string_view>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/event_view.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
@@ -21,7 +22,7 @@ class CommandFileInjection : public Rule {
  public:
   const char* id() const override { return "command-file-injection"; }
   void on_event(const json& ev, const JobState&, const Config&, std::vector<Finding>& out) override {
-    if (type_of(ev) != "file_open") return;  // --files all adds a file_io at the release: not twice
+    if (type_of(ev) != events::type_name::file_open) return;  // --files all adds a file_io at the release: not twice
     const json& file = family(ev, "file");
     const json& kind = file.is_object() ? file.value("command_file", json()) : json();
     if (!kind.is_string() || !file_written(ev)) return;

@@ -9,6 +9,7 @@
 // container or network daemon (dockerd in docker-in-docker sets up its NAT rules).
 #include <algorithm>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 #include "trail/findings/tool_names.hpp"
@@ -115,9 +116,10 @@ class EgressTamper : public Rule {
   const char* id() const override { return "egress-tamper"; }
   void on_event(const json& ev, const JobState& st, const Config&, std::vector<Finding>& out) override {
     const std::string type = type_of(ev);
-    if (type != "process_exec" && type != "file_open" && type != "file_io" && type != "file_change") return;
+    namespace name = events::type_name;
+    if (type != name::process_exec && type != name::file_open && type != name::file_io && type != name::file_change) return;
     const ExecInfo* me = st.exec(exec_id_of(ev));
-    if (type == "process_exec") {
+    if (type == name::process_exec) {
       if (me && !have_job_) have_job_ = true, job_mnt_ = me->mnt_ns, job_net_ = me->net_ns;
       if (me && job_net_ && me->net_ns && me->net_ns != job_net_) return;
       std::string what = firewall_change(ev);
@@ -134,11 +136,11 @@ class EgressTamper : public Rule {
       return;
     }
     std::string path;
-    if (type == "file_change") {
+    if (type == name::file_change) {
       const std::string op = str_at(family(ev, "file"), "op");
       if (op != "rename" && op != "link") return;
       path = str_at(family(ev, "file"), "new_path");
-    } else if ((type == "file_open" || type == "file_io") && file_written(ev)) {
+    } else if ((type == name::file_open || type == name::file_io) && file_written(ev)) {
       path = file_path(ev);
     } else {
       return;

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/address.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
@@ -68,11 +69,11 @@ class ReverseShell : public Rule {
   void on_event(const json& ev, const JobState& st, const Config& cfg, std::vector<Finding>& out) override {
     const std::string type = type_of(ev);
     ++events_;
-    if (type == "net_connect" || type == "net_accept") {
+    if (type == events::type_name::net_connect || type == events::type_name::net_accept) {
       on_connection(ev, cfg, out);
-    } else if (type == "process_exec") {
+    } else if (type == events::type_name::process_exec) {
       on_exec(ev, st, out);
-    } else if (type == "process_exit" && by_exec_.count(exec_id_of(ev))) {
+    } else if (type == events::type_name::process_exit && by_exec_.count(exec_id_of(ev))) {
       if (exited_.size() >= kMaxPending) exited_.pop_front(), ++dropped_;
       exited_.push_back({exec_id_of(ev), events_});  // its connection may still be on its way
     }

@@ -8,6 +8,7 @@
 #include <deque>
 #include <unordered_map>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 #include "trail/findings/tool_names.hpp"
@@ -71,11 +72,11 @@ bool temp_token(const std::string& path, bool* git_owned) {
 bool read_ok(const json& ev) {
   const std::string type = type_of(ev);
   const auto& file = family(ev, "file");
-  if (type == "file_io") {
+  if (type == events::type_name::file_io) {
     auto n = file.find("bytes_read");
     return n != file.end() && n->is_number() && n->get<double>() > 0;
   }
-  if (type != "file_open" || !failed_suffix(file).empty()) return false;
+  if (type != events::type_name::file_open || !failed_suffix(file).empty()) return false;
   auto it = file.find("mode");
   if (it == file.end() || !it->is_array()) return false;
   for (auto& m : *it)
@@ -96,18 +97,19 @@ class RunnerCredentialRead : public Rule {
   std::uint64_t dropped() const override { return dropped_; }
   void on_event(const json& ev, const JobState& st, const Config& cfg, std::vector<Finding>& out) override {
     const std::string type = type_of(ev);
-    if (type != "file_open" && type != "file_io" && type != "file_change") return;
+    namespace name = events::type_name;
+    if (type != name::file_open && type != name::file_io && type != name::file_change) return;
     std::string path = file_path(ev);
-    if (type == "file_change") path = str_at(family(ev, "file"), "new_path");  // a rename/link onto a secret makes it the writer's
+    if (type == name::file_change) path = str_at(family(ev, "file"), "new_path");  // a rename/link onto a secret makes it the writer's
     bool git_owned = false;
     const Secret* secret = nullptr;
     for (auto& s : secrets())
       if (ends_with(path, s.suffix)) secret = &s;
     const bool temp = !secret && temp_token(path, &git_owned);
     if (!secret && !temp) return;
-    if (type == "file_change" || file_written(ev)) {  // setup-node writes .npmrc, docker login config.json
+    if (type == name::file_change || file_written(ev)) {  // setup-node writes .npmrc, docker login config.json
       note_writer(path, exec_id_of(ev), cfg);
-      if (type == "file_change") return;
+      if (type == name::file_change) return;
     }
     if (!read_ok(ev)) return;
     if (auto w = writers_.find(path); w != writers_.end() && w->second == exec_id_of(ev)) return;

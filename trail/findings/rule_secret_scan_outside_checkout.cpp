@@ -9,6 +9,7 @@
 // Critical when a package-install or build step started it.
 #include <algorithm>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 #include "trail/findings/tool_names.hpp"
@@ -72,7 +73,7 @@ class SecretScanOutsideCheckout : public Rule {
  public:
   const char* id() const override { return "secret-scan-outside-checkout"; }
   void on_event(const json& ev, const JobState& st, const Config&, std::vector<Finding>& out) override {
-    if (type_of(ev) != "process_exec" || !is_scanner(ev)) return;
+    if (type_of(ev) != events::type_name::process_exec || !is_scanner(ev)) return;
     const std::string cwd = str_at(family(ev, "process"), "cwd");
     const std::string checkout = checkout_of(absolute_path(cwd, "/"));
     for (auto& target : scan_targets(args_of(ev), cwd, is_tool(ev, {"gitleaks"}))) {

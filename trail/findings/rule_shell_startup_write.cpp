@@ -6,6 +6,7 @@
 // (a library loaded into every process) is critical; a git hook (.git/hooks/<name>, not the
 // *.sample files git init writes) is medium: hook managers (pre-commit install) write them too.
 // Writes are opens for writing, or a rename/link/symlink that puts a file there (`sed -i`).
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 
@@ -40,13 +41,13 @@ class ShellStartupWrite : public Rule {
   void on_event(const json& ev, const JobState&, const Config&, std::vector<Finding>& out) override {
     const std::string type = type_of(ev);
     std::string path;
-    if (type == "file_change") {
+    if (type == events::type_name::file_change) {
       const auto& file = family(ev, "file");
       const std::string op = str_at(file, "op");
       if (op == "rename" || op == "link") path = str_at(file, "new_path");
       else if (op == "symlink") path = str_at(file, "path");  // the link created
       else return;
-    } else if ((type == "file_open" || type == "file_io") && file_written(ev)) {
+    } else if ((type == events::type_name::file_open || type == events::type_name::file_io) && file_written(ev)) {
       path = file_path(ev);
     } else {
       return;

@@ -9,6 +9,7 @@
 #include <deque>
 #include <unordered_map>
 
+#include "trail/events/types.hpp"
 #include "trail/findings/rule.hpp"
 #include "trail/findings/rule_util.hpp"
 #include "trail/findings/tool_names.hpp"
@@ -48,7 +49,7 @@ class WorkflowFileWrite : public Rule {
   std::uint64_t dropped() const override { return dropped_; }
   void on_event(const json& ev, const JobState& st, const Config&, std::vector<Finding>& out) override {
     const std::string type = type_of(ev);
-    if (type == "process_exec") {
+    if (type == events::type_name::process_exec) {
       if (!is_git_push(ev)) return;
       if (pushes_.size() >= 16) pushes_.pop_front();
       pushes_.push_back({exec_id_of(ev), seq_of(ev), str_at(ev, "time"), command_text(ev)});
@@ -62,13 +63,13 @@ class WorkflowFileWrite : public Rule {
       return;
     }
     std::string path;
-    if (type == "file_change") {
+    if (type == events::type_name::file_change) {
       const auto& file = family(ev, "file");
       const std::string op = str_at(file, "op");
       if (op == "rename" || op == "link") path = str_at(file, "new_path");
       else if (op == "symlink") path = str_at(file, "path");
       else return;
-    } else if ((type == "file_open" || type == "file_io") && file_written(ev)) {
+    } else if ((type == events::type_name::file_open || type == events::type_name::file_io) && file_written(ev)) {
       path = file_path(ev);
     } else {
       return;

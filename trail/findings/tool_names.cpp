@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "trail/events/types.hpp"
+
 namespace jobtrail::findings {
 
 std::string lowered(std::string s) {
@@ -21,9 +23,8 @@ std::string script_name(std::string base) {
   }
   return base == "setup.py" ? "setup" : base;
 }
-}  // namespace
 
-std::vector<std::string> tool_names(const json& ev) {
+std::vector<std::string> tools_in(const json& ev) {
   auto names = program_names(ev);
   bool interp = false;
   for (auto& n : names) interp |= is_shell_like(n);
@@ -42,14 +43,26 @@ std::vector<std::string> tool_names(const json& ev) {
   }
   return names;
 }
+}  // namespace
+
+std::vector<std::string> tool_names(const json& ev) {
+  auto* m = EventMemo::of(ev);
+  if (!m) return tools_in(ev);
+  if (!m->tool_names) m->tool_names = tools_in(ev);
+  return *m->tool_names;
+}
 
 std::vector<std::string> tools_of(const json& ev, const JobState& st) {
-  if (const ExecInfo* e = st.exec(exec_id_of(ev)); e && type_of(ev) != "process_exec") return e->tools;
+  if (const ExecInfo* e = st.exec(exec_id_of(ev)); e && type_of(ev) != events::type_name::process_exec) return e->tools;
   return tool_names(ev);
 }
 
 bool is_tool(const json& ev, std::initializer_list<const char*> wanted) {
-  for (auto& n : tool_names(ev))
+  auto* m = EventMemo::of(ev);
+  if (m && !m->tool_names) m->tool_names = tools_in(ev);
+  std::vector<std::string> own;
+  if (!m) own = tools_in(ev);
+  for (auto& n : m ? *m->tool_names : own)
     for (const char* w : wanted)
       if (n == w) return true;
   return false;

@@ -1,5 +1,6 @@
 #include "trail/summary/job_steps.hpp"
 
+#include "trail/events/types.hpp"
 #include "trail/summary/fields.hpp"
 
 namespace jobtrail::summary {
@@ -29,7 +30,7 @@ void JobSteps::learn_exec(const nlohmann::json& event) {
 }
 
 int JobSteps::step_of(const nlohmann::json& event) {
-  if (event_type(event) == "process_exec") learn_exec(event);
+  if (event_type(event) == events::type_name::process_exec) learn_exec(event);
   auto it = step_by_exec_.find(exec_id_of(event));
   return it == step_by_exec_.end() ? 0 : it->second;
 }

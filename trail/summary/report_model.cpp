@@ -14,7 +14,8 @@ void ReportModel::add(const json& ev) {
   const int step = steps_.step_of(ev);
   if (type == events::type_name::process_exec || type == events::type_name::process_exit) {
     tree_.add(ev);
-    if (step && type == "process_exec" && tree_.find(exec_id_of(ev))) step_of_exec_.emplace(exec_id_of(ev), step);
+    if (step && type == events::type_name::process_exec && tree_.find(exec_id_of(ev)))
+      step_of_exec_.emplace(exec_id_of(ev), step);
     return;
   }
   if (type != events::type_name::net_connect && type != events::type_name::net_accept && type != events::type_name::net_close && type != events::type_name::net_udp) return;
