@@ -77,6 +77,7 @@ static void publish_writer_stats(const archive::WriterStats& w) {
   g_metrics.bytes_uploaded = w.bytes_uploaded;
   g_metrics.spool_bytes = w.spool_bytes;
   g_metrics.spool_full_hits = w.spool_full_hits;
+  g_metrics.objects_given_up = w.objects_given_up;
 }
 
 void install_signal_handlers() {

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "trail/archive/upload_policy.hpp"
 #include "trail/storage/store.hpp"
 
 namespace jobtrail::archive {
@@ -29,6 +30,7 @@ struct WriterOptions {
   // Backoff between upload attempts: base * 2^attempt, capped, with full jitter.
   std::chrono::milliseconds retry_base{200};
   std::chrono::milliseconds retry_max{30'000};
+  UploadPolicy upload_policy;  // when an object that keeps failing is given up
 };
 
 // Counters for the sidecar's /metrics. All monotonic except spool_bytes and last_error.
@@ -43,6 +45,7 @@ struct WriterStats {
   std::uint64_t bytes_uploaded = 0;      // compressed bytes acknowledged by the store
   std::uint64_t spool_bytes = 0;         // bytes now in the spool (gauge)
   std::uint64_t spool_full_hits = 0;     // times the spool bound was hit
+  std::uint64_t objects_given_up = 0;    // objects the store would not take (manifest failed_objects)
   std::string last_error;                // last store error, "" if none yet
 };
 

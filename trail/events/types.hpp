@@ -100,6 +100,9 @@ inline constexpr char unhandled_findings[] = "unhandled_findings";
 inline constexpr char map_full_suffix[] = "_map_full";        // event type + suffix
 inline constexpr char no_scratch_suffix[] = "_no_scratch";
 inline constexpr char scan_cut_suffix[] = "_scan_cut";
+// An archive object the store would not take (the writer gave it up, docs/archive.md): the
+// `lost` event names the object, and `count` is the events of a segment (0 for the index).
+inline constexpr char upload_given_up[] = "upload_given_up";
 }  // namespace lost_type
 
 // The job identity: the GitHub variables a process_exec's `env` may carry (read in the kernel,
