@@ -211,6 +211,7 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
 
   archive::WriterOptions wo;
   wo.spool_dir = s.spec.spool;
+  wo.spool_max_bytes = opts.spool_max_bytes;
   wo.segment_max_bytes = opts.segment_max_bytes;
   wo.segment_max_age = std::chrono::milliseconds(static_cast<long>(opts.segment_max_age_s * 1000));
   s.writer = std::make_unique<archive::Writer>(wo, s.spec.store, s.spec.archive_prefix, s.spec.meta);

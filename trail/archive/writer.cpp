@@ -93,8 +93,9 @@ void Writer::Impl::resume(SpoolState st) {
                      ? meta["pod"]["uid"].get<std::string>()
                      : meta.value("pod_uid", random_id());
     started_at = now_rfc3339();
+    // meta too: a later sidecar that finishes an orphaned spool writes the owner's meta, not its own.
     journal->append(json{{"t", "archive"}, {"archive_id", archive_id}, {"archive_prefix", prefix},
-                         {"store", store->url()}, {"started_at", started_at}});
+                         {"store", store->url()}, {"started_at", started_at}, {"meta", meta}});
   } else {
     archive_id = st.archive.value("archive_id", "");
     started_at = st.archive.value("started_at", "");
