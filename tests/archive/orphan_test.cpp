@@ -166,3 +166,20 @@ TEST_CASE("hostile spool folders are skipped with a reason and nothing outside t
   }
   for (auto& o : store->list("")) CHECK_MESSAGE(store->get(o.key).find("host secret") == std::string::npos, o.key);
 }
+
+TEST_CASE("an orphan whose segment the store refuses is finished once, not retried at every sweep") {
+  TempDir root("root"), out("out"), staging("staging");
+  auto store = std::make_shared<FlakyStore>(out.path);
+  dead_owner(root.path, store, 9000);
+  store->failing_key = "events-000001";
+  auto rep = sweep_orphans(sweep_of(root.path, staging.path), store);
+  CHECK(rep.finished == 1);
+  CHECK(rep.left == 0);
+  CHECK_FALSE(fs::exists(root.path / uid));
+  auto v = verify_archive(*store, prefix);
+  REQUIRE(v.manifest);
+  REQUIRE(v.manifest->failed_objects.size() == 1);
+  CHECK(v.manifest->failed_objects[0].key == prefix + "events-000001.jsonl.zst");
+  CHECK(v.manifest->incomplete_reason.find("finished by ci/runner-b after owner died") == 0);
+  CHECK(v.manifest->incomplete_reason.find("given up") != std::string::npos);
+}

@@ -276,11 +276,16 @@ SweepReport sweep_orphans(const OrphanSweep& sw, const std::shared_ptr<storage::
         spdlog::info("spool {}: finished the orphaned archive {} of folder {}: {} events, {} segment(s) resumed{}",
                      sw.root.string(), rec.prefix, name, s.events, s.segments_resumed,
                      r.not_uploaded.empty() ? "" : ", not yet in the store: " + std::to_string(r.not_uploaded.size()));
-        // Its owner had written the manifest already (never overwritten): the segments it named
-        // as missing are in the store now, which is all that was left to do.
-        bool only_manifest = r.not_uploaded == std::vector<std::string>{std::string(manifest_name)} &&
-                             !store->list(rec.prefix + std::string(manifest_name)).empty();
-        if (!r.not_uploaded.empty() && !only_manifest) all_done = false;
+        // Done unless something may still go later: a segment the store refused once more stays
+        // refused (the manifest names it), and a manifest its owner had written already is never
+        // overwritten (the segments it named as missing are in the store now).
+        bool later = false;
+        for (auto& n : r.not_uploaded) {
+          if (std::find(r.given_up.begin(), r.given_up.end(), n) != r.given_up.end()) continue;
+          if (n == manifest_name && !store->list(rec.prefix + std::string(manifest_name)).empty()) continue;
+          later = true;
+        }
+        if (later) all_done = false;
       } catch (const std::exception& e) {
         refused = std::string("cannot resume it: ") + e.what();
       }

@@ -72,6 +72,7 @@ class Writer {
     bool complete;
     std::string reason;
     std::vector<std::string> not_uploaded;  // segment names (and "manifest.json"/"index") that did not make it
+    std::vector<std::string> given_up;      // those of not_uploaded the store refused (failed_objects)
   };
   FinishResult finish(bool complete, std::string reason, std::chrono::steady_clock::time_point deadline);
 

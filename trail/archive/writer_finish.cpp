@@ -121,7 +121,7 @@ Writer::FinishResult Writer::finish(bool complete, std::string reason, clock::ti
     (given_up ? refused : late).push_back(item.label);
   }
 
-  FinishResult result{complete, reason, missing_segments};
+  FinishResult result{complete, reason, missing_segments, refused};
   auto add_reason = [&](const std::vector<std::string>& names, const std::string& what) {
     if (names.empty()) return;
     result.complete = false;
