@@ -19,10 +19,12 @@
 #include "sidecar/cgroup.hpp"
 #include "sidecar/http_endpoint.hpp"
 #include "sidecar/options.hpp"
+#include "sidecar/orphan_sweeper.hpp"
 #include "sidecar/otlp_exporter.hpp"
 #include "sidecar/ring_buffer_size.hpp"
 #include "sidecar/session.hpp"
 #include "trail/archive/layout.hpp"
+#include "trail/archive/spool_lock.hpp"
 #include "trail/archive/time_text.hpp"
 
 namespace fs = std::filesystem;
@@ -40,7 +42,15 @@ void add_common_flags(CLI::App& app, Options& o) {
   app.add_option("--host-cgroup-root", o.host_cgroup_root,
                  "host cgroup2 mount (default /host/sys/fs/cgroup, else /sys/fs/cgroup/unified or /sys/fs/cgroup)");
   jobtrail::storage::add_store_flags(app, o.store);
-  app.add_option("--spool", o.spool, "spool folder for segments until uploaded")->capture_default_str();
+  app.add_option("--spool,--spool-dir", o.spool,
+                 "spool root for segments until uploaded (run: a node folder, one subfolder per pod uid)")
+      ->capture_default_str();
+  app.add_option("--spool-max-bytes", o.spool_max_bytes,
+                 "bytes this pod's spool may hold; past it new events are counted as lost")
+      ->capture_default_str();
+  app.add_option("--spool-orphan-grace", o.spool_orphan_grace_s,
+                 "SECONDS a dead sidecar's spool folder stays untouched before another finishes it")
+      ->capture_default_str();
   app.add_option("--signing-key", o.signing_key,
                  "Ed25519 private key (PKCS#8 PEM) that signs the archive and its checkpoints; one that cannot be "
                  "loaded is logged and the archive is written unsigned");
@@ -134,7 +144,15 @@ int do_run(Options& o) {
   const std::string ns = env_or("JOBTRAIL_POD_NAMESPACE", "default"), pod = env_or("JOBTRAIL_POD_NAME", "unknown");
   const std::string uid = env_or("JOBTRAIL_POD_UID", std::to_string(cgroup_id_of(spec.target)));
   spec.spool = fs::path(o.spool) / uid;
-  fs::create_directories(spec.spool);
+  // Held until the process ends, however it ends: other sidecars on the node see this folder's
+  // owner alive and leave it alone (trail/archive/spool_lock.hpp).
+  jobtrail::archive::SpoolLock own_lock;
+  try {
+    own_lock = jobtrail::archive::SpoolLock::own(spec.spool, std::chrono::seconds(150));
+  } catch (const std::exception& e) {
+    spdlog::error("{}; tracing without the spool lock", e.what());
+    fs::create_directories(spec.spool);
+  }
   // A restarted sidecar continues its archive where the first one put it, even past midnight.
   spec.archive_prefix = jobtrail::archive::spooled_archive_prefix(spec.spool, spec.store->url());
   if (spec.archive_prefix.empty())
@@ -145,6 +163,23 @@ int do_run(Options& o) {
   std::unique_ptr<HttpEndpoint> http;
   if (!o.http_listen.empty()) http = std::make_unique<HttpEndpoint>(o.http_listen);
   Session session(o, spec);
+  // Other pods' spools left on the node by a dead sidecar: finished in the background, after our
+  // own tracing is attached, with a store client of their own.
+  std::unique_ptr<OrphanSweeper> sweeper;
+  try {
+    jobtrail::archive::OrphanSweep sweep;
+    sweep.root = o.spool;
+    sweep.own_name = uid;
+    sweep.finisher = ns + "/" + pod;
+    sweep.staging = fs::temp_directory_path() / ("jobtrail-adopt-" + std::to_string(getpid()));
+    sweep.max_bytes = o.spool_max_bytes;
+    sweep.grace = std::chrono::seconds(static_cast<long>(o.spool_orphan_grace_s));
+    sweep.budget = std::min(std::chrono::milliseconds(15'000),
+                            std::chrono::milliseconds(static_cast<long>(o.flush_deadline_s * 1000)));
+    sweeper = std::make_unique<OrphanSweeper>(sweep, jobtrail::storage::open_store(o.store), own_lock);
+  } catch (const std::exception& e) {
+    spdlog::error("orphaned spools on this node are not finished: {}", e.what());
+  }
   const fs::path target = spec.target, excluded = spec.excluded;
   const bool idle_exit = o.exit_when_idle;
   int idle_checks = 0;
@@ -158,6 +193,16 @@ int do_run(Options& o) {
     });
   } catch (const std::exception& e) {
     spdlog::error("after start-up: {} (exiting 0: a failing sidecar would fail the job)", e.what());
+  }
+  sweeper.reset();
+  // A finished archive leaves only the lock: the folder goes, so the node keeps no empty ones.
+  std::error_code ec;
+  bool only_lock = true;
+  for (auto& f : fs::directory_iterator(spec.spool, ec))
+    if (f.path().filename() != jobtrail::archive::owner_lock_name) only_lock = false;
+  if (!ec && only_lock) {
+    fs::remove(spec.spool / jobtrail::archive::owner_lock_name, ec);
+    fs::remove(spec.spool, ec);
   }
   return 0;  // never non-zero after start-up
 }

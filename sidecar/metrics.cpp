@@ -34,6 +34,12 @@ std::string render_metrics(const SidecarMetrics& m) {
   counter(out, "jobtrail_sidecar_uploaded_bytes_total", "compressed bytes the store acknowledged", m.bytes_uploaded);
   counter(out, "jobtrail_sidecar_spool_bytes", "bytes waiting in the spool", m.spool_bytes, "gauge");
   counter(out, "jobtrail_sidecar_spool_full_total", "times the spool bound was hit", m.spool_full_hits);
+  counter(out, "jobtrail_sidecar_upload_given_up_total",
+          "archive objects the store would not take, given up (the manifest's failed_objects)", m.objects_given_up);
+  counter(out, "jobtrail_sidecar_orphan_spools_finished_total",
+          "spool folders of dead sidecars on this node that this one uploaded and removed", m.orphan_spools_finished);
+  counter(out, "jobtrail_sidecar_orphan_spools_skipped_total",
+          "spool folders of dead sidecars refused by a check (the log says why)", m.orphan_spools_skipped);
   counter(out, "jobtrail_sidecar_memory_budget_bytes", "the sidecar's memory budget (--memory-budget-mib)",
           m.memory_budget_bytes, "gauge");
   counter(out, "jobtrail_sidecar_exec_table_bytes", "bytes the exec table holds for the join", m.exec_table_bytes,

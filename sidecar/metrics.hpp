@@ -15,7 +15,9 @@ struct SidecarMetrics {
   std::atomic<std::uint64_t> spool_dropped{0}; // events the full spool could not keep
   // copied from the archive writer once a second (Session::run)
   std::atomic<std::uint64_t> segments_spooled{0}, segments_uploaded{0}, upload_retries{0};
-  std::atomic<std::uint64_t> bytes_uploaded{0}, spool_bytes{0}, spool_full_hits{0};
+  std::atomic<std::uint64_t> bytes_uploaded{0}, spool_bytes{0}, spool_full_hits{0}, objects_given_up{0};
+  // other pods' spools on the node that this sidecar finished, or refused (sidecar/orphan_sweeper.hpp)
+  std::atomic<std::uint64_t> orphan_spools_finished{0}, orphan_spools_skipped{0};
   // the memory budget (--memory-budget-mib) and what holding to it cost, copied once a second
   std::atomic<std::uint64_t> memory_budget_bytes{0}, exec_table_bytes{0}, exec_args_not_joined{0};
   std::atomic<std::uint64_t> exec_not_joined{0}, file_folds_bytes{0}, file_folds_released_early{0};

@@ -16,7 +16,9 @@ struct Options {
   std::string cgroup;            // cgroup v2 dir to trace; "" = discover (run) / fresh (record)
   std::string host_cgroup_root;  // host cgroup2 mount; "" = first that exists of the defaults
   storage::StoreOptions store;
-  std::string spool = "/var/spool/jobtrail";
+  std::string spool = "/var/spool/jobtrail";      // run: the node's spool root, one folder per pod uid
+  std::uint64_t spool_max_bytes = 1ull << 30;     // this pod's folder; past it events are counted as lost
+  double spool_orphan_grace_s = 360;              // a dead owner's folder is finished after this long
   std::string signing_key;  // Ed25519 private key PEM; "" = unsigned (sidecar/signing_key.hpp)
   std::uint64_t segment_max_bytes = 8 << 20;
   double segment_max_age_s = 10;

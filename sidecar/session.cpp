@@ -80,6 +80,7 @@ static void publish_writer_stats(const archive::WriterStats& w) {
   g_metrics.bytes_uploaded = w.bytes_uploaded;
   g_metrics.spool_bytes = w.spool_bytes;
   g_metrics.spool_full_hits = w.spool_full_hits;
+  g_metrics.objects_given_up = w.objects_given_up;
 }
 
 void install_signal_handlers() {
@@ -213,6 +214,7 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
 
   archive::WriterOptions wo;
   wo.spool_dir = s.spec.spool;
+  wo.spool_max_bytes = opts.spool_max_bytes;
   wo.segment_max_bytes = opts.segment_max_bytes;
   wo.segment_max_age = std::chrono::milliseconds(static_cast<long>(opts.segment_max_age_s * 1000));
   configure_signing(opts.signing_key, wo);

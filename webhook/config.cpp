@@ -47,8 +47,9 @@ Config parse_config(const json& doc) {
   const json sidecar = doc.value("sidecar", json::object());
   reject_unknown(sidecar, "sidecar",
                  {"image", "imagePullPolicy", "mode", "privileged", "capabilities", "resources",
-                  "spoolSizeLimit", "hostCgroupRoot", "flushDeadlineSeconds", "files", "segmentMaxBytes",
-                  "segmentMaxAgeSeconds", "logLevel", "httpPort", "memoryBudgetMib", "signingSecretName"});
+                  "spoolSizeLimit", "spoolHostPath", "spoolMaxBytes", "hostCgroupRoot", "flushDeadlineSeconds", "files",
+                  "segmentMaxBytes", "segmentMaxAgeSeconds", "logLevel", "httpPort", "memoryBudgetMib",
+                  "signingSecretName"});
   auto& s = c.sidecar;
   take(sidecar, "image", s.image, "sidecar");
   take(sidecar, "imagePullPolicy", s.image_pull_policy, "sidecar");
@@ -57,6 +58,8 @@ Config parse_config(const json& doc) {
   take(sidecar, "capabilities", s.capabilities, "sidecar");
   take(sidecar, "resources", s.resources, "sidecar");
   take(sidecar, "spoolSizeLimit", s.spool_size_limit, "sidecar");
+  take(sidecar, "spoolHostPath", s.spool_host_path, "sidecar");
+  take(sidecar, "spoolMaxBytes", s.spool_max_bytes, "sidecar");
   take(sidecar, "hostCgroupRoot", s.host_cgroup_root, "sidecar");
   take(sidecar, "flushDeadlineSeconds", s.flush_deadline_seconds, "sidecar");
   take(sidecar, "files", s.files, "sidecar");
@@ -71,6 +74,9 @@ Config parse_config(const json& doc) {
   require_one_of(s.files, {"folded", "all", "off"}, "sidecar.files");
   require_one_of(s.image_pull_policy, {"Always", "IfNotPresent", "Never"}, "sidecar.imagePullPolicy");
   if (!s.resources.is_object()) throw ConfigError("sidecar.resources must be an object");
+  if (!s.spool_host_path.empty() && (s.spool_host_path[0] != '/' || s.spool_host_path.find("..") != std::string::npos))
+    throw ConfigError("sidecar.spoolHostPath must be an absolute path without '..' (or empty for an emptyDir)");
+  if (s.spool_max_bytes < (1u << 20)) throw ConfigError("sidecar.spoolMaxBytes must be at least 1 MiB");
   if (s.http_port < 1 || s.http_port > 65535) throw ConfigError("sidecar.httpPort out of range");
   if (s.flush_deadline_seconds < 1 || s.flush_deadline_seconds > 3600)
     throw ConfigError("sidecar.flushDeadlineSeconds out of range (1..3600)");

@@ -18,7 +18,12 @@ struct SidecarConfig {
   bool privileged = true;
   std::vector<std::string> capabilities{"BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE"};
   nlohmann::json resources = nlohmann::json::object();
-  std::string spool_size_limit = "2Gi";
+  std::string spool_size_limit = "2Gi";               // emptyDir spool only
+  // The node's spool root (a hostPath, one folder per pod uid): a trail the store could not take
+  // by the flush deadline outlives the pod, and the next sidecar on the node uploads it.
+  // "" = an emptyDir, which the pod takes with it.
+  std::string spool_host_path = "/var/lib/jobtrail/spool";
+  std::uint64_t spool_max_bytes = 1ull << 30;         // --spool-max-bytes: per pod
   std::string host_cgroup_root = "/sys/fs/cgroup";
   int flush_deadline_seconds = 25;
   int memory_budget_mib = 160;  // --memory-budget-mib: fits the 256 Mi limit with margin

@@ -58,7 +58,8 @@ json sidecar_container(const Config& config, const PodFacts& facts) {
                "--host-cgroup-root", "/host/sys/fs/cgroup",
                "--storage", st.url,
                "--s3-region", st.region,
-               "--spool", "/var/spool/jobtrail",
+               "--spool-dir", "/var/spool/jobtrail",
+               "--spool-max-bytes", std::to_string(s.spool_max_bytes),
                "--segment-max-bytes", std::to_string(s.segment_max_bytes),
                "--segment-max-age", std::to_string(s.segment_max_age_seconds),
                "--flush-deadline", std::to_string(s.flush_deadline_seconds),
@@ -133,7 +134,10 @@ json sidecar_volumes(const Config& config) {
   const auto& st = config.storage;
   json volumes = json::array({
       {{"name", kVolumeHostCgroup}, {"hostPath", {{"path", config.sidecar.host_cgroup_root}, {"type", "Directory"}}}},
-      {{"name", kVolumeSpool}, {"emptyDir", {{"sizeLimit", config.sidecar.spool_size_limit}}}},
+      config.sidecar.spool_host_path.empty()
+          ? json{{"name", kVolumeSpool}, {"emptyDir", {{"sizeLimit", config.sidecar.spool_size_limit}}}}
+          : json{{"name", kVolumeSpool},
+                 {"hostPath", {{"path", config.sidecar.spool_host_path}, {"type", "DirectoryOrCreate"}}}},
       {{"name", kVolumePodinfo},
        {"downwardAPI",
         {{"items", {{{"path", "labels"}, {"fieldRef", {{"fieldPath", "metadata.labels"}}}},

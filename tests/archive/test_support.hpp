@@ -54,10 +54,15 @@ class FlakyStore : public jobtrail::storage::LocalStore {
   std::atomic<bool> segments_down{false};  // segment uploads fail, small objects (manifest) work
   std::atomic<bool> segments_retry_long{false};
   std::atomic<int> failures{0}, puts{0};
+  // Keys containing this text fail forever: refused (403 AccessDenied, retrying cannot help)
+  // or, with `key_fails_transiently`, as a retryable 503 while every other key goes through.
+  std::string failing_key;
+  bool key_fails_transiently = false;
   std::atomic<std::chrono::steady_clock::time_point> deadline{std::chrono::steady_clock::time_point::max()};
 
   void set_deadline(std::chrono::steady_clock::time_point d) override { deadline = d; }
   void put_new_file(const std::string& key, const std::filesystem::path& file, std::string_view ct) override {
+    check_key(key);
     if (segments_down) fail("connection refused (injected)");
     if (segments_retry_long) {
       auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -71,12 +76,19 @@ class FlakyStore : public jobtrail::storage::LocalStore {
     if (land_then_fail.exchange(false)) fail("connection reset after the body was sent");
   }
   void put_new(const std::string& key, std::string_view body, std::string_view ct) override {
+    check_key(key);
     maybe_fail();
     LocalStore::put_new(key, body, ct);
     ++puts;
   }
 
  private:
+  void check_key(const std::string& key) {
+    if (failing_key.empty() || key.find(failing_key) == std::string::npos) return;
+    ++failures;
+    if (key_fails_transiently) throw jobtrail::storage::StoreError("SlowDown", "503 SlowDown on " + key + " (injected)", true);
+    throw jobtrail::storage::StoreError("AccessDenied", "403 AccessDenied on " + key + " (injected)", false);
+  }
   void maybe_fail() {
     if (down || fail_first.fetch_sub(1) > 0) fail("503 SlowDown (injected)");
   }

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Independent check of an archive that awscli downloaded (no jobtrail code involved):
   check_archive.py DIR ARCHIVE_PREFIX EXPECTED_EVENTS|manifest [INDEX_KEY|auto] [--marker TEXT]
+                   [--incomplete-reason TEXT]
 DIR is what `aws s3 cp --recursive s3://BUCKET/PREFIX/ DIR` produced. Checks: the manifest is
 complete; each listed segment exists with the listed size and SHA-256; the hash chain links;
 decompressed (zstd CLI) every event seq 0..N-1 appears exactly once; no unlisted segment; the
 index object (if given; "auto": derived from the manifest's job identity, if any) names this
-archive and its manifest; with --marker, exactly one process_exec has TEXT among its args.
+archive and its manifest; with --marker, exactly one process_exec has TEXT among its args; with
+--incomplete-reason, the manifest must say complete: false with exactly that reason instead.
 Prints one line per failure."""
 import hashlib, json, os, subprocess, sys
 
@@ -13,6 +15,11 @@ import hashlib, json, os, subprocess, sys
 def main():
     args = sys.argv[1:]
     marker = ""
+    reason = None
+    if "--incomplete-reason" in args:
+        i = args.index("--incomplete-reason")
+        reason = args[i + 1]
+        del args[i:i + 2]
     if "--marker" in args:
         i = args.index("--marker")
         marker = args[i + 1]
@@ -31,7 +38,10 @@ def main():
         if ident["repository"] and ident["run_id"] and ident["job"]:
             index_key = f"jobs/{ident['repository']}/{ident['run_id']}/{ident['run_attempt'] or '1'}/{ident['job']}/{man['meta']['pod']['uid']}.json"
     marked = 0
-    if man.get("complete") is not True:
+    if reason is not None:
+        if man.get("complete") is not False or man.get("incomplete_reason") != reason:
+            bad.append(f"manifest complete={man.get('complete')} reason {man.get('incomplete_reason')!r}, want false and {reason!r}")
+    elif man.get("complete") is not True:
         bad.append(f"manifest not complete: {man.get('incomplete_reason')}")
     prev = "0" * 64
     seqs = {}

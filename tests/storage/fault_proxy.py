@@ -6,6 +6,7 @@ and, per request, either forwards it or injects one fault:
   slowdown    answer 503 SlowDown (S3 XML) without forwarding
   stall       read the request, say nothing for --stall seconds, then close
   lost-reply  forward the request (RGW acts on it), then RST instead of relaying the reply
+  403         answer 403 AccessDenied (S3 XML) without forwarding: a key the store refuses
 Faults are drawn from a seeded RNG with probability --rate, so a run is repeatable. The counts
 are rewritten to --stats (JSON) after every request so a test can check faults really happened.
 With --tls-cert/--tls-key it terminates TLS (the TLS verification tests use it with --rate 0).
@@ -15,7 +16,9 @@ exists, so a test brings the store "back" by deleting it.
 Prints the port it listens on, then serves until killed."""
 import argparse, json, os, random, socket, ssl, struct, sys, threading, time
 
-FAULTS = ["reset", "500", "slowdown", "stall", "lost-reply"]
+# The default mix is what a retry heals; 403 only when asked for (--faults 403).
+DEFAULT_FAULTS = ["reset", "500", "slowdown", "stall", "lost-reply"]
+FAULTS = DEFAULT_FAULTS + ["403"]
 
 
 def read_until(sock, buf, marker):
@@ -119,6 +122,8 @@ class Proxy:
                     self.count("reset"); rst(client); return
                 if fault == "500":
                     self.count("500"); self.xml_error(client, 500, "Internal Server Error", "InternalError"); continue
+                if fault == "403":
+                    self.count("403"); self.xml_error(client, 403, "Forbidden", "AccessDenied"); continue
                 if fault == "slowdown":
                     self.count("slowdown"); self.xml_error(client, 503, "Slow Down", "SlowDown"); continue
                 if fault == "stall":
@@ -167,7 +172,7 @@ def main():
     p.add_argument("--upstream", required=True, help="HOST:PORT of the real server")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--rate", type=float, default=0.3, help="probability of a fault per request")
-    p.add_argument("--faults", default=",".join(FAULTS), help="comma list out of " + ",".join(FAULTS))
+    p.add_argument("--faults", default=",".join(DEFAULT_FAULTS), help="comma list out of " + ",".join(FAULTS))
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--stall", type=float, default=5.0, help="seconds a stalled request hangs")
     p.add_argument("--stats", default="", help="JSON file with the counts, rewritten per request")

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "tests/storage/proxy_process.hpp"
 #include "tests/storage/rgw_env.hpp"
@@ -24,7 +25,9 @@ struct Setup {
   std::shared_ptr<jobtrail::storage::Store> store;
   std::unique_ptr<rgw::FaultProxy> proxy;
 
-  explicit Setup(const std::string& tag) : bucket(rgw::unique_bucket(tag)), dir(rgw::temp_dir() + "/" + tag) {
+  // faults: what the proxy injects (rate 1) while the flag file exists; by default a 500 on every segment.
+  explicit Setup(const std::string& tag, std::vector<std::string> faults = {"--faults", "500", "--only", "/events-"})
+      : bucket(rgw::unique_bucket(tag)), dir(rgw::temp_dir() + "/" + tag) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     flag = dir + "/segments-down";
@@ -33,9 +36,9 @@ struct Setup {
     auto e = rgw::env_file();
     ::setenv("AWS_ACCESS_KEY_ID", e.at("AWS_ACCESS_KEY_ID").c_str(), 1);
     ::setenv("AWS_SECRET_ACCESS_KEY", e.at("AWS_SECRET_ACCESS_KEY").c_str(), 1);
-    proxy = std::make_unique<rgw::FaultProxy>(std::vector<std::string>{
-        "--upstream", rgw::endpoint().substr(7), "--rate", "1", "--faults", "500", "--only", "/events-",
-        "--while-exists", flag});
+    std::vector<std::string> args{"--upstream", rgw::endpoint().substr(7), "--rate", "1", "--while-exists", flag};
+    args.insert(args.end(), faults.begin(), faults.end());
+    proxy = std::make_unique<rgw::FaultProxy>(args);
     jobtrail::storage::StoreOptions so;
     so.url = "s3://" + bucket + "/trails";
     so.endpoint = "http://127.0.0.1:" + proxy->port();
@@ -186,4 +189,61 @@ TEST_CASE("writer into rgw: at the spool bound events are dropped and counted an
   for (auto& [t, v] : m["lost"].items()) lost += v.get<std::uint64_t>();
   CHECK(lost == dropped);
   CHECK(m["spool_dropped"] == dropped);
+}
+
+TEST_CASE("writer into rgw: a segment the store refuses (403) is given up while the later ones upload") {
+  Setup s("refused", {"--faults", "403", "--only", "/events-000001."});
+  Writer w(s.options(), s.store, s.prefix, s.meta());
+  for (std::uint64_t i = 0; i < 6000; ++i) {
+    auto ev = event(i);
+    w.append(ev);
+  }
+  const auto spooled = w.stats().segments_spooled;
+  REQUIRE(spooled >= 3);
+  // Bounded: the others go through while the job runs, not behind the refused one.
+  auto until = clock_type::now() + std::chrono::seconds(20);
+  while (clock_type::now() < until && (w.stats().segments_uploaded + 1 < spooled || w.stats().objects_given_up == 0))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(w.stats().segments_uploaded == spooled - 1);
+  CHECK(w.stats().objects_given_up == 1);
+  auto r = w.finish(true, "", clock_type::now() + std::chrono::seconds(10));
+  CHECK_FALSE(r.complete);
+  CHECK(r.not_uploaded == std::vector<std::string>{"events-000001.jsonl.zst"});
+  auto names = s.listed();
+  CHECK(names.count("events-000000.jsonl.zst") == 1);
+  CHECK(names.count("events-000001.jsonl.zst") == 0);
+  CHECK(names.count("events-000002.jsonl.zst") == 1);
+  auto m = s.manifest();
+  CHECK(m["complete"] == false);
+  REQUIRE(m["failed_objects"].size() == 1);
+  CHECK(m["failed_objects"][0]["key"] == s.prefix + "events-000001.jsonl.zst");
+  CHECK(m["failed_objects"][0]["error"].get<std::string>().find("AccessDenied") != std::string::npos);
+  CHECK(m["failed_objects"][0]["attempts"] == 3);
+}
+
+TEST_CASE("writer into rgw: an index key longer than S3 allows is given up and the archive stays complete") {
+  Setup s("longkey");
+  s.segments_back();  // no injected faults: RGW itself refuses the key
+  Writer w(s.options(), s.store, s.prefix, s.meta());
+  w.set_job_identity({{"repository", "octo/hello"}, {"run_id", "7"}, {"job", std::string(1100, 'j')}});
+  for (std::uint64_t i = 0; i < 3000; ++i) {
+    auto ev = event(i);
+    w.append(ev);
+  }
+  // Given up while the job runs (3 quick refusals), so its `lost` event is in the trail.
+  auto until = clock_type::now() + std::chrono::seconds(20);
+  while (clock_type::now() < until && (w.stats().objects_given_up == 0 || w.stats().events < 3001))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto r = w.finish(true, "", clock_type::now() + std::chrono::seconds(20));
+  CHECK(r.complete);  // every segment and the manifest are in the store; only the index is not
+  auto m = s.manifest();
+  CHECK(m["complete"] == true);
+  REQUIRE(m["failed_objects"].size() == 1);
+  const std::string key = m["failed_objects"][0]["key"];
+  CHECK(key.size() > 1024);
+  MESSAGE("RGW answered: " << m["failed_objects"][0]["error"].get<std::string>());
+  // The trail says so too: the 3,000 events and one `lost` event naming the index object.
+  CHECK(m["event_counts"]["lost"] == 1);
+  auto bad = s.check_whole(3001);
+  CHECK_MESSAGE(bad.empty(), bad);
 }

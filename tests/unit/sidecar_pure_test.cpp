@@ -29,7 +29,13 @@ TEST_CASE("metrics render in the Prometheus text format") {
   m.segments_uploaded = 4;
   m.live_released_early = 5;
   m.live_out_of_order = 6;
+  m.objects_given_up = 7;
+  m.orphan_spools_finished = 8;
+  m.orphan_spools_skipped = 9;
   auto text = render_metrics(m);
+  CHECK(text.find("jobtrail_sidecar_upload_given_up_total 7\n") != std::string::npos);
+  CHECK(text.find("jobtrail_sidecar_orphan_spools_finished_total 8\n") != std::string::npos);
+  CHECK(text.find("jobtrail_sidecar_orphan_spools_skipped_total 9\n") != std::string::npos);
   CHECK(text.find("jobtrail_sidecar_live_released_early_total 5\n") != std::string::npos);
   CHECK(text.find("jobtrail_sidecar_live_out_of_order_total 6\n") != std::string::npos);
   CHECK(text.find("jobtrail_sidecar_events_total 12\n") != std::string::npos);

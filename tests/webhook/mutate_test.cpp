@@ -165,6 +165,16 @@ json inject_and_check(const json& pod) {
   CHECK(volumes.count("jobtrail-host-cgroup"));
   CHECK(volumes.count("jobtrail-spool"));
   CHECK(volumes.count("jobtrail-podinfo"));
+  // The spool is on the node, so a trail the store could not take at pod end outlives the pod.
+  for (const auto& v : patched["spec"]["volumes"])
+    if (v["name"] == "jobtrail-spool") {
+      CHECK(v["hostPath"]["path"] == config.sidecar.spool_host_path);
+      CHECK(v["hostPath"]["type"] == "DirectoryOrCreate");
+    }
+  const auto& args = sidecar["args"];
+  auto arg = std::find(args.begin(), args.end(), "--spool-max-bytes");
+  REQUIRE(arg != args.end());
+  CHECK(*std::next(arg) == std::to_string(config.sidecar.spool_max_bytes));
   CHECK(patched["metadata"]["annotations"]["jobtrail.io/status"] == "injected");
   // Absent means Kubernetes' default of 30 s; either way the sidecar must get its flush deadline + margin.
   CHECK(effective_grace(patched) >= config.sidecar.flush_deadline_seconds + 5);

@@ -103,6 +103,8 @@ SegmentEntry segment_entry_from_json(const json& j) {
 json to_json(const Manifest& m) {
   json segs = json::array();
   for (auto& s : m.segments) segs.push_back(to_json(s));
+  json failed = json::array();
+  for (auto& f : m.failed_objects) failed.push_back({{"key", f.key}, {"error", f.error}, {"attempts", f.attempts}});
   return json{{"format", format_name},
               {"format_version", format_version},
               {"schema_version", m.schema_version},
@@ -122,6 +124,7 @@ json to_json(const Manifest& m) {
               {"spool_dropped", m.spool_dropped},
               {"segments", segs},
               {"not_uploaded", m.not_uploaded},
+              {"failed_objects", failed},
               {"resumed", m.resumed},
               {"chain_head", m.segments.empty() ? genesis_hash() : m.segments.back().entry_hash}};
 }
@@ -156,6 +159,11 @@ Manifest manifest_from_json(const json& j) {
   for (auto& s : segs) m.segments.push_back(segment_entry_from_json(s));
   m.not_uploaded = j.value("not_uploaded", std::vector<std::string>{});
   m.resumed = j.value("resumed", json::array());
+  if (auto it = j.find("failed_objects"); it != j.end()) {
+    if (!it->is_array()) throw std::runtime_error("manifest: 'failed_objects' is not an array");
+    for (auto& f : *it) m.failed_objects.push_back({field<std::string>(f, "key"), field<std::string>(f, "error"),
+                                                    field<std::uint64_t>(f, "attempts")});
+  }
   return m;
 }
 

@@ -53,6 +53,13 @@ SegmentEntry segment_entry_from_json(const nlohmann::json&);  // throws on missi
 
 using Counts = std::map<std::string, std::uint64_t>;
 
+// An object the writer gave up (the store refused it, or it kept failing while others went through).
+struct FailedObject {
+  std::string key;
+  std::string error;
+  std::uint64_t attempts = 0;
+};
+
 struct Manifest {
   std::string archive_id;
   std::string archive_prefix;
@@ -71,6 +78,7 @@ struct Manifest {
   std::uint64_t spool_dropped = 0;  // events refused because the spool was full (also in lost)
   std::vector<SegmentEntry> segments;
   std::vector<std::string> not_uploaded;  // sealed segments that were not in the store at finish
+  std::vector<FailedObject> failed_objects;  // given up by the uploader (segments, index)
   nlohmann::json resumed = nlohmann::json::array();  // one record per restart that resumed a spool
 };
 

@@ -7,6 +7,7 @@
 #include "trail/archive/sha256.hpp"
 #include "trail/archive/time_text.hpp"
 #include "trail/archive/writer_impl.hpp"
+#include "trail/events/types.hpp"
 #include "trail/text/exact_bytes.hpp"
 
 namespace jobtrail::archive {
@@ -71,8 +72,12 @@ Writer::Writer(WriterOptions opts, std::shared_ptr<storage::Store> store, std::s
   m.dir = m.opts.spool_dir / ("archive-" + sha256_hex(m.store->url() + "\n" + m.prefix).substr(0, 16));
   fs::create_directories(m.dir);
   m.journal = std::make_unique<Journal>(m.dir / std::string(journal_name));
-  m.uploader = std::make_unique<Uploader>(m.store, m.opts.retry_base, m.opts.retry_max,
-                                          [this](const UploadItem& item) { impl_->on_uploaded(item); });
+  m.uploader = std::make_unique<Uploader>(
+      m.store, m.opts.retry_base, m.opts.retry_max, [this](const UploadItem& item) { impl_->on_uploaded(item); },
+      m.opts.upload_policy, [this](const FailedUpload& f) {
+        // In the trail too, not only in the manifest: a reader of the events sees the gap's cause.
+        if (auto ev = impl_->given_up_event(f); !ev.is_null()) append(ev);
+      });
   m.resume(recover_spool(m.dir, *m.journal, m.opts.zstd_level));
 }
 
@@ -89,8 +94,9 @@ void Writer::Impl::resume(SpoolState st) {
                      ? meta["pod"]["uid"].get<std::string>()
                      : meta.value("pod_uid", random_id());
     started_at = opts.wall_clock ? opts.wall_clock() : now_rfc3339();
+    // meta too: a later sidecar that finishes an orphaned spool writes the owner's meta, not its own.
     journal->append(json{{"t", "archive"}, {"archive_id", archive_id}, {"archive_prefix", prefix},
-                         {"store", store->url()}, {"started_at", started_at}});
+                         {"store", store->url()}, {"started_at", started_at}, {"meta", meta}});
   } else {
     archive_id = st.archive.value("archive_id", "");
     started_at = st.archive.value("started_at", "");
@@ -159,6 +165,18 @@ void Writer::Impl::on_uploaded(const UploadItem& item) {
   spdlog::debug("segment {} uploaded to {} ({} bytes)", item.label, store->url(), item.size);
 }
 
+json Writer::Impl::given_up_event(const FailedUpload& f) const {
+  std::lock_guard lock(mu);
+  if (finishing || finished) return nullptr;
+  std::uint64_t events = 0;
+  if (f.item.kind == UploadItem::Kind::segment)
+    for (auto& e : chain)
+      if (e.name == f.item.label) events = e.events;
+  return json{{"type", events::type_name::lost}, {"lost_type", events::lost_type::upload_given_up},
+              {"count", events}, {"time", now_rfc3339()}, {"object", f.item.key}, {"error", f.error},
+              {"attempts", f.attempts}};
+}
+
 void Writer::Impl::open_segment(clock::time_point now) {
   seg = std::make_unique<SegmentFile>(dir / (segment_name(next_index) + std::string(partial_suffix)), opts.zstd_level);
   seg_events = 0;
@@ -218,8 +236,8 @@ std::uint64_t Writer::append(json& event) {
   std::lock_guard lock(m.mu);
   const std::string& type = type_of(event);
   std::uint64_t in_spool = m.spool_bytes + (m.seg ? m.seg->bytes() : 0);
-  if (m.finished || in_spool >= m.opts.spool_max_bytes) {
-    if (!m.spool_full && !m.finished) {
+  if (m.finished || m.finishing || in_spool >= m.opts.spool_max_bytes) {
+    if (!m.spool_full && !m.finished && !m.finishing) {
       m.spool_full = true;
       ++m.counters.spool_full_hits;
       spdlog::error("spool {} is full ({} bytes, bound {}): new events are dropped and counted as lost "
@@ -297,6 +315,7 @@ WriterStats Writer::stats() const {
   s.upload_retries = u.retries;
   s.bytes_uploaded = u.bytes;
   s.last_error = u.last_error;
+  s.objects_given_up = u.given_up;
   s.spool_bytes = m.spool_bytes;
   return s;
 }

@@ -19,6 +19,7 @@
 
 #include "trail/archive/manifest.hpp"
 #include "trail/sign/ed25519.hpp"
+#include "trail/archive/upload_policy.hpp"
 #include "trail/storage/store.hpp"
 
 namespace jobtrail::archive {
@@ -39,6 +40,7 @@ struct WriterOptions {
   // null: the archive is unsigned, and unsigned_reason (if any) goes into meta.signing.
   std::shared_ptr<const sign::PrivateKey> signing_key;
   std::string unsigned_reason;
+  UploadPolicy upload_policy;  // when an object that keeps failing is given up
 };
 
 // Counters for the sidecar's /metrics. All monotonic except spool_bytes and last_error.
@@ -53,6 +55,7 @@ struct WriterStats {
   std::uint64_t bytes_uploaded = 0;      // compressed bytes acknowledged by the store
   std::uint64_t spool_bytes = 0;         // bytes now in the spool (gauge)
   std::uint64_t spool_full_hits = 0;     // times the spool bound was hit
+  std::uint64_t objects_given_up = 0;    // objects the store would not take (manifest failed_objects)
   std::string last_error;                // last store error, "" if none yet
 };
 
@@ -83,6 +86,7 @@ class Writer {
     bool complete;
     std::string reason;
     std::vector<std::string> not_uploaded;  // segment names (and "manifest.json"/"index") that did not make it
+    std::vector<std::string> given_up;      // those of not_uploaded the store refused (failed_objects)
   };
   FinishResult finish(bool complete, std::string reason, std::chrono::steady_clock::time_point deadline);
 

@@ -2,6 +2,7 @@
 // deadline, then manifest.json (written last) saying exactly what did not make it.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "trail/archive/time_text.hpp"
@@ -61,7 +62,8 @@ void Writer::set_job_identity(const json& identity) {
 }
 
 Manifest Writer::Impl::build_manifest(bool complete, const std::string& reason,
-                                      const std::vector<std::string>& missing) const {
+                                      const std::vector<std::string>& missing,
+                                      const std::vector<FailedUpload>& failed) const {
   Manifest man;
   man.archive_id = archive_id;
   man.archive_prefix = prefix;
@@ -78,6 +80,7 @@ Manifest Writer::Impl::build_manifest(bool complete, const std::string& reason,
   man.spool_dropped = dropped_total;
   man.segments = chain;
   man.not_uploaded = missing;
+  for (auto& f : failed) man.failed_objects.push_back({f.item.key, f.error, f.attempts});
   man.resumed = resumed;
   return man;
 }
@@ -87,6 +90,7 @@ Writer::FinishResult Writer::finish(bool complete, std::string reason, clock::ti
   {
     std::lock_guard lock(m.mu);
     if (m.finished) return *m.finished;
+    m.finishing = true;
     try {
       m.seal();
     } catch (const std::exception& e) {
@@ -102,28 +106,41 @@ Writer::FinishResult Writer::finish(bool complete, std::string reason, clock::ti
                                              std::chrono::seconds(2));
   m.uploader->hurry();
   m.uploader->wait_idle(deadline - reserve);
+  m.uploader->hold_retries();
 
-  std::vector<std::string> missing_segments;
+  // Segments still queued missed the deadline; given-up ones were refused before it.
+  const auto failed = m.uploader->failed();
+  std::vector<std::string> missing_segments, late, refused;
   bool index_pending = false;
-  for (auto& item : m.uploader->pending())
-    (item.kind == UploadItem::Kind::segment ? missing_segments.push_back(item.label) : void(index_pending = true));
+  for (auto& item : m.uploader->pending()) {
+    if (item.kind != UploadItem::Kind::segment) {
+      index_pending = true;
+      continue;
+    }
+    missing_segments.push_back(item.label);
+    bool given_up = std::any_of(failed.begin(), failed.end(), [&](auto& f) { return f.item.key == item.key; });
+    (given_up ? refused : late).push_back(item.label);
+  }
 
-  FinishResult result{complete, reason, missing_segments};
-  if (!missing_segments.empty()) {
+  FinishResult result{complete, reason, missing_segments, refused};
+  auto add_reason = [&](const std::vector<std::string>& names, const std::string& what) {
+    if (names.empty()) return;
     result.complete = false;
     std::string list;
-    for (auto& n : missing_segments) list += (list.empty() ? "" : ", ") + n;
-    std::string why = std::to_string(missing_segments.size()) + " of " + std::to_string(m.chain.size()) +
-                      " segments were not in the store at the flush deadline (" + list + ")";
+    for (auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    std::string why = std::to_string(names.size()) + " of " + std::to_string(m.chain.size()) + " segments " + what +
+                      " (" + list + ")";
     result.reason = result.reason.empty() ? why : result.reason + "; " + why;
-  }
+  };
+  add_reason(refused, "were refused by the store and given up (failed_objects)");
+  add_reason(late, "were not in the store at the flush deadline");
   if (!result.complete && result.reason.empty()) result.reason = "marked incomplete by the sidecar";
 
   std::string body;
   Manifest man;
   {
     std::lock_guard lock(m.mu);
-    man = m.build_manifest(result.complete, result.reason, missing_segments);
+    man = m.build_manifest(result.complete, result.reason, missing_segments, failed);
     body = to_json(man).dump(1, ' ', false, json::error_handler_t::replace);
   }
   // The manifest is written by this thread, retried until the deadline.
@@ -163,8 +180,12 @@ Writer::FinishResult Writer::finish(bool complete, std::string reason, clock::ti
     m.write_job_row(man, deadline);
   }
   if (index_pending) m.uploader->wait_idle(deadline);
+  // An index the store refused stays refused (failed_objects has it); one still queued may go later.
+  const auto failed_at_end = m.uploader->failed();
   for (auto& item : m.uploader->pending())
-    if (item.kind == UploadItem::Kind::index) result.not_uploaded.push_back("index:" + item.key);
+    if (item.kind == UploadItem::Kind::index &&
+        std::none_of(failed_at_end.begin(), failed_at_end.end(), [&](auto& f) { return f.item.key == item.key; }))
+      result.not_uploaded.push_back("index:" + item.key);
   m.uploader->stop();
   m.store->set_deadline(clock::time_point::max());  // the caller may go on using the store
 

@@ -42,6 +42,7 @@ struct Writer::Impl {
   std::string line;  // reused serialisation buffer
 
   bool spool_full = false, broken_logged = false;
+  bool finishing = false;  // finish() has sealed: nothing more goes into the trail
   std::optional<FinishResult> finished;
   WriterStats counters;  // events/spooled parts; merged with the uploader's in stats()
   std::atomic<std::uint64_t> spool_bytes{0};
@@ -60,7 +61,8 @@ struct Writer::Impl {
   void enqueue_segment(const std::string& name, std::uint64_t size, const std::string& sha);
   void enqueue_index();  // mu held; needs identity
   std::string index_name() const;
-  Manifest build_manifest(bool complete, const std::string& reason, const std::vector<std::string>& missing) const;
+  Manifest build_manifest(bool complete, const std::string& reason, const std::vector<std::string>& missing,
+                          const std::vector<FailedUpload>& failed) const;
   void on_uploaded(const UploadItem& item);
 
   // Signatures and checkpoints (writer_sign.cpp).
@@ -75,6 +77,8 @@ struct Writer::Impl {
   void after_manifest(const std::string& body, bool stored, bool in_store,
                       std::chrono::steady_clock::time_point deadline);
   std::string manifest_key() const { return prefix + std::string(manifest_name); }
+  // The `lost` event for a given-up object, or null once finishing (mu not held).
+  nlohmann::json given_up_event(const FailedUpload& f) const;
 };
 
 }  // namespace jobtrail::archive

@@ -107,6 +107,9 @@ inline constexpr char process_other[] = "process_other";
 inline constexpr char net_other[] = "net_other";
 inline constexpr char dns_packet[] = "dns_packet";
 inline constexpr char dns_tcp_reassembly[] = "dns_tcp_reassembly";
+// An archive object the store would not take (the writer gave it up, docs/archive.md): the
+// `lost` event names the object, and `count` is the events of a segment (0 for the index).
+inline constexpr char upload_given_up[] = "upload_given_up";
 }  // namespace lost_type
 
 // The job identity: the GitHub variables a process_exec's `env` may carry (read in the kernel,
