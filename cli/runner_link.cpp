@@ -44,7 +44,10 @@ std::optional<RunnerLink> pick_runner_archive(const std::vector<std::pair<std::s
     const auto a = summary::parse_rfc3339_ns(m.started_at), b = summary::parse_rfc3339_ns(m.ended_at);
     if (start && a && *a <= *start && (!b || *start <= *b)) return link(prefix, m);
   }
-  if (with_identity == 1) return link(*only_prefix, *only);
+  // The hooks create the workflow pod while the runner pod's job runs, so a runner archive that
+  // did not run then is not its runner (a pod the job made with a victim's runner-pod label).
+  // Only without a start time to compare is the one candidate taken.
+  if (!start && with_identity == 1) return link(*only_prefix, *only);
   return std::nullopt;
 }
 

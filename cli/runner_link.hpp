@@ -33,7 +33,8 @@ std::optional<std::vector<std::string>> linked_runner_folders(const archive::Man
 
 // Which of the runner pod's archives (prefix, manifest) names the job of `workflow` (pure): one
 // with an identity whose [started_at, ended_at] holds the workflow archive's start (an unfinished
-// one counts as open-ended), else the only one with an identity; nullopt when none or ambiguous.
+// one counts as open-ended); when the workflow archive has no start time, the only one with an
+// identity; else nullopt.
 std::optional<RunnerLink> pick_runner_archive(const std::vector<std::pair<std::string, archive::Manifest>>& candidates,
                                               const archive::Manifest& workflow);
 

@@ -6,6 +6,7 @@
 
 #include "ours.hpp"
 #include "sidecar_spec.hpp"
+#include "token_audience.hpp"
 
 namespace jobtrail::webhook {
 namespace {
@@ -188,6 +189,25 @@ MutateResult mutate(const json& review, const Config& config) {
   json warnings = json::array();
   const json& inject = member_or_null(annotations, kInjectAnnotation);
   std::string detail;
+  if (config.storage.credentials_mode == "webIdentity") {
+    // A token the trail-writing role trusts is for our sidecar alone. A kubernetes-mode job may
+    // create pods with the runner's ServiceAccount and such a token of its own, so this is checked
+    // before the opt-out (which anyone may ask for by default), and refused like a conflict.
+    // A pod whose opt-out is honoured gets no sidecar, so none of its containers may hold it.
+    const ReviewSubject who = review_subject(review);
+    const bool opted_out = inject == "false" && config.opt_out.allows(who.user, who.groups);
+    const std::string reader =
+        token_reader(spec, config.storage.audience, opted_out ? std::string() : std::string(kSidecarName));
+    if (!reader.empty()) {
+      MutateResult r{response_base(uid), "refused", "token_audience", json::array(), reader};
+      r.review["response"]["allowed"] = false;
+      r.review["response"]["status"] = {
+          {"code", 400},
+          {"message", "jobtrail: container/volume " + reader + " projects a service-account token of audience " +
+                          config.storage.audience + ", which only the jobtrail sidecar may hold"}};
+      return r;
+    }
+  }
   if (inject == "false") {
     const ReviewSubject who = review_subject(review);
     if (config.opt_out.allows(who.user, who.groups)) return skipped(uid, "opted_out", warnings);

@@ -335,6 +335,9 @@ TEST_CASE("runner link: a workflow pod's job is the one of the runner pod archiv
   CHECK(cli::pick_runner_archive(two, wf)->job_identity == b);
   two[1].second.started_at = "2026-11-29T00:11:00Z";  // neither ran when the workflow pod started: ambiguous
   CHECK_FALSE(cli::pick_runner_archive(two, wf));
-  CHECK(cli::pick_runner_archive({two[0]}, wf)->job_identity == a);  // the only one
+  // The only archive of that runner pod, but it had ended when the workflow pod started: a pod
+  // the job created with that runner-pod label, not the runner's own workflow pod.
+  CHECK_FALSE(cli::pick_runner_archive({two[0]}, wf));
+  CHECK(cli::pick_runner_archive({two[0]}, manifest("r-workflow", "", "", nullptr, "r"))->job_identity == a);
   CHECK_FALSE(cli::pick_runner_archive({{"pods/ci/r/3/", manifest("r", "", "", nullptr)}}, wf));
 }

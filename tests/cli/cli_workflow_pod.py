@@ -30,6 +30,12 @@ try:
     root = os.path.join(tmp, "store")
     make_archive(root, known_trail.events(), "--prefix", "pods/ci/runner-x/uid-r/", "--meta", RUNNER_META)
     make_archive(root, WF_EVENTS, "--prefix", "pods/ci/runner-x-workflow/uid-w/", "--meta", WF_META)
+    # The runner pod outlives its workflow pod (the hooks create it during the job): its archive
+    # ends after the workflow archive started. make_archive wrote them one after the other.
+    rm = os.path.join(root, "pods/ci/runner-x/uid-r/manifest.json")
+    m = json.load(open(rm))
+    m["ended_at"] = "2099-01-01T00:00:00.000000000Z"
+    json.dump(m, open(rm, "w"))
     wf = os.path.join(root, "pods/ci/runner-x-workflow/uid-w")
     check(not os.path.exists(os.path.join(root, "jobs", "victim")), "no index object under jobs/victim/")
 

@@ -261,7 +261,48 @@ TEST_CASE("mutate: web identity: only the sidecar container gets the token and t
       }
     }
     CHECK(sidecars == 1);
+    // Reinvoked on the pod we patched: our own token volume is no reason to refuse.
+    CHECK(mutate(review_for(patched), config).skip_reason == "already_injected");
   }
+}
+
+TEST_CASE("mutate: web identity: a pod whose own container holds a token of the sidecar's audience is refused") {
+  const Config config = parse_config_text(
+      R"({"sidecar":{"image":"registry.example/jobtrail:0.1.0"},"storage":{"url":"s3://trails/jobtrail",)"
+      R"("credentials":{"mode":"webIdentity","roleArn":"arn:aws:iam::1:role/trails","audience":"jobtrail.io/sidecar"}}})");
+  // What a kubernetes-mode job can create: the runner's ServiceAccount and a token it projects itself.
+  auto job_pod = [](const std::string& audience, const char* list) {
+    json pod = {{"apiVersion", "v1"}, {"kind", "Pod"},
+                {"metadata", {{"name", "steal"}, {"namespace", "arc-runners"}}},
+                {"spec", {{"serviceAccountName", "jobtrail-runner"},
+                          {"containers", {{{"name", "main"}, {"image", "alpine"}}}},
+                          {"volumes", {{{"name", "t"}, {"projected", {{"sources", {{{"serviceAccountToken",
+                                                                                    {{"audience", audience}, {"path", "t"}}}}}}}}}}}}}};
+    json mounter = {{"name", "reader"}, {"image", "alpine"}, {"volumeMounts", {{{"name", "t"}, {"mountPath", "/t"}}}}};
+    if (std::string(list) == "containers") pod["spec"]["containers"].push_back(mounter);
+    else pod["spec"][list] = json::array({mounter});
+    return pod;
+  };
+  for (const char* list : {"containers", "initContainers", "ephemeralContainers"}) {
+    CAPTURE(list);
+    const auto r = mutate(review_for(job_pod("jobtrail.io/sidecar", list)), config);
+    CHECK(r.outcome == "refused");
+    CHECK(r.skip_reason == "token_audience");
+    CHECK(r.detail == "reader/t");
+    CHECK(r.review["response"]["allowed"] == false);
+    CHECK(r.review["response"]["status"]["code"] == 400);
+  }
+  json opted_out = job_pod("jobtrail.io/sidecar", "containers");
+  opted_out["metadata"]["annotations"] = {{"jobtrail.io/inject", "false"}};
+  CHECK(mutate(review_for(opted_out), config).skip_reason == "token_audience");  // the opt-out does not help
+  json fake_sidecar = job_pod("jobtrail.io/sidecar", "containers");
+  fake_sidecar["metadata"]["annotations"] = {{"jobtrail.io/inject", "false"}};
+  fake_sidecar["spec"]["containers"][1]["name"] = kSidecarName;  // named like ours, in a pod we do not inject
+  CHECK(mutate(review_for(fake_sidecar), config).skip_reason == "token_audience");
+  // Another audience is not a token the role trusts: injected as usual.
+  CHECK(mutate(review_for(job_pod("vault", "containers")), config).outcome == "injected");
+  // In secret mode there is no such token to protect.
+  CHECK(mutate(review_for(job_pod("jobtrail.io/sidecar", "containers")), test_config()).outcome == "injected");
 }
 
 TEST_CASE("mutate: legacy runner pod (partial)") { inject_and_check(load("arc-legacy-runner-partial.json")); }
