@@ -61,10 +61,10 @@ try:
     check(not openssl_verifies(pub, pae(env["payloadType"], body + b" "), sig), "openssl refuses it for another payload")
     check(not openssl_verifies(pub, body, sig), "the signature is over the PAE, not the bare payload")
 
-    manifest = open(os.path.join(archive, "manifest.json"), "rb").read()
+    manifest = open(os.path.join(archive, "_manifest.json"), "rb").read()
     check(st["_type"] == "https://in-toto.io/Statement/v1", "Statement v1")
     check(st["predicateType"] == "https://in-toto.io/attestation/runtime-trace/v0.1", "runtime-trace v0.1 predicate")
-    check(st["subject"] == [{"name": prefix + "manifest.json", "digest": {"sha256": hashlib.sha256(manifest).hexdigest()}}],
+    check(st["subject"] == [{"name": prefix + "_manifest.json", "digest": {"sha256": hashlib.sha256(manifest).hexdigest()}}],
           "subject: the manifest with the SHA-256 of its bytes: %s" % st["subject"])
     pred = st["predicate"]
     check(pred["monitoredProcess"]["event"] == "https://github.com/octo/hello/actions/runs/42/attempts/1",

@@ -112,11 +112,11 @@ try:
     expect(0, "verify", url("s1"), *S3, contains="signatures: not checked")
     expect(0, "fetch", ROOT + "/jobs/octo/hello/61", "-o", os.path.join(tmp, "f61"), "--key", pub, *S3,
            contains="manifest signed by key")
-    check(os.path.exists(os.path.join(tmp, "f61", "manifest.json.sig")), "fetch downloads the manifest's signature")
+    check(os.path.exists(os.path.join(tmp, "f61", "_manifest.json.sig")), "fetch downloads the manifest's signature")
 
     # The same signatures checked by openssl alone, from the bytes awscli reads.
-    manifest = aws_get(prefix("s1") + "manifest.json")
-    sig_obj = json.loads(aws_get(prefix("s1") + "manifest.json.sig"))
+    manifest = aws_get(prefix("s1") + "_manifest.json")
+    sig_obj = json.loads(aws_get(prefix("s1") + "_manifest.json.sig"))
     check(openssl_verifies(pub, b"jobtrail-manifest-sig-v1\n" + manifest, sig_obj["signature"]),
           "openssl verifies the manifest signature")
     check(not openssl_verifies(pub, b"jobtrail-manifest-sig-v1\n" + manifest + b" ", sig_obj["signature"]),
@@ -151,7 +151,7 @@ try:
           "forged manifest: unsigned, and not the manifest of the final checkpoint: %s" % kinds(r))
     # ...and with a genuine signature copied next to it.
     check(write("f2", "64").returncode == 0, "forged archive f2 written first")
-    aws_put(prefix("f2") + "manifest.json.sig", aws_get(prefix("s1") + "manifest.json.sig"))
+    aws_put(prefix("f2") + "_manifest.json.sig", aws_get(prefix("s1") + "_manifest.json.sig"))
     write("f2", "64", *SIGN)
     r = expect(10, "verify", url("f2"), "--key", pub, "--json", *S3)
     check("bad_signature" in kinds(r), "copied signature: bad_signature: %s" % kinds(r))
@@ -161,7 +161,7 @@ try:
     check(write("t1", "65", *SIGN).returncode == 0, "signed archive t1 written")
     segs = sorted(l.split()[-1] for l in aws("ls", url("t1") + "/").splitlines() if "events-" in l)
     check(len(segs) >= 4, "t1 has %d segments" % len(segs))
-    for s in segs[2:] + ["manifest.json", "manifest.json.sig"]:
+    for s in segs[2:] + ["_manifest.json", "_manifest.json.sig"]:
         aws("rm", url("t1") + "/" + s)
     expect(6, "verify", url("t1"), *S3, contains="manifest_missing")  # without keys: like a crash
     r = expect(7, "verify", url("t1"), "--key", pub, "--json", *S3)
@@ -174,7 +174,7 @@ try:
     idx = json.loads(aws_get(idx_key[len("trails/"):]))
     forged = dict(idx, job_identity=dict(idx["job_identity"], run_id="66"))
     aws_put("jobs/octo/hello/66/1/build/u66.json", json.dumps(forged).encode())
-    forged_elsewhere = dict(idx, archive_prefix=prefix("u1"), manifest=prefix("u1") + "manifest.json")
+    forged_elsewhere = dict(idx, archive_prefix=prefix("u1"), manifest=prefix("u1") + "_manifest.json")
     aws_put("jobs/octo/hello/67/1/build/u67.json", json.dumps(forged_elsewhere).encode())
     expect(12, "fetch", ROOT, "--repo", "octo/hello", "--run", "66", "-o", os.path.join(tmp, "f66"), *S3,
            contains="index_mismatch")

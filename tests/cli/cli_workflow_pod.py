@@ -32,7 +32,7 @@ try:
     make_archive(root, WF_EVENTS, "--prefix", "pods/ci/runner-x-workflow/uid-w/", "--meta", WF_META)
     # The runner pod outlives its workflow pod (the hooks create it during the job): its archive
     # ends after the workflow archive started. make_archive wrote them one after the other.
-    rm = os.path.join(root, "pods/ci/runner-x/uid-r/manifest.json")
+    rm = os.path.join(root, "pods/ci/runner-x/uid-r/_manifest.json")
     m = json.load(open(rm))
     m["ended_at"] = "2099-01-01T00:00:00.000000000Z"
     json.dump(m, open(rm, "w"))

@@ -30,7 +30,7 @@ import json, sys
 for v in json.load(open(sys.argv[1])).get("Versions", []):
     print(v["Key"], v["VersionId"])
 PY
-grep -q '/manifest.json ' "$tmp/objects" || fail "no manifest written: $(cat "$tmp/objects")"
+grep -q '/_manifest.json ' "$tmp/objects" || fail "no manifest written: $(cat "$tmp/objects")"
 grep -q '^trails/jobs/octo/locked/5/' "$tmp/objects" || fail "no index object written: $(cat "$tmp/objects")"
 grep -q '/events-000000.jsonl.zst ' "$tmp/objects" || fail "no segment written: $(cat "$tmp/objects")"
 now=$(date -u +%s)

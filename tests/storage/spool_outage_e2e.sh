@@ -75,15 +75,15 @@ curl -sf "http://127.0.0.1:$portb/metrics" | grep -q '^jobtrail_sidecar_orphan_s
 kill -TERM "$pid_b"; wait "$pid_b" || true
 
 awsr s3 cp --recursive --only-show-errors "s3://$bucket/trails/" "$tmp/down"
-man=$(cd "$tmp/down" && find . -path "*/$uida/manifest.json" | head -1)
+man=$(cd "$tmp/down" && find . -path "*/$uida/_manifest.json" | head -1)
 [[ -n $man ]] || { echo "no manifest of A in the store" >&2; exit 1; }
-prefix=${man#./}; prefix=${prefix%manifest.json}
+prefix=${man#./}; prefix=${prefix%_manifest.json}
 python3 "$here/check_archive.py" "$tmp/down" "$prefix" manifest --marker "$marker" \
   --incomplete-reason "finished by ci/runner-b after owner died"
 python3 - "$tmp/down/$prefix" <<'PY'
 import json, os, subprocess, sys
 adir = sys.argv[1]
-man = json.load(open(os.path.join(adir, "manifest.json")))
+man = json.load(open(os.path.join(adir, "_manifest.json")))
 ev = []
 for s in man["segments"]:
     out = subprocess.run(["zstd", "-dcq", os.path.join(adir, s["name"])], capture_output=True, check=True).stdout
