@@ -347,6 +347,15 @@ int jt_sidecar_whoami_prog(struct bpf_raw_tracepoint_args *ctx)
   return jt_sidecar_whoami((__u32)ctx->args[0]);
 }
 
+/* sched_process_fork(parent, child) for every new task, threads included: the sidecar's own new
+ * threads join its identity before they can be named by the job (ptrace, process_vm_readv). */
+SEC("raw_tp/sched_process_fork")
+int raw_tracepoint__sched_process_fork_sidecar(struct bpf_raw_tracepoint_args *ctx)
+{
+  jt_sidecar_thread_started((struct task_struct *)ctx->args[1]);
+  return 0;
+}
+
 #define JT_SIGCHLD 17
 
 /* signal_generate(sig, info, task, group, result) fires in the sender's context for kill, tkill,

@@ -26,10 +26,11 @@ struct {
   __type(value, __u32); /* generation of the whoami run that saw it */
 } jt_sidecar_ids SEC(".maps");
 
-/* [0]: the sidecar's host tgid (0 until whoami ran: nothing matches) */
+/* [0]: the sidecar's host tgid (0 until whoami ran: nothing matches); [1]: the generation of the
+ * latest whoami run, stamped on threads the sidecar starts between two runs */
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);
-  __uint(max_entries, 1);
+  __uint(max_entries, 2);
   __type(key, __u32);
   __type(value, __u32);
 } jt_sidecar_tgid SEC(".maps");
@@ -78,8 +79,9 @@ static __always_inline int jt_sidecar_whoami(__u32 gen)
 {
   struct task_struct *me = (struct task_struct *)bpf_get_current_task();
   struct task_struct *leader = BPF_CORE_READ(me, group_leader);
-  __u32 zero = 0, tgid = bpf_get_current_pid_tgid() >> 32;
+  __u32 zero = 0, one = 1, tgid = bpf_get_current_pid_tgid() >> 32;
   bpf_map_update_elem(&jt_sidecar_tgid, &zero, &tgid, BPF_ANY);
+  bpf_map_update_elem(&jt_sidecar_tgid, &one, &gen, BPF_ANY);
   struct signal_struct *sig = BPF_CORE_READ(leader, signal);
   struct list_head *head = &sig->thread_head;
   struct list_head *pos = BPF_CORE_READ(sig, thread_head.next);
@@ -94,6 +96,20 @@ static __always_inline int jt_sidecar_whoami(__u32 gen)
     pos = BPF_CORE_READ(t, thread_node.next);
   }
   return n;
+}
+
+/* A thread the sidecar just started (sched_process_fork, child side known): recorded at once, so
+ * that no thread of the sidecar is anonymous until the next whoami run. Its entry carries the
+ * latest run's generation, so the next run keeps it while it lives and drops it after. */
+static __always_inline void jt_sidecar_thread_started(struct task_struct *child)
+{
+  __u32 self = jt_sidecar_host_tgid();
+  if (!self || BPF_CORE_READ(child, tgid) != self)
+    return;
+  __u32 one = 1;
+  __u32 *gen = bpf_map_lookup_elem(&jt_sidecar_tgid, &one);
+  if (gen)
+    jt_self_add_thread(child, *gen);
 }
 
 /* Does the current task name one of the sidecar's threads with `nr` (a pid argument)? The

@@ -34,14 +34,14 @@ shutil.copy("/usr/bin/env", listener)
 
 
 def record(run_id, mode):
-    before = set(glob.glob(os.path.join(store, "pods", "*", "*", "*")))
+    before = set(glob.glob(os.path.join(store, "events", "dt=*", "*", "*", "*")))
     env = {**os.environ, "GITHUB_REPOSITORY": REPO, "GITHUB_RUN_ID": str(run_id), "GITHUB_RUN_ATTEMPT": "1",
            "GITHUB_JOB": "rules", "GITHUB_WORKFLOW_REF": WORKFLOW + "@refs/heads/main"}
     script = f"{python} {here}/kernel_rules_job.py {work} {mode}; exit $?"
     r = subprocess.run([sidecar, "record", "--storage", "file://" + store, "--allow-domain=github.com",
                         "--", listener, "--", worker, "-c", script], capture_output=True, text=True, timeout=120, env=env)
     check(r.returncode == 0, f"[{mode}] record exit status 0 (got {r.returncode})" + ("" if r.returncode == 0 else ": " + r.stderr[-600:]))
-    new = sorted(set(glob.glob(os.path.join(store, "pods", "*", "*", "*"))) - before)
+    new = sorted(set(glob.glob(os.path.join(store, "events", "dt=*", "*", "*", "*"))) - before)
     check(len(new) == 1, f"[{mode}] one new archive in the store: {new}")
     facts = json.load(open(os.path.join(work, f"facts-{mode}.json")))
     return (events_of(new[0]) if new else []), facts, r.stdout

@@ -42,7 +42,8 @@ void check_seq_gap_free(const std::vector<json>& events) {
 
 std::string all_archive_bytes(const fs::path& dir) {
   std::string all;
-  for (auto& f : fs::directory_iterator(dir)) {
+  for (auto& f : fs::recursive_directory_iterator(dir)) {  // the summary row sits in summaries/dt=.../
+    if (!f.is_regular_file()) continue;
     std::ifstream in(f.path(), std::ios::binary);
     if (f.path().extension() != ".zst") {
       all.append(std::istreambuf_iterator<char>(in), {});
