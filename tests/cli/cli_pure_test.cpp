@@ -319,8 +319,8 @@ TEST_CASE("runner link: a workflow pod's job is the one of the runner pod archiv
   // The label is the job's to set: it cannot name a folder outside the pod folders of <ns>, nor a
   // partition column; a start time that is no date names no layout-2 folder at all.
   CHECK(cli::linked_runner_folders(manifest("w", "garbage", "", nullptr, "../../jobs/x=1")) ==
-        Folders({"pods/ci/.._.._jobs_x=1/", "events/dt=1969-12-31/ci/.._.._jobs_x-1/",
-                 "events/dt=1970-01-01/ci/.._.._jobs_x-1/"}));
+        Folders({"pods/ci/.._.._jobs_x=1/", "events/dt=1969-12-31/ci/-._.._jobs_x-1/",
+                 "events/dt=1970-01-01/ci/-._.._jobs_x-1/"}));
   CHECK(cli::linked_runner_folders(manifest("w", "2026-02-31T00:00:00Z", "", nullptr, "r")) == Folders({"pods/ci/r/"}));
 
   std::vector<std::pair<std::string, archive::Manifest>> two = {
