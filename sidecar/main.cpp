@@ -23,6 +23,7 @@
 #include "sidecar/otlp_exporter.hpp"
 #include "sidecar/ring_buffer_size.hpp"
 #include "sidecar/session.hpp"
+#include "sidecar/signing_key.hpp"
 #include "trail/archive/layout.hpp"
 #include "trail/archive/spool_lock.hpp"
 #include "trail/archive/time_text.hpp"
@@ -174,6 +175,7 @@ int do_run(Options& o) {
     sweep.staging = fs::temp_directory_path() / ("jobtrail-adopt-" + std::to_string(getpid()));
     sweep.max_bytes = o.spool_max_bytes;
     sweep.grace = std::chrono::seconds(static_cast<long>(o.spool_orphan_grace_s));
+    configure_signing(o.signing_key, sweep.writer);  // adopted archives are signed like our own
     sweep.budget = std::min(std::chrono::milliseconds(15'000),
                             std::chrono::milliseconds(static_cast<long>(o.flush_deadline_s * 1000)));
     sweeper = std::make_unique<OrphanSweeper>(sweep, jobtrail::storage::open_store(o.store), own_lock);

@@ -35,11 +35,15 @@ trap cleanup EXIT
 mkdir "$cga" "$cgb"
 awsr s3 mb "s3://$bucket" >/dev/null
 
+# Both sidecars sign with the node's key: the archive B finishes for A is signed too.
+openssl genpkey -algorithm ed25519 -out "$tmp/key.pem" 2>/dev/null
+openssl pkey -in "$tmp/key.pem" -pubout -out "$tmp/pub.pem"
+
 start_sidecar() {  # NAME UID CGROUP PORT
   JOBTRAIL_POD_NAMESPACE=ci JOBTRAIL_POD_NAME=$1 JOBTRAIL_POD_UID=$2 JOBTRAIL_NODE_NAME=node-1 \
     "$sidecar" run --cgroup "$3" --storage "s3://$bucket/trails" --s3-endpoint "$S3_ENDPOINT" --s3-path-style \
     --spool-dir "$spool" --spool-orphan-grace 0 --flush-deadline 4 --http-listen "127.0.0.1:$4" \
-    --segment-max-age 1 --output json >"$tmp/$1.jsonl" 2>"$tmp/$1.log" &
+    --segment-max-age 1 --signing-key "$tmp/key.pem" --output json >"$tmp/$1.jsonl" 2>"$tmp/$1.log" &
   pids+=($!)
   for _ in $(seq 100); do
     curl -sf "http://127.0.0.1:$4/readyz" >/dev/null && return 0
@@ -104,6 +108,8 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 st=0
-"$cli" verify "s3://$bucket/trails/${prefix%/}" --s3-endpoint "$S3_ENDPOINT" --s3-path-style >"$tmp/verify.txt" 2>&1 || st=$?
-[[ $st -eq 6 ]] || { cat "$tmp/verify.txt" >&2; echo "verify exited $st, want 6 (incomplete)" >&2; exit 1; }
-echo "spool outage e2e: A's archive finished by B, every event once, verify says incomplete (6)"
+"$cli" verify "s3://$bucket/trails/${prefix%/}" --key "$tmp/pub.pem" --s3-endpoint "$S3_ENDPOINT" --s3-path-style \
+  >"$tmp/verify.txt" 2>&1 || st=$?
+[[ $st -eq 6 ]] || { cat "$tmp/verify.txt" >&2; echo "verify --key exited $st, want 6 (incomplete, signed)" >&2; exit 1; }
+grep -q "manifest signed by key" "$tmp/verify.txt" || { cat "$tmp/verify.txt" >&2; echo "B's manifest is not signed" >&2; exit 1; }
+echo "spool outage e2e: A's archive finished and signed by B, every event once, verify --key says incomplete (6)"
