@@ -11,23 +11,16 @@ import subprocess
 import sys
 import tempfile
 
-from clitest import check, expect, finish, known_trail, make_archive, run
+from clitest import Rgw, check, expect, finish, known_trail, make_archive, run
 
-state = sys.argv[1]
-env = dict(l.strip().split("=", 1) for l in open(os.path.join(state, "env")) if "=" in l)
-os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
-EP = env["S3_ENDPOINT"]
-S3 = ["--s3-endpoint", EP, "--s3-path-style"]
+rgw = Rgw(sys.argv[1])
+EP = rgw.endpoint
+S3 = rgw.flags
+aws = rgw.aws
 bucket = "cli-test-%d" % os.getpid()
 ROOT = "s3://%s/trails" % bucket
 tmp = tempfile.mkdtemp(prefix="jobtrail-cli-rgw-")
 
-
-def aws(*args):
-    r = subprocess.run(["aws", "--endpoint-url", EP, "s3", *args], capture_output=True, text=True, timeout=60)
-    if r.returncode != 0:
-        raise SystemExit("aws %s failed: %s" % (" ".join(args), r.stderr))
-    return r.stdout
 
 
 def meta(uid):

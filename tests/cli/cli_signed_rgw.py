@@ -19,23 +19,16 @@ import subprocess
 import sys
 import tempfile
 
-from clitest import MAKE_ARCHIVE, check, expect, finish, known_trail
+from clitest import MAKE_ARCHIVE, Rgw, check, expect, finish, known_trail
 
-state = sys.argv[1]
-env = dict(l.strip().split("=", 1) for l in open(os.path.join(state, "env")) if "=" in l)
-os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
-EP = env["S3_ENDPOINT"]
-S3 = ["--s3-endpoint", EP, "--s3-path-style"]
+rgw = Rgw(sys.argv[1])
+EP = rgw.endpoint
+S3 = rgw.flags
+aws = rgw.aws
 bucket = "cli-signed-%d" % os.getpid()
 ROOT = "s3://%s/trails" % bucket
 tmp = tempfile.mkdtemp(prefix="jobtrail-cli-signed-")
 
-
-def aws(*args):
-    r = subprocess.run(["aws", "--endpoint-url", EP, "s3", *args], capture_output=True, text=True, timeout=60)
-    if r.returncode != 0:
-        raise SystemExit("aws %s failed: %s" % (" ".join(args), r.stderr))
-    return r.stdout
 
 
 def aws_get(key):

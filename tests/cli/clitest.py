@@ -37,6 +37,24 @@ def make_archive(store, events, *flags, env=None):
         raise SystemExit("make_archive failed: " + r.stderr)
 
 
+class Rgw:
+    """The storage fixture's RGW (tests/storage/rgw.sh state dir): its endpoint, the S3 flags for
+    jobtrail, and awscli as an independent client."""
+
+    def __init__(self, state):
+        env = dict(l.strip().split("=", 1) for l in open(os.path.join(state, "env")) if "=" in l)
+        os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
+        self.endpoint = env["S3_ENDPOINT"]
+        self.flags = ["--s3-endpoint", self.endpoint, "--s3-path-style"]
+
+    def aws(self, *args):
+        r = subprocess.run(["aws", "--endpoint-url", self.endpoint, "s3", *args], capture_output=True, text=True,
+                           timeout=60)
+        if r.returncode != 0:
+            raise SystemExit("aws %s failed: %s" % (" ".join(args), r.stderr))
+        return r.stdout
+
+
 def finish():
     if failures:
         print("\n%d check(s) failed:" % len(failures))
