@@ -3,6 +3,8 @@
 # Package lists live in scripts/deps/*.txt, one per purpose; pass names to install only some:
 #   scripts/install-deps.sh            everything (build + every test)
 #   scripts/install-deps.sh build      only what building needs
+# A list whose first line starts with "# by name only" is left out of "everything" and installed
+# only when named (scripts/deps/bench.txt: benchmark tools such as auditd that CI does not need).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ $(id -u) -ne 0 ]]; then
@@ -11,9 +13,14 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 lists=()
 if [[ $# -eq 0 ]]; then
-  lists=("$here"/deps/*.txt)
+  for l in "$here"/deps/*.txt; do
+    head -n 1 "$l" | grep -q '^# by name only' || lists+=("$l")
+  done
 else
-  for n in "$@"; do lists+=("$here/deps/$n.txt"); done
+  for n in "$@"; do
+    [[ -f $here/deps/$n.txt ]] || { echo "install-deps: no list scripts/deps/$n.txt" >&2; exit 1; }
+    lists+=("$here/deps/$n.txt")
+  done
 fi
 mapfile -t words < <(cat "${lists[@]}" | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
 # `command:CMD=PACKAGE` wants PACKAGE only when no CMD is on the PATH (from whatever package).
