@@ -24,8 +24,8 @@
 #            "10000 20000 40000 80000 160000 0")
 # Each timing is the median of ROUNDS alternating runs, so drift hits all sides alike. The peers need
 # bpftrace and auditd (scripts/install-deps.sh bench); a peer that cannot run is reported and skipped.
-# Every exit path removes the cgroups, the audit rule, the auditd and bpftrace the script started and
-# restores the audit settings it changed.
+# Its end, an error, SIGINT, SIGTERM and SIGHUP remove the cgroups, the audit rule, the auditd and
+# bpftrace the script started and restore the audit settings it changed.
 set -euo pipefail
 # The storm's /bin/true sets its locale from the environment: with LANG=C.UTF-8 each exec opens ~30
 # locale files (32 events per exec instead of 4), so the figures would depend on the caller's shell.
@@ -329,7 +329,7 @@ done
 if [[ -n $bad ]]; then
   printf 'rate        events/s at zero loss      n/a  (target >= 50000)   %s\n' "$bad"
 elif [[ -n $best ]]; then
-  then_what="no step lost events: the limit of the sidecar is above what the storm reached"
+  then_what="no step lost events: the figure is the top speed of the storm here"
   [[ -z $first_loss ]] || then_what="next step: $first_loss"
   printf 'rate        events/s at zero loss      %.0f/s  (target >= 50000)   %s %s, %d threads, offered %s; %s\n' \
     "$best" "$RATE_MODE" "$rtype" "$T" "$best_rate" "$then_what"
