@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <set>
+#include <string_view>
 
 namespace jobtrail::webhook {
 namespace {
@@ -28,6 +29,39 @@ void require_one_of(const std::string& value, std::set<std::string> allowed, con
   if (!allowed.count(value)) throw ConfigError(what + " has an invalid value \"" + value + "\"");
 }
 
+// The URLs the sidecar's --otlp-endpoint takes (parse_http_url, sidecar/otlp_exporter.cpp): http://,
+// a host (or [IPv6]), an optional port 1..65535, a path; no space or control byte anywhere. A value
+// the sidecar would refuse must be refused here: the sidecar would not start, nor would the pod.
+bool is_plain_http_url(std::string_view url) {
+  constexpr std::string_view scheme = "http://";
+  if (!url.starts_with(scheme) || url.size() > 2048) return false;
+  for (char c : url)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+  url.remove_prefix(scheme.size());
+  std::string_view authority = url.substr(0, url.find('/'));
+  std::string_view host = authority, port = "80";
+  if (authority.starts_with('[')) {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return false;
+    host = authority.substr(1, close - 1);
+    const auto rest = authority.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return false;
+      port = rest.substr(1);
+    }
+  } else if (const auto colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty() || port.empty() || port.size() > 5) return false;
+  unsigned p = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+    p = p * 10 + static_cast<unsigned>(c - '0');
+  }
+  return p >= 1 && p <= 65535;
+}
+
 }  // namespace
 
 Config parse_config(const json& doc) {
@@ -49,7 +83,7 @@ Config parse_config(const json& doc) {
                  {"image", "imagePullPolicy", "mode", "privileged", "capabilities", "resources",
                   "spoolSizeLimit", "spoolHostPath", "spoolMaxBytes", "hostCgroupRoot", "flushDeadlineSeconds", "files",
                   "segmentMaxBytes", "segmentMaxAgeSeconds", "logLevel", "httpPort", "memoryBudgetMib",
-                  "signingSecretName"});
+                  "signingSecretName", "stream", "otlpEndpoint"});
   auto& s = c.sidecar;
   take(sidecar, "image", s.image, "sidecar");
   take(sidecar, "imagePullPolicy", s.image_pull_policy, "sidecar");
@@ -69,9 +103,14 @@ Config parse_config(const json& doc) {
   take(sidecar, "httpPort", s.http_port, "sidecar");
   take(sidecar, "memoryBudgetMib", s.memory_budget_mib, "sidecar");
   take(sidecar, "signingSecretName", s.signing_secret_name, "sidecar");
+  take(sidecar, "stream", s.stream, "sidecar");
+  take(sidecar, "otlpEndpoint", s.otlp_endpoint, "sidecar");
   if (s.image.empty()) throw ConfigError("sidecar.image is required");
   require_one_of(s.mode, {"native", "container"}, "sidecar.mode");
   require_one_of(s.files, {"folded", "all", "off"}, "sidecar.files");
+  require_one_of(s.stream, {"story", "files", "all"}, "sidecar.stream");
+  if (!s.otlp_endpoint.empty() && !is_plain_http_url(s.otlp_endpoint))
+    throw ConfigError("sidecar.otlpEndpoint must be http://HOST:PORT/PATH (plain HTTP), or empty");
   require_one_of(s.image_pull_policy, {"Always", "IfNotPresent", "Never"}, "sidecar.imagePullPolicy");
   if (!s.resources.is_object()) throw ConfigError("sidecar.resources must be an object");
   if (!s.spool_host_path.empty() && (s.spool_host_path[0] != '/' || s.spool_host_path.find("..") != std::string::npos))

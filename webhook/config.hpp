@@ -35,6 +35,10 @@ struct SidecarConfig {
   // Secret (in the pod's namespace) holding the archive's Ed25519 signing key under key.pem,
   // mounted into the sidecar container only; "" = archives are unsigned.
   std::string signing_secret_name;
+  // What the sidecar's live stream (its log and OTLP export) shows: story, files or all (--stream).
+  std::string stream = "story";
+  // OTLP/HTTP logs endpoint, http://HOST:PORT/PATH (--otlp-endpoint); "" = no OTLP export.
+  std::string otlp_endpoint;
 };
 
 struct StorageConfig {

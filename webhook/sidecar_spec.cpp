@@ -66,7 +66,8 @@ json sidecar_container(const Config& config, const PodFacts& facts) {
                "--files", s.files,
                "--http-listen", "0.0.0.0:" + std::to_string(s.http_port),
                "--memory-budget-mib", std::to_string(s.memory_budget_mib),
-               "--log-level", s.log_level};
+               "--log-level", s.log_level,
+               "--stream", s.stream};
   if (!st.endpoint.empty()) args.insert(args.end(), {"--s3-endpoint", st.endpoint});
   if (st.path_style) args.push_back("--s3-path-style");
   if (!st.ca_bundle_config_map.empty()) args.insert(args.end(), {"--ca-bundle", "/etc/jobtrail/ca/ca.crt"});
@@ -75,6 +76,7 @@ json sidecar_container(const Config& config, const PodFacts& facts) {
     args.insert(args.end(), {"--object-lock-mode", st.object_lock_mode, "--object-lock-days",
                              std::to_string(st.object_lock_days)});
   if (!s.signing_secret_name.empty()) args.insert(args.end(), {"--signing-key", std::string(kSigningKeyDir) + "/key.pem"});
+  if (!s.otlp_endpoint.empty()) args.insert(args.end(), {"--otlp-endpoint", s.otlp_endpoint});
 
   json env = json::array({field_env("JOBTRAIL_POD_NAME", "metadata.name"),
                           field_env("JOBTRAIL_POD_NAMESPACE", "metadata.namespace"),

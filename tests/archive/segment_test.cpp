@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <fstream>
 #include <sstream>
+#include <vector>
+
+#include <zstd.h>
 
 #include "test_support.hpp"
 #include "trail/archive/line_reader.hpp"
@@ -131,4 +134,113 @@ TEST_CASE("zstd's content checksum makes every damaged segment fail to decode") 
     CHECK(silent == 0);
     CHECK(failed > static_cast<int>(bytes.size() - header) / 2);
   }
+}
+
+namespace {
+// One zstd frame of `text`, fed in one piece with the size unknown (as the writer streams).
+std::string compress(const std::string& text, int window_log = 0) {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+  if (window_log) ZSTD_CCtx_setParameter(cctx, ZSTD_c_windowLog, window_log);
+  std::string out(ZSTD_compressBound(text.size()) + 64, '\0');
+  ZSTD_inBuffer in{text.data(), text.size(), 0};
+  ZSTD_outBuffer o{out.data(), out.size(), 0};
+  ZSTD_compressStream2(cctx, &o, &in, ZSTD_e_continue);
+  while (ZSTD_compressStream2(cctx, &o, &in, ZSTD_e_end) != 0) {
+  }
+  ZSTD_freeCCtx(cctx);
+  out.resize(o.pos);
+  return out;
+}
+
+struct Read {
+  std::vector<std::string> lines;
+  std::uint64_t overlong = 0;
+  std::string error;
+  std::size_t longest = 0;
+};
+Read read_lines(const std::string& bytes, LineLimits limits) {
+  std::istringstream in(bytes);
+  LineReader r(in, limits);
+  Read out;
+  for (std::string line; r.next(line);) {
+    out.longest = std::max(out.longest, line.capacity());
+    out.lines.push_back(line);
+  }
+  out.overlong = r.overlong_lines();
+  out.error = r.error();
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a line over the bound is skipped and counted, the lines around it are read") {
+  LineLimits limits;
+  limits.line_bytes = 1000;
+  SUBCASE("between two lines, the bound itself still accepted") {
+    const std::string text = "first\n" + std::string(1000, 'x') + "\n" + std::string(5u << 20, 'a') + "\nlast\n";
+    auto r = read_lines(compress(text), limits);
+    REQUIRE(r.lines.size() == 3);
+    CHECK(r.lines[0] == "first");
+    CHECK(r.lines[1] == std::string(1000, 'x'));
+    CHECK(r.lines[2] == "last");
+    CHECK(r.overlong == 1);
+    CHECK(r.error.empty());
+  }
+  SUBCASE("one byte over, arriving whole in one decompressed block") {
+    auto r = read_lines(compress(std::string(1001, 'x') + "\nnext\n"), limits);
+    REQUIRE(r.lines.size() == 1);
+    CHECK(r.lines[0] == "next");
+    CHECK(r.overlong == 1);
+  }
+  SUBCASE("the last line, without a newline: counted once, not held") {
+    auto r = read_lines(compress("a\n" + std::string(16u << 20, 'a')), limits);
+    CHECK(r.lines == std::vector<std::string>{"a"});
+    CHECK(r.overlong == 1);
+    CHECK(r.error.empty());
+  }
+  SUBCASE("many in a row") {
+    std::string text;
+    for (int i = 0; i < 50; ++i) text += std::string(3000 + i, 'b') + "\n" + std::to_string(i) + "\n";
+    auto r = read_lines(compress(text), limits);
+    CHECK(r.lines.size() == 50);
+    CHECK(r.overlong == 50);
+    CHECK(r.lines.back() == "49");
+  }
+}
+
+TEST_CASE("the default bound skips a line of tens of MiB without holding it") {
+  // 48 MiB of 'a' compresses to a few KiB; the reader must not keep it as one string.
+  const std::string text = "x\n" + std::string(48u << 20, 'a') + "\ny\n";
+  const auto bytes = compress(text);
+  CHECK(bytes.size() < (1u << 20));
+  auto r = read_lines(bytes, {});
+  CHECK(r.lines == std::vector<std::string>{"x", "y"});
+  CHECK(r.overlong == 1);
+  CHECK(r.longest <= max_line_bytes);
+}
+
+TEST_CASE("a segment that decompresses to more than its text bound stops with an error") {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "event " + std::to_string(i) + "\n";
+  LineLimits limits;
+  limits.text_bytes = 2000;
+  std::istringstream in(compress(text));
+  LineReader r(in, limits);
+  std::string line;
+  int n = 0;
+  while (r.next(line)) ++n;
+  CHECK(n < 300);
+  CHECK_MESSAGE(r.error().find("more than 2000 bytes") != std::string::npos, r.error());
+  CHECK(r.compressed_bytes() == in.str().size());  // hashed to the end all the same
+  CHECK(text_bound_for_events(3, 10) == 33);
+  CHECK(text_bound_for_events(std::uint64_t{1} << 62) == std::numeric_limits<std::uint64_t>::max());
+}
+
+TEST_CASE("a frame that asks for a window over the bound is refused before it is allocated") {
+  const std::string text(1u << 20, 'w');
+  auto ok = read_lines(compress(text + "\n", max_window_log), {});
+  CHECK(ok.error.empty());
+  auto big = read_lines(compress(text + "\n", max_window_log + 4), {});
+  CHECK(big.lines.empty());
+  CHECK_MESSAGE(big.error.find("window") != std::string::npos, big.error);
 }

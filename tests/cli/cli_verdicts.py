@@ -6,64 +6,17 @@ documented canonical form (docs/archive.md), so each archive is wrong in exactly
 each, `verify --json` must report exactly the expected problem kinds and verdict, and exit with
 the verdict's status (docs/cli.md). Then `jobtrail findings` on the known trail, with and without
 a baseline of earlier runs (new-egress)."""
-import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 
-from clitest import check, expect, finish, known_trail, make_archive, run
+from clitest import (check, entry_hash, expect, finish, known_trail, lines_of, load_manifest as load, make_archive,
+                     rechain, rewrite_segment, run, save_manifest as save, zstd)
 
 tmp = tempfile.mkdtemp(prefix="jobtrail-cli-verdicts-")
 EV = [e for e in known_trail.events() if e["type"] != "lost"]
 STATUS = {"ok": 0, "lost_events": 5, "incomplete": 6, "tampered": 7}
-
-
-def entry_hash(s):
-    text = "jobtrail-segment-v1\n" + "".join(str(s[k]) + "\n" for k in
-                                               ("name", "size", "sha256", "events", "first_seq", "last_seq", "prev"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def rechain(m, start=0):
-    """Recomputes entry_hash and prev from entry `start` on, and the chain head."""
-    for i in range(start, len(m["segments"])):
-        s = m["segments"][i]
-        s["prev"] = "0" * 64 if i == 0 else m["segments"][i - 1]["entry_hash"]
-        s["entry_hash"] = entry_hash(s)
-    m["chain_head"] = m["segments"][-1]["entry_hash"]
-
-
-def load(d):
-    return json.load(open(os.path.join(d, "_manifest.json")))
-
-
-def save(d, m):
-    p = os.path.join(d, "_manifest.json")
-    os.chmod(p, 0o644)
-    json.dump(m, open(p, "w"))
-
-
-def lines_of(path):
-    out = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout.decode()
-    return [line for line in out.splitlines() if line]
-
-
-def rewrite_segment(d, index, data):
-    """Writes `data` (bytes) as segment `index` and makes the manifest entry describe it again."""
-    m = load(d)
-    s = m["segments"][index]
-    p = os.path.join(d, s["name"])
-    os.chmod(p, 0o644)
-    open(p, "wb").write(data)
-    s["size"], s["sha256"] = len(data), hashlib.sha256(data).hexdigest()
-    rechain(m, index)
-    save(d, m)
-
-
-def zstd(text):
-    return subprocess.run(["zstd", "-q", "--check", "-c"], input=text.encode(), check=True, capture_output=True).stdout
 
 
 base = os.path.join(tmp, "base")

@@ -1,4 +1,5 @@
 """Shared helpers of the cli and browser tests: the binaries, running them, writing archives."""
+import hashlib
 import json
 import os
 import subprocess
@@ -35,6 +36,54 @@ def make_archive(store, events, *flags, env=None):
                        env={**os.environ, **(env or {})})
     if r.returncode != 0:
         raise SystemExit("make_archive failed: " + r.stderr)
+
+
+# Archives changed on purpose: the manifest's hash chain recomputed from its documented canonical
+# form (docs/archive.md), so an archive is wrong in exactly the way a test chose.
+def entry_hash(s):
+    text = "jobtrail-segment-v1\n" + "".join(str(s[k]) + "\n" for k in
+                                               ("name", "size", "sha256", "events", "first_seq", "last_seq", "prev"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def rechain(m, start=0):
+    """Recomputes entry_hash and prev from entry `start` on, and the chain head."""
+    for i in range(start, len(m["segments"])):
+        s = m["segments"][i]
+        s["prev"] = "0" * 64 if i == 0 else m["segments"][i - 1]["entry_hash"]
+        s["entry_hash"] = entry_hash(s)
+    m["chain_head"] = m["segments"][-1]["entry_hash"]
+
+
+def load_manifest(d):
+    return json.load(open(os.path.join(d, "_manifest.json")))
+
+
+def save_manifest(d, m):
+    p = os.path.join(d, "_manifest.json")
+    os.chmod(p, 0o644)
+    json.dump(m, open(p, "w"))
+
+
+def lines_of(path):
+    out = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout.decode()
+    return [line for line in out.splitlines() if line]
+
+
+def rewrite_segment(d, index, data):
+    """Writes `data` (bytes) as segment `index` and makes the manifest entry describe it again."""
+    m = load_manifest(d)
+    s = m["segments"][index]
+    p = os.path.join(d, s["name"])
+    os.chmod(p, 0o644)
+    open(p, "wb").write(data)
+    s["size"], s["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    rechain(m, index)
+    save_manifest(d, m)
+
+
+def zstd(text):
+    return subprocess.run(["zstd", "-q", "--check", "-c"], input=text.encode(), check=True, capture_output=True).stdout
 
 
 class Rgw:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Kernel test of the file/net/dns/priv families (issue 3): the real sidecar `record` traces
+"""Kernel test of the file/net/dns/priv families: the real sidecar `record` traces
 workload.py in a fresh cgroup while the same workload runs in a sibling cgroup (the neighbour
 pod); a DNS server on 127.0.0.77 (outside both) answers. Asserts every fact of the traced run
 with its exact numbers and exec_id, and that nothing of the neighbour appears.

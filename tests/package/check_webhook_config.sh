@@ -49,8 +49,9 @@ declare -A variants=(
   [web-identity]="--set storage.bucket=ci-trails --set storage.credentials.mode=webIdentity --set storage.credentials.webIdentity.roleArn=arn:aws:iam::123456789012:role/jobtrail"
   [container-caps]="--set storage.bucket=ci-trails --set sidecar.mode=container --set sidecar.privileged=false --set storage.endpoint=http://127.0.0.1:7480 --set storage.pathStyle=true --set storage.prefix="
   [object-lock]="--set storage.bucket=ci-trails --set storage.objectLock.mode=COMPLIANCE --set storage.objectLock.days=90"
+  [otlp]="--set storage.bucket=ci-trails --set sidecar.stream=all --set sidecar.otlpEndpoint=http://otel.monitoring:4318/v1/logs"
 )
-for name in defaults web-identity container-caps object-lock; do
+for name in defaults web-identity container-caps object-lock otlp; do
   # shellcheck disable=SC2086
   render ${variants[$name]} > "$work/$name.json"
   if ready_with "$work/$name.json"; then
@@ -59,6 +60,44 @@ for name in defaults web-identity container-caps object-lock; do
     echo "FAIL: webhook not ready with the chart's config ($name):"; cat "$work/$name.json" "$work/$name.json.log"; exit 1
   fi
 done
+# CONFIG -> the injected sidecar's args, one a line, from the patch the webhook answers the shared
+# default AdmissionReview with: what the chart's values become on the sidecar's command line.
+sidecar_args_with() {
+  local port=$(( 20000 + RANDOM % 20000 ))
+  "$bin" --listen "127.0.0.1:$port" --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" \
+    --config "$1" --log-level warn > "$1.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do
+    curl -sf --cacert "$work/tls.crt" "https://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  curl -sf --cacert "$work/tls.crt" -H 'Content-Type: application/json' \
+    --data-binary @"${SHARED_DIR:-$src/../shared}/testdata/k8s/admissionreview-request-default.json" \
+    "https://127.0.0.1:$port/mutate" > "$1.review" || true
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""
+  python3 - "$1.review" <<'EOF'
+import base64, json, sys
+try:
+    patch = json.loads(base64.b64decode(json.load(open(sys.argv[1]))["response"]["patch"]))
+except (ValueError, KeyError):
+    sys.exit(0)
+for op in patch:
+    for c in op.get("value") if isinstance(op.get("value"), list) else [op.get("value")]:
+        if isinstance(c, dict) and c.get("name") == "jobtrail-sidecar":
+            print("\n".join(c.get("args", [])))
+EOF
+}
+flags() { tr '\n' ' ' <<<"$1"; }
+defaults_args=" $(flags "$(sidecar_args_with "$work/defaults.json")")"
+otlp_args=" $(flags "$(sidecar_args_with "$work/otlp.json")")"
+if [[ $defaults_args == *" --stream story "* && $defaults_args != *--otlp-endpoint* &&
+      $otlp_args == *" --stream all "* && $otlp_args == *" --otlp-endpoint http://otel.monitoring:4318/v1/logs "* ]]; then
+  echo "ok   sidecar.stream and sidecar.otlpEndpoint reach the injected sidecar's args"
+else
+  echo "FAIL: sidecar.stream / sidecar.otlpEndpoint not in the sidecar's args: defaults [$defaults_args] otlp [$otlp_args]"
+  exit 1
+fi
+
 python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["sidecar"]["imagePullPolcy"]="Always"; json.dump(c,open(sys.argv[2],"w"))' \
   "$work/defaults.json" "$work/typo.json"
 if ready_with "$work/typo.json" 1; then

@@ -164,7 +164,8 @@ TEST_CASE("verify_signed: a signed archive in a folder verifies; its cut tail do
   for (auto& o : store.list(prefix))
     if (parse_segment_name(o.key.substr(prefix.size()))) segs.push_back(o.key);
   REQUIRE(segs.size() >= 4);
-  for (auto& key : {prefix + "manifest.json", prefix + "manifest.json.sig", segs[segs.size() - 1], segs[segs.size() - 2]})
+  const std::string manifest = prefix + std::string(manifest_name);
+  for (auto& key : {manifest, manifest + ".sig", segs[segs.size() - 1], segs[segs.size() - 2]})
     fs::remove(out.path / key);
   auto cut = check(out.path, prefix, keys);
   CHECK(has(cut.problems, ProblemKind::tail_cut));

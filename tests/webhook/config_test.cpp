@@ -84,3 +84,32 @@ TEST_CASE("config: storage.objectLock becomes the sidecar's --object-lock flags;
     CHECK_THROWS_AS(parse_config_text(head + R"(,"objectLock":)" + bad + "}}"), ConfigError);
   }
 }
+
+TEST_CASE("config: sidecar.stream and sidecar.otlpEndpoint become --stream and --otlp-endpoint; bad values are refused") {
+  const std::string head = R"({"storage":{"url":"s3://b/p"},"sidecar":{"image":"i")";
+  auto args_of = [&](const std::string& sidecar_keys) { return sidecar_container(parse_config_text(head + sidecar_keys + "}}"), {})["args"]; };
+  auto value_after = [](const json& args, const char* flag) -> json {
+    auto it = std::find(args.begin(), args.end(), flag);
+    return it == args.end() || it + 1 == args.end() ? json() : *(it + 1);
+  };
+  const json defaults = args_of("");
+  CHECK(value_after(defaults, "--stream") == "story");
+  CHECK(std::find(defaults.begin(), defaults.end(), "--otlp-endpoint") == defaults.end());
+
+  const json set = args_of(R"(,"stream":"all","otlpEndpoint":"http://otel.monitoring:4318/v1/logs")");
+  CHECK(value_after(set, "--stream") == "all");
+  CHECK(value_after(set, "--otlp-endpoint") == "http://otel.monitoring:4318/v1/logs");
+  for (const char* good : {"http://c/", "http://[fd00::1]:4318/v1/logs", "http://10.0.0.5:65535"}) {
+    CAPTURE(good);
+    CHECK(value_after(args_of(std::string(R"(,"otlpEndpoint":")") + good + "\""), "--otlp-endpoint") == good);
+  }
+  // What the sidecar's --otlp-endpoint refuses (it would not start): refused here first.
+  for (const char* bad : {R"("stream":"story+files")", R"("stream":"")", R"("otlpEndpoint":"https://otel:4318/v1/logs")",
+                          R"("otlpEndpoint":"http://")", R"("otlpEndpoint":"http://:4318/")", R"("otlpEndpoint":"http://h:0/")",
+                          R"("otlpEndpoint":"http://h:65536/")", R"("otlpEndpoint":"http://h:43a/")",
+                          R"("otlpEndpoint":"http://[::1/v1/logs")", R"("otlpEndpoint":"http://h/a b")",
+                          R"("otlpEndpoint":"http://h/\r\nX-Injected: 1")", R"("otlpEndpoint":7)"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(parse_config_text(head + "," + bad + "}}"), ConfigError);
+  }
+}

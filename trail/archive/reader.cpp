@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 
 #include "trail/archive/layout.hpp"
 #include "trail/archive/line_reader.hpp"
@@ -52,6 +53,10 @@ std::vector<std::string> Reader::segment_names() {
 
 void Reader::for_each_line(const std::function<bool(std::string_view)>& fn) {
   std::string line;
+  // A segment holds no more text than its manifest entry's events can: a bomb stops there.
+  std::map<std::string, std::uint64_t> claimed_events;
+  if (auto& m = manifest())
+    for (auto& s : m->segments) claimed_events[s.name] = s.events;
   for (auto& name : segment_names()) {
     std::unique_ptr<std::istream> in;
     try {
@@ -61,9 +66,18 @@ void Reader::for_each_line(const std::function<bool(std::string_view)>& fn) {
       spdlog::warn("{}: cannot read ({}); skipped", text::terminal_safe(name), text::terminal_safe(e.what()));
       continue;
     }
-    LineReader reader(*in);
+    LineLimits limits;
+    if (auto claimed = claimed_events.find(name); claimed != claimed_events.end())
+      limits.text_bytes = text_bound_for_events(claimed->second);
+    LineReader reader(*in, limits);
     while (reader.next(line))
       if (!fn(line)) return;
+    if (reader.overlong_lines()) {
+      problems_.push_back(name + ": " + std::to_string(reader.overlong_lines()) + " line(s) longer than " +
+                          std::to_string(limits.line_bytes) + " bytes skipped");
+      spdlog::warn("{}: {} line(s) longer than {} bytes skipped", text::terminal_safe(name), reader.overlong_lines(),
+                   limits.line_bytes);
+    }
     if (!reader.error().empty()) {
       problems_.push_back(name + ": " + reader.error());
       spdlog::warn("{}: {}; the rest of this segment is unreadable", text::terminal_safe(name),

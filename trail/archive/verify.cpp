@@ -23,13 +23,23 @@ struct SegmentResult {
 };
 
 // Reads one segment; `expected_seq` is where the trail should continue.
-SegmentResult scan_segment(storage::Store& store, const std::string& key, std::uint64_t expected_seq) {
+// `limits`: the text bound of a segment whose manifest entry claims its events.
+SegmentResult scan_segment(storage::Store& store, const std::string& key, std::uint64_t expected_seq,
+                           LineLimits limits) {
   SegmentResult r;
   auto in = store.open_read(key);
-  LineReader reader(*in);
+  LineReader reader(*in, limits);
   std::string line;
   r.first = expected_seq;
+  const auto overlong = [&] {
+    return "line " + std::to_string(r.events + 1) + " is longer than " + std::to_string(limits.line_bytes) +
+           " bytes, more than the writer ever writes";
+  };
   while (reader.next(line)) {
+    if (reader.overlong_lines()) {
+      r.error = overlong();
+      break;
+    }
     json ev = json::parse(line, nullptr, false);
     if (ev.is_discarded() || !ev.is_object()) {
       r.error = "line " + std::to_string(r.events + 1) + " is not a JSON object";
@@ -46,6 +56,7 @@ SegmentResult scan_segment(storage::Store& store, const std::string& key, std::u
     ++r.events;
     r.last = expected_seq++;
   }
+  if (r.error.empty() && reader.overlong_lines()) r.error = overlong();
   if (r.error.empty()) r.error = reader.error();
   // Hash every byte even after a decode error, so the digest check still speaks.
   reader.drain();
@@ -108,7 +119,9 @@ VerifyReport verify_archive(storage::Store& store, const std::string& prefix, Ve
     if (rep.manifest) expected = s.first_seq;  // seq across entries is check_manifest's job
     SegmentResult r;
     try {
-      r = scan_segment(store, prefix + s.name, expected);
+      LineLimits limits;
+      if (rep.manifest) limits.text_bytes = text_bound_for_events(s.events);
+      r = scan_segment(store, prefix + s.name, expected, limits);
     } catch (const std::exception& e) {
       add(ProblemKind::segment_missing, s.name, s.name + ": cannot be read: " + e.what());
       segment_damage = true;

@@ -271,26 +271,17 @@ Mapped finding_document(const json& ev, const JobContext& ctx, const std::string
 }  // namespace
 
 Mapped to_ecs(const json& ev, const JobContext& ctx) {
-  if (!ev.is_object()) return Mapped::bad("not an object");
-  const auto type_text = string_member(ev, "type");
-  if (!type_text) return Mapped::bad("no type");
-  const auto t = events::type_named(*type_text);
-  if (!t || !exported_type(*t)) return Mapped::none();
-  if (!event_time_ms(ev)) return Mapped::bad("no RFC 3339 time");
-  switch (*t) {
-    case Type::process_exec:
-    case Type::process_exit: return process_document(ev, ctx, *t, *type_text);
-    case Type::net_connect:
-    case Type::net_accept:
-    case Type::net_close:
-    case Type::net_udp: return network_document(ev, ctx, *t, *type_text);
-    case Type::dns_query:
-    case Type::dns_answer: return dns_document(ev, ctx, *t, *type_text);
-    case Type::file_open:
-    case Type::file_io:
-    case Type::file_change: return file_document(ev, ctx, *t, *type_text);
-    default: return finding_document(ev, ctx, *type_text);
+  auto checked = exportable(ev);
+  if (auto* answered = std::get_if<Mapped>(&checked)) return std::move(*answered);
+  const auto& e = std::get<Exportable>(checked);
+  switch (e.family) {
+    case ExportFamily::process: return process_document(ev, ctx, e.type, e.type_text);
+    case ExportFamily::network: return network_document(ev, ctx, e.type, e.type_text);
+    case ExportFamily::dns: return dns_document(ev, ctx, e.type, e.type_text);
+    case ExportFamily::file: return file_document(ev, ctx, e.type, e.type_text);
+    case ExportFamily::finding: break;
   }
+  return finding_document(ev, ctx, e.type_text);
 }
 
 }  // namespace jobtrail::exporting

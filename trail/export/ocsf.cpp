@@ -357,27 +357,17 @@ Mapped finding_record(const json& ev, const JobContext& ctx, std::int64_t ms) {
 }  // namespace
 
 Mapped to_ocsf(const json& ev, const JobContext& ctx) {
-  if (!ev.is_object()) return Mapped::bad("not an object");
-  const auto type_text = string_member(ev, "type");
-  if (!type_text) return Mapped::bad("no type");
-  const auto t = events::type_named(*type_text);
-  if (!t || !exported_type(*t)) return Mapped::none();
-  const auto ms = event_time_ms(ev);
-  if (!ms) return Mapped::bad("no RFC 3339 time");
-  switch (*t) {
-    case Type::process_exec:
-    case Type::process_exit: return process_record(ev, ctx, *t, *ms);
-    case Type::net_connect:
-    case Type::net_accept:
-    case Type::net_close:
-    case Type::net_udp: return network_record(ev, ctx, *t, *ms);
-    case Type::dns_query:
-    case Type::dns_answer: return dns_record(ev, ctx, *t, *ms);
-    case Type::file_open:
-    case Type::file_io:
-    case Type::file_change: return file_record(ev, ctx, *t, *ms);
-    default: return finding_record(ev, ctx, *ms);
+  auto checked = exportable(ev);
+  if (auto* answered = std::get_if<Mapped>(&checked)) return std::move(*answered);
+  const auto& e = std::get<Exportable>(checked);
+  switch (e.family) {
+    case ExportFamily::process: return process_record(ev, ctx, e.type, e.time_ms);
+    case ExportFamily::network: return network_record(ev, ctx, e.type, e.time_ms);
+    case ExportFamily::dns: return dns_record(ev, ctx, e.type, e.time_ms);
+    case ExportFamily::file: return file_record(ev, ctx, e.type, e.time_ms);
+    case ExportFamily::finding: break;
   }
+  return finding_record(ev, ctx, e.time_ms);
 }
 
 }  // namespace jobtrail::exporting

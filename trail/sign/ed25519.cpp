@@ -49,23 +49,47 @@ void require_ed25519(const EVP_PKEY* k, const char* what) {
     throw KeyError(std::string(what) + " is " + type_name(k) + ", not Ed25519 (make one with `openssl genpkey -algorithm ed25519`)");
 }
 
+struct LoadedKey {
+  std::shared_ptr<EVP_PKEY> key;
+  std::string key_id;
+};
+
+// One Ed25519 key from PEM, read by `read` (PEM_read_bio_PUBKEY or PEM_read_bio_PrivateKey);
+// `refused(pem)` says why a PEM it could not read is not the key wanted.
+LoadedKey load_ed25519(std::string_view pem, EVP_PKEY* (*read)(BIO*, EVP_PKEY**, pem_password_cb*, void*),
+                       const char* what, std::string (*refused)(std::string_view pem)) {
+  ClearErrors clear;
+  auto bio = memory_bio(pem);
+  EVP_PKEY* k = read(bio.get(), nullptr, no_passphrase, nullptr);
+  if (!k) throw KeyError(refused(pem));
+  LoadedKey out{own(k), ""};
+  require_ed25519(k, what);
+  out.key_id = key_id_of_raw(raw_public(k));
+  return out;
+}
+
+std::string not_a_public_key(std::string_view pem) {
+  if (pem.find("PRIVATE KEY-----") != std::string_view::npos)
+    return "this is a private key; verification wants the public key (openssl pkey -in KEY -pubout)";
+  return "not a PEM public key (expected -----BEGIN PUBLIC KEY-----)";
+}
+
+std::string not_a_private_key(std::string_view pem) {
+  if (pem.find("ENCRYPTED PRIVATE KEY-----") != std::string_view::npos)
+    return "the private key is encrypted; the sidecar needs an unencrypted PKCS#8 key";
+  if (pem.find("PUBLIC KEY-----") != std::string_view::npos) return "this is a public key; signing needs the private key";
+  return "not a PEM private key (expected -----BEGIN PRIVATE KEY-----, PKCS#8)";
+}
+
 }  // namespace
 
 std::string key_id_of_raw(std::string_view raw) { return archive::sha256_hex(raw); }
 
 PublicKey PublicKey::from_pem(std::string_view pem) {
-  ClearErrors clear;
-  auto bio = memory_bio(pem);
-  EVP_PKEY* k = PEM_read_bio_PUBKEY(bio.get(), nullptr, no_passphrase, nullptr);
-  if (!k) {
-    if (pem.find("PRIVATE KEY-----") != std::string_view::npos)
-      throw KeyError("this is a private key; verification wants the public key (openssl pkey -in KEY -pubout)");
-    throw KeyError("not a PEM public key (expected -----BEGIN PUBLIC KEY-----)");
-  }
+  auto loaded = load_ed25519(pem, PEM_read_bio_PUBKEY, "the public key", not_a_public_key);
   PublicKey out;
-  out.key_ = own(k);
-  require_ed25519(k, "the public key");
-  out.key_id_ = key_id_of_raw(raw_public(k));
+  out.key_ = std::move(loaded.key);
+  out.key_id_ = std::move(loaded.key_id);
   return out;
 }
 
@@ -81,20 +105,10 @@ bool PublicKey::verify(std::string_view data, std::string_view sig) const {
 }
 
 PrivateKey PrivateKey::from_pem(std::string_view pem) {
-  ClearErrors clear;
-  auto bio = memory_bio(pem);
-  EVP_PKEY* k = PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr);
-  if (!k) {
-    if (pem.find("ENCRYPTED PRIVATE KEY-----") != std::string_view::npos)
-      throw KeyError("the private key is encrypted; the sidecar needs an unencrypted PKCS#8 key");
-    if (pem.find("PUBLIC KEY-----") != std::string_view::npos)
-      throw KeyError("this is a public key; signing needs the private key");
-    throw KeyError("not a PEM private key (expected -----BEGIN PRIVATE KEY-----, PKCS#8)");
-  }
+  auto loaded = load_ed25519(pem, PEM_read_bio_PrivateKey, "the private key", not_a_private_key);
   PrivateKey out;
-  out.key_ = own(k);
-  require_ed25519(k, "the private key");
-  out.key_id_ = key_id_of_raw(raw_public(k));
+  out.key_ = std::move(loaded.key);
+  out.key_id_ = std::move(loaded.key_id);
   return out;
 }
 
