@@ -472,3 +472,10 @@ TEST_CASE("a line longer than the bound is refused before it is parsed") {
   CHECK_FALSE(d.decode(R"({"type":"lost","lost_type":")" + std::string(1000, 'x') + R"("})", e));
   CHECK(d.first_error().find("longer than 1000") != std::string::npos);
 }
+
+TEST_CASE("an older archive's container, a plain string, is its name") {
+  const auto ev = decoded(R"({"type":"process_exec","process":{"pid":1,"container":"runner"}})");
+  REQUIRE(ev.process.container);
+  CHECK(ev.process.container->name == "runner");
+  CHECK(ev.process.container->cgroup.empty());
+}

@@ -37,9 +37,11 @@ enum class ProcessField : std::uint32_t {
 
 // The container an exec ran in: the cgroup directory relative to the pod's (`""` = the pod
 // cgroup itself, `"?"` = gone before it was looked up) and the 64-hex container id in it.
+// Older archives name it with a plain string instead (`name`; cgroup and id then empty).
 struct Container {
   std::string cgroup;
   std::string id;
+  std::string name;
   bool operator==(const Container&) const = default;
 };
 

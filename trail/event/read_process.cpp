@@ -7,6 +7,7 @@ namespace {
 using json_in::read;
 
 bool container(Element v, Container& out, Failure& f) {
+  if (v.is_string()) return read(v, out.name);
   Object o;
   if (!json_in::read_object(v, o)) return json_in::fail(f, "process", "container");
   json_in::ExactBytes exact;
