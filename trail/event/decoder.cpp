@@ -11,8 +11,9 @@ struct Decoder::Impl {
 };
 
 Decoder::Decoder(std::size_t max_line) : impl_(std::make_unique<Impl>(max_line)), max_line_(max_line) {
-  // Sets the depth bound; capacity grows with the lines, up to max_line.
-  (void)impl_->parser.allocate(4096, archive::max_event_depth);
+  // Sets the depth bound; capacity grows with the lines, up to max_line. Without that memory
+  // every line is refused (counted), as the parser could not bound the depth.
+  ready_ = impl_->parser.allocate(4096, archive::max_event_depth) == simdjson::SUCCESS;
 }
 Decoder::~Decoder() = default;
 
@@ -54,6 +55,7 @@ bool read_body(json_in::Object root, events::Type type, Body& body, json_in::Fai
 
 bool Decoder::decode(std::string_view line, Event& out) {
   ++lines_;
+  if (!ready_) return refuse("no memory for the parser");
   if (line.size() > max_line_) return refuse("longer than " + std::to_string(max_line_) + " bytes");
   simdjson::dom::element root_value;
   if (auto error = impl_->parser.parse(line.data(), line.size()).get(root_value))

@@ -38,6 +38,7 @@ class Decoder {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::size_t max_line_;
+  bool ready_ = false;
   std::uint64_t lines_ = 0, errors_ = 0;
   std::string first_error_;
 };
