@@ -5,8 +5,11 @@
 #include <set>
 #include <unordered_map>
 
+#include "trail/event/decoder.hpp"
 #include "trail/events/types.hpp"
 #include "trail/summary/fields.hpp"
+#include "trail/text/exact_bytes.hpp"
+#include "trail/text/utf8.hpp"
 
 namespace jobtrail::summary {
 
@@ -43,6 +46,40 @@ std::string identity_value(const json& id, const char* ours, const char* github)
   auto a = str_field(id, ours);
   return a.empty() ? str_field(id, github) : a;
 }
+
+// Typed events hold the job's exact bytes; the summary shows the readable form the archive
+// carries beside them (docs/schema.md, "Bytes that are not UTF-8"): the same text as before.
+std::string readable(const std::string& bytes) {
+  return text::is_valid_utf8(bytes) ? bytes : text::to_valid_utf8(bytes);
+}
+
+std::string binary_of(const event::Event& ev) { return readable(ev.process.binary); }
+std::string exec_id_of(const event::Event& ev) {
+  return ev.process.has(event::ProcessField::exec_id) ? std::to_string(ev.process.exec_id) : std::string();
+}
+
+// A string map (job identity) in the archive's form: readable values, `K_b64` beside those not UTF-8.
+json string_map_json(const std::vector<std::pair<std::string, std::string>>& map) {
+  json o = json::object();
+  for (const auto& [k, v] : map) {
+    if (text::is_valid_utf8(v)) {
+      o[k] = v;
+    } else {
+      o[k] = text::to_valid_utf8(v);
+      o[k + std::string(text::exact_bytes_suffix)] = text::base64_encode(v);
+    }
+  }
+  return o;
+}
+
+// A family object kept as compact JSON text (priv, capability); null when the event had none.
+json object_json(const std::string& text) {
+  if (text.empty()) return json();
+  json j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? json() : j;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 }  // namespace
 
@@ -83,57 +120,72 @@ struct Builder::State {
     ++truncated[table];
     return false;
   }
-  void add_process(const json& ev, const std::string& type) {
-    if (type == events::type_name::process_exec) {
+  void add_process(const event::Event& ev, events::Type type) {
+    using events::Type;
+    if (type == Type::process_exec) {
       ++execs;
       auto b = binary_of(ev);
       if (binaries.count(b) || room(binaries.size(), "binaries")) ++binaries[b];
-    } else if (type == events::type_name::process_exit) {
+    } else if (type == Type::process_exit) {
       ++exits;
-      auto ex = ev.find("exit");
-      if (ex != ev.end() && ex->is_object()) {
-        auto sig = ex->find("signal");
-        auto code = ex->find("code");
-        if ((sig != ex->end() && !sig->is_null()) ||
-            (code != ex->end() && code->is_number_integer() && code->get<std::int64_t>() != 0))
-          ++failed;
-      }
-    } else if (type == events::type_name::lost) {
-      auto t = str_field(ev, "lost_type");
+      if (const auto* x = ev.get<event::Exit>(); x && (x->signal || (x->code && *x->code != 0))) ++failed;
+    } else if (type == Type::lost) {
+      const auto* l = ev.get<event::Lost>();
+      std::string t = l ? readable(l->lost_type) : std::string();
       if (t.empty()) t = "unknown";
-      auto c = ev.find("count");
-      lost_events[t] += c != ev.end() && c->is_number_unsigned() ? c->get<std::uint64_t>() : 0;
-    } else if (type == events::type_name::job_identity && identity.is_null()) {
-      auto j = ev.find("job"), mismatch = ev.find("mismatch");
-      const bool refused = mismatch != ev.end() && *mismatch != false;  // a claim the sidecar did not adopt
-      if (!refused && j != ev.end() && j->is_object()) identity = *j;
+      lost_events[t] += l ? l->count : 0;
+    } else if (type == Type::job_identity && identity.is_null()) {
+      const auto* id = ev.get<event::Identity>();
+      // a claim the sidecar did not adopt (mismatch) never names the job
+      if (id && !id->mismatch && id->job) identity = string_map_json(*id->job);
     }
   }
-  void add_net(const json& ev, const std::string& type) {
-    if (type == events::type_name::dns_query) ++dns_queries;
-    if (auto a = dns_answer(ev); a && type == events::type_name::dns_answer) {
-      if (dns_names.size() < limits.max_table) dns_names.insert(a->name);
-      for (auto& addr : a->addresses)
-        if (names_of.count(addr) || room(names_of.size(), "dns_addresses")) add_capped(names_of[addr], a->name);
+  void add_net(const event::Event& ev, events::Type type) {
+    using events::Type;
+    if (type == Type::dns_query) ++dns_queries;
+    if (const auto* d = ev.get<event::Dns>()) {
+      const std::string name = d->name ? readable(*d->name) : std::string();
+      if (type != Type::dns_answer || name.empty()) return;
+      if (dns_names.size() < limits.max_table) dns_names.insert(name);
+      if (d->answers)
+        for (const auto& a : *d->answers) {
+          if (!a.data) continue;
+          const std::string addr = readable(*a.data);
+          if (names_of.count(addr) || room(names_of.size(), "dns_addresses")) add_capped(names_of[addr], name);
+        }
       return;
     }
-    auto ep = remote_endpoint(ev);
-    if (!ep) return;
-    std::string key = ep->address + "|" + std::to_string(ep->port) + "|" + ep->protocol;
+    const auto* n = ev.get<event::Net>();
+    if (!n || n->flow.dst_addr.empty()) return;
+    Endpoint ep{readable(n->flow.dst_addr), n->flow.dst_port, readable(n->flow.protocol)};
+    std::string key = ep.address + "|" + std::to_string(ep.port) + "|" + ep.protocol;
     auto it = network.find(key);
     if (it == network.end()) {
       if (!room(network.size(), "network")) return;
-      it = network.emplace(key, Destination{*ep, 0, 0, 0, {}}).first;
+      it = network.emplace(std::move(key), Destination{std::move(ep), 0, 0, 0, {}}).first;
     }
     auto& d = it->second;
-    if (type == events::type_name::net_connect || type == events::type_name::net_accept || type == events::type_name::net_udp) ++d.connections;
-    d.sent += bytes_sent(ev);
-    d.received += bytes_received(ev);
+    if (type == Type::net_connect || type == Type::net_accept || type == Type::net_udp) ++d.connections;
+    // net_udp (docs/net.md) counts the datagrams' payload of a flow in `bytes`: all sent.
+    d.sent += type == Type::net_udp ? n->bytes : n->bytes_sent;
+    d.received += n->bytes_received;
     add_capped(d.binaries, binary_of(ev));
   }
-  void add_file(const json& ev) {
-    if (!file_written(ev)) return;
-    auto path = file_path(ev);
+  static bool file_written(const event::File& f, events::Type type) {
+    // A refused open or change (result: an errno name) wrote nothing: `show` has the attempt.
+    if (f.result && *f.result != "ok") return false;
+    if (type == events::Type::file_change) return true;
+    if (f.bytes_written.value_or(0) > 0) return true;
+    // docs/schema.md: file_open `mode` is an array of read/write/create/truncate/append.
+    if (f.mode)
+      for (const auto& m : *f.mode)
+        if (m == "write" || m == "create" || m == "truncate" || m == "append") return true;
+    return false;
+  }
+  void add_file(const event::Event& ev, events::Type type) {
+    const auto* f = ev.get<event::File>();
+    if (!f || !file_written(*f, type)) return;
+    auto path = readable(f->path);
     if (pseudo_path(path) || under(path, workspace())) return;
     auto it = files.find(path);
     if (it == files.end()) {
@@ -143,37 +195,38 @@ struct Builder::State {
     ++it->second.writes;
     add_capped(it->second.binaries, binary_of(ev));
   }
-  void add_priv(const json& ev, const std::string& type) {
+  void add_priv(const event::Event& ev, std::string_view type) {
     ++privilege_total;
     if (privilege.size() >= limits.max_list) {
       ++truncated["privilege"];
       return;
     }
-    json detail = ev.contains("priv") ? ev["priv"] : ev.value("capability", json());
-    privilege.push_back({{"time", event_time(ev)}, {"type", type}, {"binary", binary_of(ev)},
-                         {"pid", pid_of(ev).value_or(0)}, {"exec_id", exec_id_of(ev)}, {"detail", detail}});
+    json detail;
+    if (const auto* p = ev.get<event::Priv>()) detail = object_json(p->json);
+    else if (const auto* c = ev.get<event::Capability>()) detail = object_json(c->json);
+    privilege.push_back({{"time", ev.time}, {"type", type}, {"binary", binary_of(ev)},
+                         {"pid", ev.process.has(event::ProcessField::pid) ? std::int64_t{ev.process.pid} : 0},
+                         {"exec_id", exec_id_of(ev)}, {"detail", std::move(detail)}});
   }
-  void add_finding(const json& ev) {
+  void add_finding(const event::Event& ev) {
     ++findings_total;
-    const json& f = object_field(ev, "finding");
-    auto key = std::make_pair(str_field(f, "id"), str_field(f, "severity"));
+    static const event::Finding none;
+    const auto* found = ev.get<event::Finding>();
+    const auto& f = found ? *found : none;
+    auto key = std::make_pair(readable(f.id), readable(f.severity));
     if (finding_counts.count(key) || room(finding_counts.size(), "finding_counts")) ++finding_counts[key];
     if (findings.size() >= limits.max_list) {
       ++truncated["findings"];
       return;
     }
     json ids = json::array();
-    if (auto e = first_of(f, {"exec_ids", "evidence_exec_ids"}); e && e->is_array())
-      for (auto& x : *e) ids.push_back(id_text(x));
+    for (auto x : f.exec_ids) ids.push_back(std::to_string(x));
     if (ids.empty() && !exec_id_of(ev).empty()) ids.push_back(exec_id_of(ev));
-    auto text = [&](std::initializer_list<const char*> keys) {
-      auto v = first_of(f, keys);
-      return v && v->is_string() ? v->get<std::string>() : std::string();
-    };
-    findings.push_back({{"id", text({"id", "rule"})}, {"severity", text({"severity"})},
-                        {"title", text({"title", "message", "summary"})}, {"time", event_time(ev)},
-                        {"exec_ids", ids}, {"binary", binary_of(ev)}, {"evidence", f.is_object() ? f.value("evidence", json()) : json()}});
+    findings.push_back({{"id", key.first}, {"severity", key.second}, {"title", readable(f.title)}, {"time", ev.time},
+                        {"exec_ids", std::move(ids)}, {"binary", binary_of(ev)},
+                        {"evidence", f.evidence ? json(*f.evidence) : json()}});
   }
+  event::Decoder decoder;  // for add(json)
 };
 
 Builder::Builder(Limits l) : s_(std::make_unique<State>()) { s_->limits = l; }
@@ -192,27 +245,37 @@ void Builder::add_manifest(const archive::Manifest& m) {
   for (auto& [t, n] : m.lost) s_->lost_manifest[t] += n;
 }
 
-void Builder::add(const json& ev) {
+void Builder::add(const event::Event& ev) {
   auto& s = *s_;
-  const std::string type = event_type(ev);
+  const std::string_view type = ev.name();
   ++s.events;
-  ++s.counts[type.empty() ? "unknown" : type];
+  ++s.counts[type.empty() ? "unknown" : std::string(type)];
   if (s.limits.event_times) {
-    auto t = event_time(ev);
-    if (auto ns = parse_rfc3339_ns(t)) {
-      if (!s.have_time || *ns < s.first_ns) s.first_ns = *ns, s.first_time = t;
-      if (!s.have_time || *ns > s.last_ns) s.last_ns = *ns, s.last_time = t;
+    if (auto ns = parse_rfc3339_ns(ev.time)) {
+      if (!s.have_time || *ns < s.first_ns) s.first_ns = *ns, s.first_time = ev.time;
+      if (!s.have_time || *ns > s.last_ns) s.last_ns = *ns, s.last_time = ev.time;
       s.have_time = true;
     }
   }
-  if (type.rfind("process_", 0) == 0 || type == events::type_name::lost || type == events::type_name::job_identity) s.add_process(ev, type);
-  else if (type.rfind("net_", 0) == 0 || type.rfind("dns_", 0) == 0) s.add_net(ev, type);
-  else if (type.rfind("file_", 0) == 0) {
-    if (s.limits.files) s.add_file(ev);
-  }
-  else if (type.rfind("priv_", 0) == 0 || type == events::type_name::capability) s.add_priv(ev, type);
-  else if (type == events::type_name::finding) s.add_finding(ev);
+  // Families by name prefix, as the schema groups them; a type of a newer schema has no typed
+  // part, so it is only counted (privilege types are also listed).
+  if (starts_with(type, "priv_") || type == events::type_name::capability) return s.add_priv(ev, type);
+  if (!ev.type) return;
+  if (starts_with(type, "process_") || type == events::type_name::lost || type == events::type_name::job_identity)
+    s.add_process(ev, *ev.type);
+  else if (starts_with(type, "net_") || starts_with(type, "dns_")) s.add_net(ev, *ev.type);
+  else if (starts_with(type, "file_")) {
+    if (s.limits.files) s.add_file(ev, *ev.type);
+  } else if (*ev.type == events::Type::finding) s.add_finding(ev);
 }
+
+void Builder::add(const json& ev) {
+  event::Event typed;
+  if (s_->decoder.decode(ev.dump(-1, ' ', false, json::error_handler_t::replace), typed)) add(typed);
+  else add_unreadable();
+}
+
+void Builder::add_unreadable() { ++s_->truncated["unreadable_events"]; }
 
 json Builder::result() const {
   auto& s = *s_;

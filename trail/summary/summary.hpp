@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trail/archive/manifest.hpp"
+#include "trail/event/event.hpp"
 
 namespace jobtrail::summary {
 
@@ -43,7 +44,13 @@ class Builder {
   Builder& operator=(Builder&&) noexcept;
 
   void add_manifest(const archive::Manifest&);
+  // One event of the trail, typed (trail/event/decoder.hpp reads archive lines into these).
+  void add(const event::Event& event);
+  // The same for a caller that holds the event as JSON: read into the typed event first, so there
+  // is one fold. An event of the wrong shape is counted in truncated.unreadable_events.
   void add(const nlohmann::json& event);
+  // A line of the trail that is no event (the decoder refused it): counted in truncated.unreadable_events.
+  void add_unreadable();
   nlohmann::json result() const;
 
  private:
