@@ -1,5 +1,6 @@
 // Replays prepared process_exec + process_exit records through the sidecar's Pipeline (decode,
-// exec join, findings, compact live line, archive writer into a local folder) and prints the
+// exec join, findings, compact live line, archive writer into a local folder, the summary-row
+// fold the sidecar runs on every archived event) and prints the
 // CPU it took per exec and per event, and the events per second of that CPU.
 // Usage: pipeline_replay_bench [EXECS] [DIR]   (default 20000, a temporary folder)
 // The live stream goes to /dev/null; results go to stderr.
@@ -22,6 +23,7 @@
 #include "sidecar/archive_sink.hpp"
 #include "sidecar/findings_observer.hpp"
 #include "sidecar/pipeline.hpp"
+#include "sidecar/row_sink.hpp"
 #include "trail/events/process_decode.hpp"
 #include "trail/storage/local_store.hpp"
 
@@ -127,7 +129,7 @@ int main(int argc, char** argv) {
   wo.spool_dir = dir / "spool";
   auto store = std::make_shared<storage::LocalStore>(dir / "store");
   archive::Writer writer(wo, store, "", nlohmann::json::object());
-  WriterSink sink(writer);
+  RowSink sink(writer);  // as the sidecar's session: every archived event is folded into the summary row
   std::vector<std::unique_ptr<Tracer>> tracers;
   tracers.push_back(std::make_unique<ReplayTracer>());
   ReplayRings rings(*tracers[0], records, 256);

@@ -87,7 +87,8 @@ class TlsVerifyDisabled : public Rule {
     if (type_of(ev) != events::type_name::process_exec) return;
     if (auto why = argv_reason(ev); !why.empty())
       out.push_back(single(id(), medium, "TLS verification disabled: " + why + " (" + command_text(ev) + ")", ev));
-    auto mine = env_settings(ev.value("env", json()));
+    const auto env = ev.find("env");  // not ev.value(): that copies the exec's whole environment
+    auto mine = env != ev.end() ? env_settings(*env) : std::vector<std::string>{};
     if (mine.empty()) return;
     const auto* parent = st.exec(parent_exec_id_of(ev));
     auto inherited = parent ? env_settings(parent->env) : std::vector<std::string>{};
