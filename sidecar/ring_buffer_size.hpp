@@ -8,10 +8,10 @@
 namespace jobtrail::sidecar {
 
 inline constexpr std::uint64_t kRingBufferMaxKib = std::uint64_t{1} << 20;  // 1 GiB
-// 8 MiB holds the burst measurements of docs/sidecar.md ("Ring buffer size") with room to spare,
-// and keeps the sidecar's peak RSS, which shows the ring twice (its data pages are mapped
-// twice), under 48 MiB.
-inline constexpr std::uint64_t kDefaultRingBufferKib = 8192;
+// 4 MiB: the exec bursts of bench/process.sh lost nothing even with 256 KiB, and the sidecar's
+// peak RSS, which shows the ring twice (its data pages are mapped twice), stays under 48 MiB
+// (docs/sidecar.md, "Ring buffer size").
+inline constexpr std::uint64_t kDefaultRingBufferKib = 4096;
 
 // "" when `kib` KiB is a valid ring-buffer size on a kernel with this page size (a power of two,
 // at least one page, at most kRingBufferMaxKib), else one line saying why not.
