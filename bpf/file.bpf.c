@@ -21,6 +21,7 @@
 #include "lib/scope.bpf.h"
 #include "lib/exec_ref.bpf.h"
 #include "lib/loss.bpf.h"
+#include "lib/ring.bpf.h"
 #include "lib/wakeup.bpf.h"
 #include "lib/path.bpf.h"
 #include "lib/fd.bpf.h"
@@ -28,11 +29,6 @@
 #include "lib/file_refs.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-struct {
-  __uint(type, BPF_MAP_TYPE_RINGBUF);
-  __uint(max_entries, 16 << 20);
-} rb SEC(".maps");
 
 struct file_args {
   __u64 path1, path2; /* user pointers */

@@ -17,6 +17,7 @@
 #include "lib/scope.bpf.h"
 #include "lib/exec_ref.bpf.h"
 #include "lib/loss.bpf.h"
+#include "lib/ring.bpf.h"
 #include "lib/wakeup.bpf.h"
 #include "lib/sock_owner.bpf.h"
 #include "lib/sockfd.bpf.h"
@@ -31,13 +32,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define TCP_LAST_ACK 9
 #define TCP_CLOSING 11
 #define DNS_PORT 53
-
-/* 16 MiB: a loopback connection burst makes 4 records per connection (~100 bytes each);
- * 4 MiB lost records at 20,000 connections on the loaded 2-core VM */
-struct {
-  __uint(type, BPF_MAP_TYPE_RINGBUF);
-  __uint(max_entries, 16 << 20);
-} rb SEC(".maps");
 
 /* connect() arguments between sys_enter and sys_exit, per thread */
 struct connect_args {

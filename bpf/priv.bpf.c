@@ -17,16 +17,12 @@
 #include "lib/scope.bpf.h"
 #include "lib/exec_ref.bpf.h"
 #include "lib/loss.bpf.h"
+#include "lib/ring.bpf.h"
 #include "lib/wakeup.bpf.h"
 #include "lib/host_ns.bpf.h"
 #include "lib/sidecar_self.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-struct {
-  __uint(type, BPF_MAP_TYPE_RINGBUF);
-  __uint(max_entries, 1 << 20);
-} rb SEC(".maps");
 
 struct priv_args {
   __u64 args[6];

@@ -11,6 +11,7 @@
 #include "lib/scope.bpf.h"
 #include "lib/exec_ref.bpf.h"
 #include "lib/loss.bpf.h"
+#include "lib/ring.bpf.h"
 #include "lib/wakeup.bpf.h"
 #include "lib/path.bpf.h"
 #include "lib/fd.bpf.h"
@@ -21,11 +22,6 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define JT_DATA_SIZE (16384 + JT_ARGS_MAX)
-
-struct {
-  __uint(type, BPF_MAP_TYPE_RINGBUF);
-  __uint(max_entries, 8 << 20);
-} rb SEC(".maps");
 
 /* Large exec records are built here, not on the 512-byte stack. A plain ARRAY indexed by CPU
  * (per-CPU arrays are limited to 32 KiB values); programs run with migration disabled. */

@@ -28,10 +28,12 @@ void reuse_shared_maps(const std::string& family, bpf_map* scope, bpf_map* exec_
     throw std::runtime_error(family + " tracer: cannot share jt_exec_ref: " + libbpf_error_text(errno));
 }
 
-void set_ring_buffer_size(const std::string& family, bpf_map* rb, const TracerContext& ctx) {
-  if (!ctx.ring_buffer_bytes || !rb) return;
-  if (int err = bpf_map__set_max_entries(rb, static_cast<__u32>(ctx.ring_buffer_bytes)))
-    throw std::runtime_error(family + " tracer: cannot set the ring buffer size: " + libbpf_error_text(err));
+void reuse_shared_ring(const std::string& family, bpf_map* rb, const TracerContext& ctx) {
+  // An object left with its own ring would load and emit into a ring nobody reads.
+  if (!rb) throw std::runtime_error(family + " tracer: the BPF object has no ring buffer rb");
+  if (ctx.ring_map_fd < 0) throw std::runtime_error(family + " tracer: no shared ring buffer to use");
+  if (bpf_map__reuse_fd(rb, ctx.ring_map_fd))
+    throw std::runtime_error(family + " tracer: cannot share the ring buffer: " + libbpf_error_text(errno));
 }
 
 std::vector<std::string> disable_missing_tracepoints(const std::string& family, bpf_object* obj) {

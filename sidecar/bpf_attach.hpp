@@ -1,7 +1,8 @@
 #pragma once
-// Loader helpers of the tracer base (sidecar/bpf_tracer.hpp): reuse the core's shared maps,
-// attach each program by its kind (tracepoints by section, cgroup programs to the pod's
-// cgroup), and keep the links for destruction (RAII). One-line errors for start-up.
+// Loader helpers of the tracer base (sidecar/bpf_tracer.hpp): reuse the core's shared maps and
+// the shared ring buffer, attach each program by its kind (tracepoints by section, cgroup
+// programs to the pod's cgroup), and keep the links for destruction (RAII). One-line errors
+// for start-up.
 #include <string>
 #include <vector>
 
@@ -16,9 +17,9 @@ struct TracerContext;
 // bpf_map__reuse_fd for jt_scope and jt_exec_ref (when present in the object); throws.
 void reuse_shared_maps(const std::string& family, bpf_map* scope, bpf_map* exec_ref, const TracerContext& ctx);
 
-// --ring-buffer-kib: bpf_map__set_max_entries on the family's ring buffer (before load) when
-// ctx.ring_buffer_bytes is set; throws.
-void set_ring_buffer_size(const std::string& family, bpf_map* rb, const TracerContext& ctx);
+// bpf_map__reuse_fd of the family's ring buffer `rb` with the one ring every family shares
+// (ctx.ring_map_fd, sidecar/shared_ring.hpp), before load; throws (also when the object has none).
+void reuse_shared_ring(const std::string& family, bpf_map* rb, const TracerContext& ctx);
 
 // Probe, then choose: turns off autoload of every SEC("tp/CAT/NAME") program whose tracepoint
 // this kernel lacks (e.g. module syscalls without CONFIG_MODULES), logging each one.

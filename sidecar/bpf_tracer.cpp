@@ -53,11 +53,10 @@ void BpfTracer::open_and_load(const TracerContext& ctx) {
   bpf_object* obj = skeleton_.object();
   disable_missing_tracepoints(family_, obj);
   if (shared_ == SharedMaps::reuse) reuse_shared_maps(family_, map("jt_scope"), map("jt_exec_ref"), ctx);
-  set_ring_buffer_size(family_, map("rb"), ctx);
+  reuse_shared_ring(family_, map("rb"), ctx);
   before_load(ctx);
   cgroup_fd_ = ctx.target_cgroup_fd;
   if (int err = skeleton_.load()) throw std::runtime_error(family_ + " tracer: BPF load failed: " + libbpf_error_text(err));
-  ring_fd_ = map_fd("rb");
   loss_fd_ = map_fd("jt_loss");
   loaded_ = true;
   after_load(ctx);

@@ -1,10 +1,11 @@
 #pragma once
 // The loader sequence every BPF tracer family follows, in one place: open the family's skeleton,
 // turn off programs whose tracepoint this kernel lacks, reuse the process family's shared maps
-// (jt_scope, jt_exec_ref), size the ring buffer, let the family set its rodata and variants,
-// load, attach every program (cgroup programs to the pod's cgroup), and read the kernel's loss
-// counters through the family's loss table. A family says only what differs, through the hooks.
-// Every family's object has a ring buffer `rb` and a loss map `jt_loss` (bpf/lib/loss.bpf.h).
+// (jt_scope, jt_exec_ref) and the sidecar's one ring buffer, let the family set its rodata and
+// variants, load, attach every program (cgroup programs to the pod's cgroup), and read the
+// kernel's loss counters through the family's loss table. A family says only what differs,
+// through the hooks. Every family's object has the ring buffer `rb` (bpf/lib/ring.bpf.h) and its
+// own loss map `jt_loss` (bpf/lib/loss.bpf.h).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -26,7 +27,6 @@ class BpfTracer : public Tracer {
   std::string name() const final { return family_; }
   void open_and_load(const TracerContext& ctx) final;
   void attach() final;
-  int ring_buffer_fd() const final { return ring_fd_; }
   std::map<std::string, std::uint64_t> read_losses() final;
 
  protected:
@@ -57,12 +57,12 @@ class BpfTracer : public Tracer {
   };
 
   // --- what differs per family ---
-  // false: the family is not loaded at all (ring_buffer_fd() -1, no losses, attach does nothing).
+  // false: the family is not loaded at all (no losses, attach does nothing).
   virtual bool wanted(const TracerContext& /*ctx*/) { return true; }
   // NAME__open() wrapped in a Skeleton (keep the typed pointer for rodata and maps); a null
   // skeleton with errno set when libbpf cannot open it.
   virtual Skeleton open_skeleton() = 0;
-  // Between open and load, after the shared maps and the ring size are set: rodata, variants.
+  // Between open and load, after the shared maps and the ring are reused: rodata, variants.
   virtual void before_load(const TracerContext& /*ctx*/) {}
   // After load, before the other families open: fill maps.
   virtual void after_load(const TracerContext& /*ctx*/) {}
@@ -83,7 +83,6 @@ class BpfTracer : public Tracer {
   SharedMaps shared_;
   Skeleton skeleton_;
   int cgroup_fd_ = -1;
-  int ring_fd_ = -1;
   int loss_fd_ = -1;
   bool loaded_ = false;
   Links links_;  // declared after the skeleton: detached before it is destroyed

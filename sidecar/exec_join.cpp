@@ -1,17 +1,12 @@
 #include "sidecar/exec_join.hpp"
 
 #include <iterator>
-#include <string_view>
 
 #include "trail/events/types.hpp"
 
 namespace jobtrail::sidecar {
 
 namespace {
-bool is_process_event(std::string_view type) {
-  return type == events::type_name::process_exec || type == events::type_name::process_exit;
-}
-
 // The event's type, without a copy ("" when it has none).
 std::string_view type_of(const nlohmann::json& e) {
   auto it = e.find("type");
@@ -33,42 +28,14 @@ nlohmann::json joined_fields(const nlohmann::json& process) {
 }
 }  // namespace
 
-ExecJoin::Arrival ExecJoin::arrive(nlohmann::json& e) {
-  auto& p = e["process"];
-  const std::uint64_t exec_id = p.value("exec_id", std::uint64_t{0});
+void ExecJoin::arrive(nlohmann::json& e) {
   const std::string_view type = type_of(e);
   if (type == events::type_name::process_exec) {
-    table_.add(exec_id, joined_fields(p));
-    return Arrival::ready;
-  }
-  if (exec_id != 0 && !is_process_event(type) && !table_.find(exec_id)) {
-    held_.push_back(std::move(e));
-    return Arrival::held;
+    auto& p = e["process"];
+    table_.add(p.value("exec_id", std::uint64_t{0}), joined_fields(p));
+    return;
   }
   join(e, type);
-  return Arrival::ready;
-}
-
-void ExecJoin::release(const std::function<void()>& read_all_rings, const Sink& sink) {
-  if (held_.empty()) return;
-  // Taken BEFORE the read: an event held during it may belong to an exec committed to a ring
-  // the read had already passed (it would be released without its process fields).
-  auto batch = std::move(held_);
-  held_.clear();
-  read_all_rings();
-  for (auto& e : batch) {
-    join(e, {});
-    sink(e);
-  }
-}
-
-void ExecJoin::release_all(const Sink& sink) {
-  auto batch = std::move(held_);
-  held_.clear();
-  for (auto& e : batch) {
-    join(e, {});
-    sink(e);
-  }
 }
 
 void ExecJoin::join(nlohmann::json& e, std::string_view type) {

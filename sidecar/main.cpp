@@ -81,7 +81,8 @@ void add_common_flags(CLI::App& app, Options& o) {
       ->default_str("story");
   app.add_option("--http-listen", o.http_listen, "ADDR:PORT of /readyz /healthz /metrics")->capture_default_str();
   app.add_option("--ring-buffer-kib", o.ring_buffer_kib,
-                 "KiB of every family's BPF ring buffer (power of two, >= page size; default per family: 1-16 MiB)");
+                 "KiB of the BPF ring buffer all families share (power of two, >= page size)")
+      ->capture_default_str();
   app.add_option("--memory-budget-mib", o.memory_budget_mib,
                  "MiB the sidecar may use, ring buffers included; past it the exec table and the file folds degrade "
                  "(docs/sidecar.md)")

@@ -8,7 +8,7 @@ std::optional<MemoryShares> split_memory_budget(std::uint64_t budget_bytes, std:
   // at least 8 MiB for what the job makes us hold, or every exec would lose its argv in the join
   if (budget_bytes < fixed + 8 * kMib) {
     if (why)
-      *why = "--memory-budget-mib " + std::to_string(budget_bytes / kMib) + ": too small for the ring buffers (" +
+      *why = "--memory-budget-mib " + std::to_string(budget_bytes / kMib) + ": too small for the ring buffer (" +
              std::to_string(ring_bytes / kMib) + " MiB) + " + std::to_string(kProcessShareBytes / kMib) +
              " MiB for the sidecar + 8 MiB of exec table and file folds; give at least " +
              std::to_string((fixed + 8 * kMib + kMib - 1) / kMib);

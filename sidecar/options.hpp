@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sidecar/ring_buffer_size.hpp"
 #include "sidecar/tracer.hpp"
 #include "trail/events/stream_scope.hpp"
 #include "trail/storage/store.hpp"
@@ -30,7 +31,7 @@ struct Options {
   std::string otlp_endpoint;                  // "" = no OTLP log export (sidecar/otlp_exporter.hpp)
   bool http_listen_given = false;             // record: only when asked
   bool exit_when_idle = false;
-  std::uint64_t ring_buffer_kib = 0;           // every family's ring buffer; 0 = per-family default
+  std::uint64_t ring_buffer_kib = kDefaultRingBufferKib;  // the one ring buffer of all families
   std::uint64_t memory_budget_mib = 160;       // everything, rings included (sidecar/memory_budget.hpp)
   std::string log_level = "info";
   std::vector<std::string> disabled_findings;  // finding rule ids switched off (docs/findings.md)

@@ -20,31 +20,35 @@
 
 namespace jobtrail::sidecar {
 
-Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, RingSource& rings, ArchiveSink& writer,
+Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, RingSource& ring, ArchiveSink& writer,
                    OutputMode output, events::PodRef pod, std::size_t exec_table_bytes)
-    : tracers_(tracers), rings_(rings), writer_(writer), output_(output), pod_(std::move(pod)),
+    : tracers_(tracers), ring_(ring), router_(tracers), writer_(writer), output_(output), pod_(std::move(pod)),
       join_(8192, exec_table_bytes) {
   mono_to_real_ns_ = events::monotonic_to_realtime_offset_ns();
 }
 
-void Pipeline::on_record(Tracer& from, const void* data, std::size_t size) {
+void Pipeline::on_record(const void* data, std::size_t size) {
+  const auto to = router_.route(data, size);
+  if (!to.tracer) {  // a type in no family's range, or of a family this kernel did not load
+    count_unhandled(events::lost_type::undecodable_prefix + std::string(to.family.empty() ? "record" : to.family),
+                    "no tracer decodes the record's type");
+    return;
+  }
   try {  // nothing a record holds may leave the ring-buffer callback: libbpf's C would skip it
-    handle(from, data, size);
+    handle(*to.tracer, data, size);
   } catch (...) {
-    count_unhandled(events::lost_type::unhandled_prefix + from.name(), "unexpected error");
+    count_unhandled(events::lost_type::unhandled_prefix + to.tracer->name(), "unexpected error");
   }
 }
 
 int Pipeline::poll(int timeout_ms) {
-  int n = rings_.poll(timeout_ms, *this);
-  // Anything but an interrupted wait means the rings cannot be read any more: the session ends
+  int n = ring_.poll(timeout_ms, *this);
+  // Anything but an interrupted wait means the ring cannot be read any more: the session ends
   // the archive with what it has (complete: false) rather than spinning on the error.
   if (n < 0 && n != -EINTR) throw std::runtime_error(std::string("ring buffer poll failed: ") + std::strerror(-n));
-  // The kernel side wakes us only once a ring is filling (bpf/lib/wakeup.bpf.h), and the poll
-  // reads only the rings that woke us: every other ring is read here, so a quiet family is at
-  // most one poll timeout late even while a busy one keeps waking us.
-  n = std::max(n, 0) + std::max(rings_.consume(*this), 0);
-  release_deferred();
+  // The kernel side wakes us only once the ring is filling (bpf/lib/wakeup.bpf.h), and a poll
+  // that timed out read nothing: what is waiting is read here, at most one poll timeout late.
+  n = std::max(n, 0) + std::max(ring_.consume(*this), 0);
   flush_stdout();
   return n < 0 ? 0 : n;
 }
@@ -62,12 +66,10 @@ void Pipeline::flush_stdout() {
 }
 
 void Pipeline::drain() {
-  rings_.consume(*this);
-  release_deferred();  // one more read of every ring for the events held so far
-  // No ring is read after this: what a family still folds is flushed now, and nothing stays held.
+  ring_.consume(*this);
+  // The ring is not read after this: what a family still folds is flushed now.
   for (auto& t : tracers_)
-    for (auto& e : t->flush()) handle_event(e);
-  join_.release_all([this](nlohmann::json& e) { emit_total(e); });
+    for (auto& e : t->flush()) handle_event_total(e);
   poll_losses();
   reorder_.flush(out_);
   flush_stdout();
@@ -138,13 +140,9 @@ void Pipeline::handle(Tracer& t, const void* data, std::size_t size) {
   one(*ev);
 }
 
-void Pipeline::release_deferred() {
-  join_.release([this] { rings_.consume(*this); }, [this](nlohmann::json& e) { emit_total(e); });
-}
-
-void Pipeline::emit_total(nlohmann::json& event) {
+void Pipeline::handle_event_total(nlohmann::json& event) {
   try {
-    emit(event);
+    handle_event(event);
   } catch (const std::exception& x) {
     const auto type = event.is_object() ? event.find("type") : event.end();
     const bool named = type != event.end() && type->is_string();
@@ -157,7 +155,7 @@ void Pipeline::handle_event(nlohmann::json& e) {
     e["time"] = events::rfc3339_ns(k->get<std::int64_t>() + mono_to_real_ns_);
     e.erase(k);
   }
-  if (join_.arrive(e) == ExecJoin::Arrival::held) return;
+  join_.arrive(e);
   // Every exec: the identity rules follow Runner.Listener and Runner.Worker, which carry no job env.
   if (const auto t = e.find("type"); t != e.end() && t->is_string() &&
                                      t->get_ref<const std::string&>() == events::type_name::process_exec)

@@ -1,7 +1,8 @@
 #pragma once
-// The core loop: polls every tracer's ring buffer, decodes, enriches with the exec table,
-// writes the live stream and the archive, polls losses, and derives the job identity.
-// The rings and the archive come in as interfaces, so the loop is unit-tested without a kernel.
+// The core loop: polls the one ring buffer, hands each record to the tracer of its type's family,
+// enriches with the exec table, writes the live stream and the archive, polls losses, and derives
+// the job identity. The ring and the archive come in as interfaces, so the loop is unit-tested
+// without a kernel.
 #include <atomic>
 #include <limits>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "sidecar/job_identity.hpp"
 #include "sidecar/observer.hpp"
 #include "sidecar/options.hpp"
+#include "sidecar/record_router.hpp"
 #include "sidecar/ring_source.hpp"
 #include "sidecar/tracer.hpp"
 #include "trail/events/compact.hpp"
@@ -23,8 +25,8 @@ namespace jobtrail::sidecar {
 
 class Pipeline final : private RecordSink {
  public:
-  // `rings` reads the records of `tracers` (each record names its tracer).
-  Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, RingSource& rings, ArchiveSink& writer, OutputMode output,
+  // `ring` reads the records of `tracers` (each record's type names its family's tracer).
+  Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, RingSource& ring, ArchiveSink& writer, OutputMode output,
            events::PodRef pod, std::size_t exec_table_bytes = std::numeric_limits<std::size_t>::max());
   // Polls once (up to timeout_ms); returns records handled.
   int poll(int timeout_ms);
@@ -46,13 +48,12 @@ class Pipeline final : private RecordSink {
   const ExecTable& exec_table() const { return join_.table(); }
 
  private:
-  void on_record(Tracer& from, const void* data, std::size_t size) override;
+  void on_record(const void* data, std::size_t size) override;
   void handle(Tracer& t, const void* data, std::size_t size);
   void handle_event(nlohmann::json& event);
-  void release_deferred();
   void emit(nlohmann::json& event);
   void observe_derived(const nlohmann::json& derived);  // for observers that see what others derive
-  void emit_total(nlohmann::json& event);  // emit(), an error becomes a counted loss
+  void handle_event_total(nlohmann::json& event);  // handle_event(), an error becomes a counted loss
   // One record or event a stage could not handle: a `lost` event of `lost_type` at the next
   // loss poll (docs/schema.md lists the types).
   void count_unhandled(const std::string& lost_type, std::string_view why);
@@ -61,12 +62,13 @@ class Pipeline final : private RecordSink {
   void check_identity(const nlohmann::json& exec);
 
   std::vector<std::unique_ptr<Tracer>>& tracers_;
-  RingSource& rings_;
+  RingSource& ring_;
+  RecordRouter router_;
   ArchiveSink& writer_;
   OutputMode output_;
   events::StreamScope scope_ = events::StreamScope::story;
   events::PodRef pod_;
-  ExecJoin join_;  // process fields for every event; holds events whose exec is not read yet
+  ExecJoin join_;  // process fields for every event
   std::int64_t mono_to_real_ns_ = 0;
   std::map<std::string, std::uint64_t> lost_seen_;
   // Records or events a stage could not handle, per lost_type, not yet written as `lost` events.

@@ -5,7 +5,6 @@
 namespace jobtrail::sidecar {
 
 std::string ring_buffer_kib_error(std::uint64_t kib, std::uint64_t page_size) {
-  if (kib == 0) return "";
   const std::string flag = "--ring-buffer-kib " + std::to_string(kib) + ": ";
   if (kib > kRingBufferMaxKib) return flag + "at most " + std::to_string(kRingBufferMaxKib) + " (1 GiB)";
   if (!std::has_single_bit(kib)) return flag + "must be a power of two (4, 8, ... 1024, ...)";

@@ -1,17 +1,16 @@
 #pragma once
-// Where the pipeline's raw records come from: the tracers' BPF ring buffers in the sidecar
-// (sidecar/libbpf_rings.hpp), a list of prepared records in the pipeline's unit test.
+// Where the pipeline's raw records come from: the sidecar's one BPF ring buffer
+// (sidecar/libbpf_ring.hpp), a list of prepared records in the pipeline's unit test.
 #include <cstddef>
 
 namespace jobtrail::sidecar {
 
-class Tracer;
-
-// Receives each record, with the tracer whose ring it came from (the one that decodes it).
+// Receives each record as the ring holds it; its event_header.type says which family decodes
+// it (sidecar/record_router.hpp), and nothing else about it is checked yet.
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  virtual void on_record(Tracer& from, const void* data, std::size_t size) = 0;
+  virtual void on_record(const void* data, std::size_t size) = 0;
 };
 
 class RingSource {

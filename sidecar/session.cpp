@@ -15,7 +15,7 @@
 #include "sidecar/cgroup.hpp"
 #include "sidecar/findings_observer.hpp"
 #include "sidecar/kernel_probe.hpp"
-#include "sidecar/libbpf_rings.hpp"
+#include "sidecar/libbpf_ring.hpp"
 #include "sidecar/memory_budget.hpp"
 #include "sidecar/metrics.hpp"
 #include "sidecar/otlp_exporter.hpp"
@@ -23,6 +23,7 @@
 #include "sidecar/priv_tracer.hpp"
 #include "sidecar/process_tracer.hpp"
 #include "sidecar/row_sink.hpp"
+#include "sidecar/shared_ring.hpp"
 #include "sidecar/signal_origin.hpp"
 #include "sidecar/signing_key.hpp"
 #include "sidecar/tracers.hpp"
@@ -126,10 +127,11 @@ struct Session::Impl {
   Options opts;
   SessionSpec spec;
   int target_fd = -1, excluded_fd = -1;
+  std::unique_ptr<SharedRing> ring;  // before the tracers: their objects hold the ring's fd too
   std::vector<std::unique_ptr<Tracer>> tracers;
   std::unique_ptr<archive::Writer> writer;
   std::unique_ptr<RowSink> sink;
-  std::unique_ptr<LibbpfRings> rings;
+  std::unique_ptr<LibbpfRing> reader;
   std::unique_ptr<Pipeline> pipeline;
   ~Impl() {
     pipeline.reset();
@@ -158,8 +160,10 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   ctx.target_cgroup_id = cgroup_id_of(s.spec.target);
   if (!s.spec.excluded.empty()) ctx.excluded_cgroup_id = cgroup_id_of(s.spec.excluded);
   ctx.files = opts.files;
-  ctx.ring_buffer_bytes = opts.ring_buffer_kib * 1024;
-  if (ctx.ring_buffer_bytes) spdlog::info("ring buffers: {} KiB per family (--ring-buffer-kib)", opts.ring_buffer_kib);
+  // Created before any family loads, so it exists whichever families this kernel can load.
+  s.ring = std::make_unique<SharedRing>(opts.ring_buffer_kib * 1024);
+  ctx.ring_map_fd = s.ring->fd();
+  spdlog::info("ring buffer: {} KiB shared by every family (--ring-buffer-kib)", opts.ring_buffer_kib);
   proc->open_and_load(ctx);
   ctx.scope_map_fd = proc->scope_map_fd();
   ctx.exec_ref_map_fd = proc->exec_ref_map_fd();
@@ -178,20 +182,14 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
     }
   }
 
-  // The budget holds the rings as the kernel sized them (a ring buffer's max_entries is its bytes).
-  std::uint64_t ring_bytes = 0;
-  for (auto& t : s.tracers) {
-    bpf_map_info info{};
-    __u32 len = sizeof info;
-    if (t->ring_buffer_fd() >= 0 && bpf_obj_get_info_by_fd(t->ring_buffer_fd(), &info, &len) == 0)
-      ring_bytes += info.max_entries;
-  }
+  // The kernel charges the ring's pages once (the RSS shows them twice: they are mapped twice).
+  const std::uint64_t ring_bytes = s.ring->bytes();
   std::string why;
   const auto shares = split_memory_budget(opts.memory_budget_mib << 20, ring_bytes, &why);
   if (!shares) throw std::runtime_error(why);
   for (auto& t : s.tracers) t->set_memory_share(shares->file_folds);
   g_metrics.memory_budget_bytes = opts.memory_budget_mib << 20;
-  spdlog::info("memory budget {} MiB: ring buffers {} MiB, exec table {} MiB, file folds {} MiB",
+  spdlog::info("memory budget {} MiB: ring buffer {} MiB, exec table {} MiB, file folds {} MiB",
                opts.memory_budget_mib, ring_bytes >> 20, shares->exec_table >> 20, shares->file_folds >> 20);
 
   // What the trail could see on this kernel: in the manifest and in one log line.
@@ -220,8 +218,8 @@ Session::Session(const Options& opts, SessionSpec spec) : impl_(std::make_unique
   configure_signing(opts.signing_key, wo);
   s.writer = std::make_unique<archive::Writer>(wo, s.spec.store, s.spec.archive_prefix, s.spec.meta);
   s.sink = std::make_unique<RowSink>(*s.writer);
-  s.rings = std::make_unique<LibbpfRings>(s.tracers);
-  s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.rings, *s.sink, opts.output, s.spec.pod, shares->exec_table);
+  s.reader = std::make_unique<LibbpfRing>(s.ring->fd());
+  s.pipeline = std::make_unique<Pipeline>(s.tracers, *s.reader, *s.sink, opts.output, s.spec.pod, shares->exec_table);
   s.pipeline->set_stream_scope(opts.stream);
   // The webhook names the runner pod only in the workflow pods of kubernetes mode (JOBTRAIL_RUNNER_POD).
   const auto runner_pod = s.spec.meta.is_object() ? s.spec.meta.value("/pod/runner_pod"_json_pointer, std::string()) : "";

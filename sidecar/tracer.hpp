@@ -4,11 +4,12 @@
 //
 // Lifecycle, driven by the core in this order, all on the main thread:
 //   open_and_load(ctx)  open the skeleton, set rodata, bpf_map__reuse_fd() the shared maps
-//                       (jt_scope, jt_exec_ref) from ctx, load. Throw std::runtime_error with
-//                       ONE line on failure (start-up fails loudly).
+//                       (jt_scope, jt_exec_ref) and the one ring buffer from ctx, load. Throw
+//                       std::runtime_error with ONE line on failure (start-up fails loudly).
 //   attach()            attach every program; throw with one line on failure.
-//   ring_buffer_fd()    the BPF_MAP_TYPE_RINGBUF fd the core polls (-1 if the family has none).
-//   decode(data, size)  one raw record -> JSON event (without "seq", "time" and the exec-table
+//   decode(data, size)  one raw record of the family's event types (the core dispatches each
+//                       record of the shared ring by its type: sidecar/record_router.hpp)
+//                       -> JSON event (without "seq", "time" and the exec-table
 //                       process fields: the core adds them). Must check `size` against every
 //                       struct before reading; return std::nullopt for records it does not know
 //                       (the core counts them as bad records).
@@ -40,16 +41,17 @@ struct TracerContext {
   std::uint64_t target_cgroup_id = 0;    // cgroup ids of the two cgroups above (0: none), for
   std::uint64_t excluded_cgroup_id = 0;  // programs that scope by ancestor id (bpf/lib/scope.bpf.h)
   FilesMode files = FilesMode::folded;
-  std::uint64_t ring_buffer_bytes = 0;  // --ring-buffer-kib * 1024 for every family; 0 = its default
+  int ring_map_fd = -1;         // the one ring buffer every family's `rb` reuses (sidecar/shared_ring.hpp)
 };
 
 class Tracer {
  public:
   virtual ~Tracer() = default;
-  virtual std::string name() const = 0;  // "process", "file", "net", ... (logs, metrics)
+  // "process", "file", "net", "priv": logs, metrics, and the records it decodes (the family's
+  // event types, sidecar/record_router.hpp)
+  virtual std::string name() const = 0;
   virtual void open_and_load(const TracerContext& ctx) = 0;
   virtual void attach() = 0;
-  virtual int ring_buffer_fd() const = 0;
   virtual std::optional<nlohmann::json> decode(const void* data, std::size_t size) = 0;
   // lost_type (an event type name, docs/schema.md) -> total lost so far
   virtual std::map<std::string, std::uint64_t> read_losses() = 0;

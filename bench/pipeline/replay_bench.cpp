@@ -37,7 +37,6 @@ class ReplayTracer final : public Tracer {
   std::string name() const override { return "process"; }
   void open_and_load(const TracerContext&) override {}
   void attach() override {}
-  int ring_buffer_fd() const override { return -1; }
   std::optional<nlohmann::json> decode(const void* data, std::size_t size) override {
     return events::decode_process_record(data, size, nullptr);
   }
@@ -47,8 +46,7 @@ class ReplayTracer final : public Tracer {
 // Hands out the prepared records, `batch` per poll (a ring read of that many records).
 class ReplayRings final : public RingSource {
  public:
-  ReplayRings(Tracer& t, const std::vector<std::string>& records, std::size_t batch)
-      : tracer_(t), records_(records), batch_(batch) {}
+  ReplayRings(const std::vector<std::string>& records, std::size_t batch) : records_(records), batch_(batch) {}
   int poll(int, RecordSink& sink) override { return read(sink, batch_); }
   int consume(RecordSink&) override { return 0; }
   bool done() const { return next_ == records_.size(); }
@@ -57,10 +55,9 @@ class ReplayRings final : public RingSource {
   int read(RecordSink& sink, std::size_t n) {
     int got = 0;
     for (; n && next_ < records_.size(); --n, ++next_, ++got)
-      sink.on_record(tracer_, records_[next_].data(), records_[next_].size());
+      sink.on_record(records_[next_].data(), records_[next_].size());
     return got;
   }
-  Tracer& tracer_;
   const std::vector<std::string>& records_;
   std::size_t batch_, next_ = 0;
 };
@@ -132,7 +129,7 @@ int main(int argc, char** argv) {
   RowSink sink(writer);  // as the sidecar's session: every archived event is folded into the summary row
   std::vector<std::unique_ptr<Tracer>> tracers;
   tracers.push_back(std::make_unique<ReplayTracer>());
-  ReplayRings rings(*tracers[0], records, 256);
+  ReplayRings rings(records, 256);
   Pipeline pipeline(tracers, rings, sink, OutputMode::compact, {});
   pipeline.add_observer(make_findings_observer({}));
 

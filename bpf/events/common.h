@@ -1,5 +1,5 @@
 /* Shared between BPF programs and user space (plain C, fixed-width types only).
- * Every record in a jobtrail ring buffer starts with struct event_header; the user-space
+ * Every record in the jobtrail ring buffer starts with struct event_header; the user-space
  * decoder checks header.size against the bytes received before reading further.
  * Layout is guarded by static_assert/offsetof checks in the decoder tests
  * (tests/unit/process_decode_test.cpp, tests/net/family_decode_test.cpp). */
@@ -12,7 +12,9 @@
 #include <linux/types.h>
 #endif
 
-/* Event type ranges: one per tracer family (docs/schema.md). */
+/* Event type ranges: one per tracer family (docs/schema.md). All families share one ring
+ * buffer; the range of a record's type says which family's decoder reads it
+ * (sidecar/record_router.*): a type in no range is a counted loss. */
 enum jt_event_type {
   JT_EV_PROCESS_EXEC = 1,
   JT_EV_PROCESS_EXIT = 2,
@@ -21,6 +23,7 @@ enum jt_event_type {
   JT_EV_NET_MIN = 200,  /* 200-299: network */
   JT_EV_DNS_MIN = 300,  /* 300-399: DNS */
   JT_EV_PRIV_MIN = 400, /* 400-499: privilege and notable syscalls */
+  JT_EV_PRIV_MAX = 499,
   JT_EV_TYPE_MAX = 511, /* loss counters are indexed by type, 0..JT_EV_TYPE_MAX */
 };
 

@@ -3,8 +3,10 @@
  * wake-up of the sidecar's thread, paid by the traced process, per record. During an
  * exec-heavy job the consumer is always caught up, so that was every record.
  * Records are submitted without a wake-up until a sixteenth of the ring is waiting; the sidecar
- * reads every ring at each poll timeout anyway (sidecar/pipeline.cpp: at most 100 ms late),
- * and a burst wakes it long before the ring can fill. */
+ * reads the ring at each poll timeout anyway (sidecar/pipeline.cpp: at most 100 ms late), and a
+ * burst wakes it long before the ring can fill. The ring is the one all families share
+ * (lib/ring.bpf.h): what is waiting is every family's, so a burst of one family wakes the
+ * sidecar for the records of all. */
 #ifndef JOBTRAIL_WAKEUP_BPF_H
 #define JOBTRAIL_WAKEUP_BPF_H
 

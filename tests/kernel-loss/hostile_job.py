@@ -6,6 +6,7 @@ usage: hostile_job.py PHASE... (numbers, env, accept, fifo, bloat)"""
 import os
 import subprocess
 import sys
+import time
 
 THREADS = int(os.environ.get("HOSTILE_THREADS", "17000"))  # > 16,384 entries of the argument maps
 
@@ -39,9 +40,13 @@ def storm(mode):
 
 
 def bloat():
-    """argv built to fill the sidecar's exec table: 150 execs of 30,000 one-character arguments."""
+    """argv built to fill the sidecar's exec table: 150 execs of 30,000 one-character arguments.
+    Their ~9 MiB of exec records come faster than an ASan sidecar reads them: what the ring cannot
+    hold is counted as lost. The marker comes once the sidecar had time to read the ring, so that
+    it shows the trail going on after the attack, not the attack's own losses."""
     for _ in range(150):
         subprocess.run(["/bin/true"] + ["x"] * 30000, check=True)
+    time.sleep(3)
 
 
 PHASES = {"numbers": numbers, "env": env_scan, "accept": lambda: storm("accept"), "fifo": lambda: storm("fifo"), "bloat": bloat}

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Nothing is lost silently, proven with a real overflow: the sidecar runs with 4 KiB ring
-buffers and is SIGSTOPped (its consumer stops, the kernel keeps producing) while the traced
+"""Nothing is lost silently, proven with a real overflow: the sidecar runs with a 4 KiB ring
+buffer and is SIGSTOPped (its consumer stops, the kernel keeps producing) while the traced
 cgroup runs N execs of /bin/true; after SIGCONT and SIGTERM the archive must account for every
 exec and exit exactly (seen + lost == done), the manifest, /metrics and `jobtrail verify` agree.
 usage: loss.py SIDECAR_BINARY"""
@@ -56,7 +56,7 @@ def main():
         try:
             if not check(sc.wait_ready(), f"sidecar ready with --ring-buffer-kib {RING_KIB}"):
                 return
-            check(f"ring buffers: {RING_KIB} KiB per family" in sc.log(), "the log says the ring-buffer size")
+            check(f"ring buffer: {RING_KIB} KiB shared by every family" in sc.log(), "the log says the ring-buffer size")
             os.kill(sc.pid, signal.SIGSTOP)
             for _ in range(100):
                 if process_state(sc.pid) == "T":

@@ -8,7 +8,7 @@
 using namespace jobtrail::sidecar;
 
 TEST_CASE("ring buffer size: powers of two from one page up to 1 GiB") {
-  CHECK(ring_buffer_kib_error(0, 4096) == "");  // 0 = per-family defaults
+  CHECK(ring_buffer_kib_error(kDefaultRingBufferKib, 65536) == "");
   CHECK(ring_buffer_kib_error(4, 4096) == "");
   CHECK(ring_buffer_kib_error(1024, 4096) == "");
   CHECK(ring_buffer_kib_error(kRingBufferMaxKib, 4096) == "");
@@ -17,6 +17,7 @@ TEST_CASE("ring buffer size: powers of two from one page up to 1 GiB") {
 
 TEST_CASE("ring buffer size: one line naming the flag for every bad value") {
   CHECK(ring_buffer_kib_error(3, 4096) == "--ring-buffer-kib 3: must be a power of two (4, 8, ... 1024, ...)");
+  CHECK(ring_buffer_kib_error(0, 4096) == "--ring-buffer-kib 0: must be a power of two (4, 8, ... 1024, ...)");
   CHECK(ring_buffer_kib_error(1000, 4096).find("power of two") != std::string::npos);
   CHECK(ring_buffer_kib_error(2, 4096) == "--ring-buffer-kib 2: must be at least the page size (4 KiB)");
   CHECK(ring_buffer_kib_error(32, 65536) == "--ring-buffer-kib 32: must be at least the page size (64 KiB)");

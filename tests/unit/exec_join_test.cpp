@@ -1,5 +1,5 @@
-// The join of events to their exec (sidecar/exec_join): events from another ring than their exec
-// are held for one more read of every ring, and the read they arrive in does not count.
+// The join of events to their exec (sidecar/exec_join): one ring in reservation order, so an
+// event is joined when it arrives or not at all; the exec table's bounds.
 #include <doctest/doctest.h>
 
 #include "sidecar/exec_join.hpp"
@@ -17,87 +17,56 @@ json exec_event(std::uint64_t exec_id, unsigned pid, const std::string& binary) 
 json setns_event(std::uint64_t exec_id) {
   return {{"type", "priv_syscall"}, {"priv", {{"syscall", "setns"}}}, {"process", {{"exec_id", exec_id}}}};
 }
-struct Collected {
-  std::vector<json> events;
-  ExecJoin::Sink sink() {
-    return [this](json& e) { events.push_back(e); };
-  }
-};
 }  // namespace
 
 TEST_CASE("an event of a known exec gets the exec's process fields at once") {
   ExecJoin join;
   auto exec = exec_event(7, 100, "/usr/bin/nsenter");
-  CHECK(join.arrive(exec) == ExecJoin::Arrival::ready);
+  join.arrive(exec);
+  CHECK(exec["process"]["binary"] == "/usr/bin/nsenter");  // the exec itself is unchanged
   auto ev = setns_event(7);
-  REQUIRE(join.arrive(ev) == ExecJoin::Arrival::ready);
+  join.arrive(ev);
   CHECK(ev["process"]["binary"] == "/usr/bin/nsenter");
   CHECK(ev["process"]["args"] == json({"/usr/bin/nsenter", "-t"}));
   CHECK(ev["process"]["pid"] == 100);
-  CHECK_FALSE(join.holding());
+  CHECK(ev["priv"]["syscall"] == "setns");
 }
 
-TEST_CASE("an event read before its exec is held until every ring was read once more") {
-  ExecJoin join;
-  auto ev = setns_event(7);
-  REQUIRE(join.arrive(ev) == ExecJoin::Arrival::held);
-  CHECK(join.holding());
-  Collected out;
-  join.release([&] { auto exec = exec_event(7, 100, "/usr/bin/nsenter"); join.arrive(exec); }, out.sink());
-  REQUIRE(out.events.size() == 1);
-  CHECK(out.events[0]["process"]["binary"] == "/usr/bin/nsenter");
-  CHECK(out.events[0]["priv"]["syscall"] == "setns");
-  CHECK_FALSE(join.holding());
-}
-
-TEST_CASE("an event arriving during the read that releases others waits for the next read") {
-  // The CI failure this guards against: the process ring was already read when the exec was
-  // committed, the priv ring was read after the setns: released at once, it had no process.
-  ExecJoin join;
-  auto early = setns_event(3);
-  REQUIRE(join.arrive(early) == ExecJoin::Arrival::held);
-  Collected out;
-  join.release([&] {
-    auto exec3 = exec_event(3, 30, "/usr/bin/unshare");
-    join.arrive(exec3);
-    auto late = setns_event(9);  // its exec is committed, in a ring this read has passed
-    CHECK(join.arrive(late) == ExecJoin::Arrival::held);
-  }, out.sink());
-  REQUIRE(out.events.size() == 1);
-  CHECK(out.events[0]["process"]["binary"] == "/usr/bin/unshare");
-  CHECK(join.holding());
-
-  join.release([&] { auto exec9 = exec_event(9, 90, "/usr/bin/nsenter"); join.arrive(exec9); }, out.sink());
-  REQUIRE(out.events.size() == 2);
-  CHECK(out.events[1]["process"]["exec_id"] == 9);
-  CHECK(out.events[1]["process"]["binary"] == "/usr/bin/nsenter");
-  CHECK(out.events[1]["process"]["pid"] == 90);
-}
-
-TEST_CASE("an exec that never comes is released after one more read and at the end as it is") {
+TEST_CASE("an event whose exec is not known when it arrives is passed on as it is, nothing waits") {
+  // One ring in reservation order: an exec committed later is another exec's, never this one's.
   ExecJoin join;
   auto orphan = setns_event(42);  // a process that started before tracing
-  REQUIRE(join.arrive(orphan) == ExecJoin::Arrival::held);
-  Collected out;
-  join.release([] {}, out.sink());
-  REQUIRE(out.events.size() == 1);
-  CHECK(out.events[0]["process"] == json({{"exec_id", 42}}));
-
-  auto last = setns_event(43);
-  REQUIRE(join.arrive(last) == ExecJoin::Arrival::held);
-  join.release_all(out.sink());
-  REQUIRE(out.events.size() == 2);
-  CHECK(out.events[1]["process"]["exec_id"] == 43);
-  CHECK_FALSE(join.holding());
+  join.arrive(orphan);
+  CHECK(orphan["process"] == json({{"exec_id", 42}}));
+  auto exec = exec_event(42, 420, "/usr/bin/nsenter");  // a later exec record joins later events only
+  join.arrive(exec);
+  auto later = setns_event(42);
+  join.arrive(later);
+  CHECK(later["process"]["binary"] == "/usr/bin/nsenter");
+  CHECK(orphan["process"] == json({{"exec_id", 42}}));
 }
 
-TEST_CASE("process events and events without an exec are never held") {
+TEST_CASE("an event's own process fields stay, the exec's fill in the rest") {
+  ExecJoin join;
+  auto exec = exec_event(7, 100, "/bin/sh");
+  join.arrive(exec);
+  json child = {{"type", "net_connect"}, {"process", {{"exec_id", 7}, {"pid", 101}, {"tid", 102}}}};
+  join.arrive(child);
+  CHECK(child["process"]["pid"] == 101);  // a forked child of the exec reports its own pid
+  CHECK(child["process"]["tid"] == 102);
+  CHECK(child["process"]["binary"] == "/bin/sh");
+  CHECK(child["process"]["parent_exec_id"] == 1);
+}
+
+TEST_CASE("events without an exec and exits of unknown execs are passed on unjoined") {
   ExecJoin join;
   json exit_unknown = {{"type", "process_exit"}, {"process", {{"exec_id", 5}, {"pid", 50}}}};
-  CHECK(join.arrive(exit_unknown) == ExecJoin::Arrival::ready);
+  join.arrive(exit_unknown);
+  CHECK(exit_unknown["process"] == json({{"exec_id", 5}, {"pid", 50}}));
   auto no_exec = setns_event(0);
-  CHECK(join.arrive(no_exec) == ExecJoin::Arrival::ready);
-  CHECK_FALSE(join.holding());
+  join.arrive(no_exec);
+  CHECK(no_exec["process"] == json({{"exec_id", 0}}));
+  CHECK(join.table().size() == 0);
 }
 
 TEST_CASE("a forked child's exit keeps its exec joinable and the exec's own exit retires it later") {
@@ -129,7 +98,7 @@ TEST_CASE("past its byte budget the exec table drops retired entries first, then
   ExecJoin join(8192, 8 << 20);  // one 30,000-argument entry is ~2 MiB
   for (std::uint64_t id = 1; id <= 20; ++id) {
     auto exec = big_exec(id, static_cast<unsigned>(100 + id));
-    REQUIRE(join.arrive(exec) == ExecJoin::Arrival::ready);
+    join.arrive(exec);
     CHECK(exec["process"]["args"].size() == 30000);  // the event itself keeps its argv
     json exit = {{"type", "process_exit"}, {"process", {{"exec_id", id}, {"pid", 100 + id}}}};
     join.arrive(exit);
@@ -150,7 +119,7 @@ TEST_CASE("past its byte budget the exec table drops retired entries first, then
   CHECK_FALSE(late->contains("args"));
   CHECK((*late)["binary"] == "/bin/true");
   auto ev = setns_event(139);
-  REQUIRE(join.arrive(ev) == ExecJoin::Arrival::ready);
+  join.arrive(ev);
   CHECK(ev["process"]["pid"] == 139);
   CHECK_FALSE(ev["process"].contains("args"));
 }

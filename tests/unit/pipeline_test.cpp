@@ -1,6 +1,7 @@
-// The sidecar's core loop with a fake ring source and a fake archive: records are decoded,
-// joined to their exec, seen by the findings engine and written; a record no decoder accepts
-// becomes a counted loss in the trail and the archive's loss totals.
+// The sidecar's core loop with a fake ring source and a fake archive: records are dispatched by
+// their type to their family's tracer, decoded, joined to their exec, seen by the findings engine
+// and written; a record no decoder accepts, or whose type no loaded family owns, becomes a
+// counted loss in the trail and the archive's loss totals.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -27,7 +28,6 @@ class FakeProcessTracer final : public Tracer {
   std::string name() const override { return "process"; }
   void open_and_load(const TracerContext&) override {}
   void attach() override {}
-  int ring_buffer_fd() const override { return -1; }
   std::optional<json> decode(const void* data, std::size_t size) override {
     return jobtrail::events::decode_process_record(data, size, nullptr);
   }
@@ -35,9 +35,31 @@ class FakeProcessTracer final : public Tracer {
   std::map<std::string, std::uint64_t> kernel_losses;  // totals the "kernel" reports
 };
 
-class FakeRings final : public RingSource {
+// Another family: a record of its types becomes "<family>_record" with the header's exec_id and
+// type; it notes every type it was handed.
+class FakeFamilyTracer final : public Tracer {
  public:
-  FakeRings(Tracer& t) : tracer_(t) {}
+  explicit FakeFamilyTracer(std::string family) : family_(std::move(family)) {}
+  std::string name() const override { return family_; }
+  void open_and_load(const TracerContext&) override {}
+  void attach() override {}
+  std::optional<json> decode(const void* data, std::size_t size) override {
+    event_header h{};
+    if (size < sizeof h) return std::nullopt;
+    std::memcpy(&h, data, sizeof h);
+    handed.push_back(h.type);
+    return json{{"type", family_ + "_record"}, {"record_type", h.type}, {"process", {{"exec_id", h.exec_id}}}};
+  }
+  std::map<std::string, std::uint64_t> read_losses() override { return {}; }
+  std::vector<std::uint16_t> handed;
+
+ private:
+  std::string family_;
+};
+
+// The one ring: records in the order they were pushed, whatever their family.
+class FakeRing final : public RingSource {
+ public:
   void push(std::string record) { queued_.push_back(std::move(record)); }
   int poll(int, RecordSink& sink) override { return consume(sink); }
   int consume(RecordSink& sink) override {
@@ -45,14 +67,13 @@ class FakeRings final : public RingSource {
     while (!queued_.empty()) {
       const std::string r = std::move(queued_.front());
       queued_.pop_front();
-      sink.on_record(tracer_, r.data(), r.size());
+      sink.on_record(r.data(), r.size());
       ++n;
     }
     return n;
   }
 
  private:
-  Tracer& tracer_;
   std::deque<std::string> queued_;
 };
 
@@ -106,10 +127,19 @@ std::string exit_record(std::uint64_t exec_id, std::uint32_t pid, std::uint32_t 
   return std::string(reinterpret_cast<const char*>(&e), sizeof e);
 }
 
+std::string header_record(std::uint16_t type, std::uint64_t exec_id) {
+  event_header h{};
+  h.type = type;
+  h.size = sizeof h;
+  h.exec_id = exec_id;
+  h.ktime_ns = 1500;
+  return std::string(reinterpret_cast<const char*>(&h), sizeof h);
+}
+
 struct Loop {
   FakeProcessTracer* tracer = new FakeProcessTracer;
   std::vector<std::unique_ptr<Tracer>> tracers;
-  FakeRings rings{*tracer};
+  FakeRing rings;
   FakeArchive archive;
   Pipeline pipeline;
   Loop() : tracers(one(tracer)), pipeline(tracers, rings, archive, OutputMode::compact, {}) {
@@ -162,7 +192,7 @@ TEST_CASE("pipeline: a hostile record is a counted loss in the trail and the arc
   auto cut = exec_record(7, 0, 11, "/bin/sh", "", "sh\0"s);
   cut.resize(cut.size() / 2);  // shorter than the sizes it announces
   l.rings.push(cut);
-  l.rings.push(std::string(3, '\xff'));  // shorter than any header
+  l.rings.push(std::string(3, '\xff'));  // shorter than any header: no type to dispatch by
   l.rings.push(exec_record(8, 0, 12, "/bin/true", "", "true\0"s));
   l.pipeline.poll(0);
   CHECK(l.pipeline.bad_records() == 2);
@@ -171,9 +201,10 @@ TEST_CASE("pipeline: a hostile record is a counted loss in the trail and the arc
 
   l.tracer->kernel_losses = {{"process_exec", 5}};
   l.pipeline.poll_losses();
-  CHECK(l.archive.lost == std::map<std::string, std::uint64_t>{{"undecodable_process", 2}, {"process_exec", 5}});
+  CHECK(l.archive.lost ==
+        std::map<std::string, std::uint64_t>{{"undecodable_process", 1}, {"undecodable_record", 1}, {"process_exec", 5}});
   auto lost = l.archive.of_type("lost");
-  REQUIRE(lost.size() == 2);
+  REQUIRE(lost.size() == 3);
   std::map<std::string, std::uint64_t> in_trail;
   for (auto& e : lost) in_trail[e["lost_type"]] = e["count"];
   CHECK(in_trail == l.archive.lost);
@@ -182,7 +213,7 @@ TEST_CASE("pipeline: a hostile record is a counted loss in the trail and the arc
   l.pipeline.poll_losses();
   CHECK(l.archive.lost["process_exec"] == 7);
   CHECK(l.archive.of_type("lost").back()["count"] == 2);
-  CHECK(l.archive.lost["undecodable_process"] == 2);  // counted once
+  CHECK(l.archive.lost["undecodable_process"] == 1);  // counted once
 }
 
 TEST_CASE("pipeline: in a workflow pod the runner's chain names no job, it is a mismatch in the trail") {
@@ -220,4 +251,62 @@ TEST_CASE("pipeline: an observer that derives nothing (an exporter) also sees th
   CHECK(static_cast<std::size_t>(std::count(seen.begin(), seen.end(), "finding")) == findings);
   CHECK(seen.size() == l.archive.events.size() + 1);  // every event written, then its own end
   CHECK(seen.back() == "(finish)");
+}
+
+TEST_CASE("pipeline: each record goes to the tracer of its type's family; a type no loaded family owns is a counted loss") {
+  auto* priv = new FakeFamilyTracer("priv");
+  auto* net = new FakeFamilyTracer("net");
+  std::vector<std::unique_ptr<Tracer>> tracers;
+  auto* proc = new FakeProcessTracer;
+  tracers.emplace_back(proc);
+  tracers.emplace_back(priv);
+  tracers.emplace_back(net);  // no file family: this kernel could not load it
+  FakeRing ring;
+  FakeArchive archive;
+  Pipeline pipeline(tracers, ring, archive, OutputMode::compact, {});
+  ring.push(exec_record(7, 0, 11, "/usr/bin/nsenter", "", "nsenter\0-t\0"s));
+  ring.push(header_record(JT_EV_PRIV_MIN, 7));
+  ring.push(header_record(JT_EV_DNS_MIN, 7));   // DNS is the net family's
+  ring.push(header_record(JT_EV_NET_MIN + 99, 7));
+  ring.push(header_record(JT_EV_PRIV_MAX, 7));
+  ring.push(header_record(JT_EV_FILE_MIN, 7));  // the file family is not loaded
+  ring.push(header_record(0, 7));               // hostile: types no family owns
+  ring.push(header_record(JT_EV_PRIV_MAX + 1, 7));
+  ring.push(header_record(JT_EV_TYPE_MAX, 7));
+  ring.push(header_record(0xffff, 7));
+  ring.push(exit_record(7, 11, 0));
+  CHECK(pipeline.poll(0) == 11);
+
+  CHECK(priv->handed == std::vector<std::uint16_t>{JT_EV_PRIV_MIN, JT_EV_PRIV_MAX});
+  CHECK(net->handed == std::vector<std::uint16_t>{JT_EV_DNS_MIN, JT_EV_NET_MIN + 99});
+  CHECK(pipeline.bad_records() == 5);
+  std::vector<std::string> types;
+  for (auto& e : archive.events) types.push_back(e.value("type", ""));
+  CHECK(types == std::vector<std::string>{"process_exec", "priv_record", "net_record", "net_record", "priv_record",
+                                          "process_exit"});
+  // Behind its exec in the one ring: joined at once, in this very poll.
+  CHECK(archive.events[1]["process"]["binary"] == "/usr/bin/nsenter");
+  CHECK(archive.events[2]["process"]["args"] == json({"nsenter", "-t"}));
+
+  pipeline.poll_losses();
+  CHECK(archive.lost == std::map<std::string, std::uint64_t>{{"undecodable_file", 1}, {"undecodable_record", 4}});
+}
+
+TEST_CASE("pipeline: an event whose exec never came is written in the poll that read it, without process fields") {
+  std::vector<std::unique_ptr<Tracer>> tracers;
+  tracers.emplace_back(new FakeProcessTracer);
+  tracers.emplace_back(new FakeFamilyTracer("priv"));
+  FakeRing ring;
+  FakeArchive archive;
+  Pipeline pipeline(tracers, ring, archive, OutputMode::compact, {});
+  ring.push(header_record(JT_EV_PRIV_MIN, 42));  // a process that started before tracing
+  CHECK(pipeline.poll(0) == 1);
+  REQUIRE(archive.events.size() == 1);
+  CHECK(archive.events[0]["process"] == json({{"exec_id", 42}}));
+  ring.push(exec_record(42, 0, 11, "/bin/sh", "", "sh\0"s));  // a later exec joins only what follows it
+  ring.push(header_record(JT_EV_PRIV_MIN, 42));
+  pipeline.poll(0);
+  REQUIRE(archive.events.size() == 3);
+  CHECK(archive.events[2]["process"]["binary"] == "/bin/sh");
+  CHECK(archive.events[0]["process"] == json({{"exec_id", 42}}));
 }

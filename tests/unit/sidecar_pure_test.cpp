@@ -69,7 +69,7 @@ TEST_CASE("the memory budget holds the rings and the process first, then splits 
   CHECK(s->exec_table == (160 - 41 - 48) * kMib / 2);
   CHECK(s->file_folds == (160 - 41 - 48) * kMib / 4);
   CHECK_FALSE(split_memory_budget(96 * kMib, 41 * kMib, &why));
-  CHECK(why == "--memory-budget-mib 96: too small for the ring buffers (41 MiB) + 48 MiB for the sidecar + 8 MiB "
+  CHECK(why == "--memory-budget-mib 96: too small for the ring buffer (41 MiB) + 48 MiB for the sidecar + 8 MiB "
                "of exec table and file folds; give at least 97");
   CHECK(split_memory_budget(97 * kMib, 41 * kMib, &why));
 }
