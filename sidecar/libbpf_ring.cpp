@@ -18,19 +18,32 @@ LibbpfRing::~LibbpfRing() {
   if (rb_) ring_buffer__free(rb_);
 }
 
+namespace {
+// What on_record returns to stop libbpf's read loop. libbpf advances the consumer position past
+// the record first, so the record that returned it is handled, not read again.
+constexpr int kBatchFull = -ECANCELED;
+}  // namespace
+
 int LibbpfRing::on_record(void* ctx, void* data, std::size_t size) {
-  static_cast<LibbpfRing*>(ctx)->sink_->on_record(data, size);
-  return 0;
+  auto& self = *static_cast<LibbpfRing*>(ctx);
+  self.sink_->on_record(data, size);
+  return ++self.taken_ >= kMaxRecordsPerCall ? kBatchFull : 0;
+}
+
+int LibbpfRing::taken_or_error(int libbpf_result) const {
+  return libbpf_result == kBatchFull ? taken_ : libbpf_result;
 }
 
 int LibbpfRing::poll(int timeout_ms, RecordSink& sink) {
   sink_ = &sink;
-  return ring_buffer__poll(rb_, timeout_ms);
+  taken_ = 0;
+  return taken_or_error(ring_buffer__poll(rb_, timeout_ms));
 }
 
 int LibbpfRing::consume(RecordSink& sink) {
   sink_ = &sink;
-  return ring_buffer__consume(rb_);
+  taken_ = 0;
+  return taken_or_error(ring_buffer__consume(rb_));
 }
 
 }  // namespace jobtrail::sidecar

@@ -21,8 +21,11 @@ class LibbpfRing final : public RingSource {
 
  private:
   static int on_record(void* ctx, void* data, std::size_t size);
+  // libbpf's result of one poll/consume, with the stop at kMaxRecordsPerCall turned into a count.
+  int taken_or_error(int libbpf_result) const;
   ring_buffer* rb_ = nullptr;
   RecordSink* sink_ = nullptr;  // set for the duration of one poll/consume
+  int taken_ = 0;               // records handed on in this poll/consume
 };
 
 }  // namespace jobtrail::sidecar

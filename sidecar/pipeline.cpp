@@ -28,6 +28,10 @@ Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, RingSource& ri
 }
 
 void Pipeline::on_record(const void* data, std::size_t size) {
+  if (counting_only_) {
+    ++unhandled_pending_[events::lost_type::unread_at_end];
+    return;
+  }
   const auto to = router_.route(data, size);
   if (!to.tracer) {  // a type in no family's range, or of a family this kernel did not load
     count_unhandled(events::lost_type::undecodable_prefix + std::string(to.family.empty() ? "record" : to.family),
@@ -65,8 +69,30 @@ void Pipeline::flush_stdout() {
   out_.clear();
 }
 
-void Pipeline::drain() {
-  ring_.consume(*this);
+void Pipeline::drain(std::chrono::steady_clock::time_point read_until) {
+  // A job can go on writing records as fast as we decode them after the stop signal: reading
+  // until the ring is empty would then run past the pod's grace period and lose the archive.
+  using clock = std::chrono::steady_clock;
+  while (ring_.consume(*this) >= RingSource::kMaxRecordsPerCall && clock::now() < read_until) {
+  }
+  if (clock::now() >= read_until) {
+    // Counting costs a fraction of decoding, so the count catches up with any job; it is still
+    // bounded, and a count cut short is a lower bound (the log says so).
+    counting_only_ = true;
+    const auto count_until = clock::now() + std::chrono::milliseconds(200);
+    bool cut = true;
+    while (clock::now() < count_until)
+      if (ring_.consume(*this) < RingSource::kMaxRecordsPerCall) {
+        cut = false;
+        break;
+      }
+    counting_only_ = false;
+    const auto it = unhandled_pending_.find(events::lost_type::unread_at_end);
+    const std::uint64_t unread = it == unhandled_pending_.end() ? 0 : it->second;
+    if (unread > 0 || cut)
+      spdlog::warn("stop: {}{} records still in the ring buffer when the time to read it ran out, counted as lost",
+                   cut ? "at least " : "", unread);
+  }
   // The ring is not read after this: what a family still folds is flushed now.
   for (auto& t : tracers_)
     for (auto& e : t->flush()) handle_event_total(e);

@@ -4,6 +4,7 @@
 // the job identity. The ring and the archive come in as interfaces, so the loop is unit-tested
 // without a kernel.
 #include <atomic>
+#include <chrono>
 #include <limits>
 #include <memory>
 #include <string_view>
@@ -31,7 +32,9 @@ class Pipeline final : private RecordSink {
   // Polls once (up to timeout_ms); returns records handled.
   int poll(int timeout_ms);
   // Drains everything the kernel has produced so far and writes final loss records.
-  void drain();
+  // Reads the ring in batches until it is empty or `read_until` passes; what a job still writes
+  // after that is counted for a moment more, not decoded, and written as `lost` (unread_at_end).
+  void drain(std::chrono::steady_clock::time_point read_until = std::chrono::steady_clock::time_point::max());
   void poll_losses();
   // A `family_missing` event: a tracer family this kernel could not load, and why.
   void emit_family_missing(const std::string& family, const std::string& reason);
@@ -73,6 +76,7 @@ class Pipeline final : private RecordSink {
   std::map<std::string, std::uint64_t> lost_seen_;
   // Records or events a stage could not handle, per lost_type, not yet written as `lost` events.
   std::map<std::string, std::uint64_t> unhandled_pending_;
+  bool counting_only_ = false;  // the end of drain(): records are counted, not decoded
   JobIdentity identity_;
   std::uint64_t events_ = 0, bad_records_ = 0;
   std::string out_;  // stdout buffer, flushed per poll

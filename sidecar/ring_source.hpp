@@ -15,11 +15,15 @@ class RecordSink {
 
 class RingSource {
  public:
+  // A job writing records as fast as we read them would keep one read going for ever: the
+  // pipeline's once-a-second work (loss polls, segment cuts, the stop signal) would never run.
+  // So one call hands on at most this many records; a call that returns it may have left more.
+  static constexpr int kMaxRecordsPerCall = 4096;
   virtual ~RingSource() = default;
-  // Waits up to timeout_ms for records, hands each to `sink`; returns records read, or a
-  // negative errno (-EINTR: interrupted, nothing lost).
+  // Waits up to timeout_ms for records, hands each to `sink` (at most kMaxRecordsPerCall);
+  // returns records read, or a negative errno (-EINTR: interrupted, nothing lost).
   virtual int poll(int timeout_ms, RecordSink& sink) = 0;
-  // Reads, without waiting, every record produced so far.
+  // Reads, without waiting, the records produced so far (at most kMaxRecordsPerCall).
   virtual int consume(RecordSink& sink) = 0;
 };
 

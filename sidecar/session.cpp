@@ -272,7 +272,10 @@ bool Session::run(const std::function<bool()>& should_stop) {
   });
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(static_cast<long>(s.opts.flush_deadline_s * 1000));
-  guarded("draining", [&] { s.pipeline->drain(); });
+  // A quarter of the deadline for reading what is left in the ring, the rest for the archive.
+  const auto read_until = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(static_cast<long>(s.opts.flush_deadline_s * 250));
+  guarded("draining", [&] { s.pipeline->drain(read_until); });
   guarded("finishing findings", [&] { s.pipeline->finish_observers(); });
   failed_ = !failure.empty();
   const bool stopped_by_signal = g_stop.load();

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -64,7 +65,7 @@ class FakeRing final : public RingSource {
   int poll(int, RecordSink& sink) override { return consume(sink); }
   int consume(RecordSink& sink) override {
     int n = 0;
-    while (!queued_.empty()) {
+    while (!queued_.empty() && n < kMaxRecordsPerCall) {
       const std::string r = std::move(queued_.front());
       queued_.pop_front();
       sink.on_record(r.data(), r.size());
@@ -75,6 +76,20 @@ class FakeRing final : public RingSource {
 
  private:
   std::deque<std::string> queued_;
+};
+
+// A job that writes records without end, as fast as they are read.
+class EndlessRing final : public RingSource {
+ public:
+  explicit EndlessRing(std::string record) : record_(std::move(record)) {}
+  int poll(int, RecordSink& sink) override { return consume(sink); }
+  int consume(RecordSink& sink) override {
+    for (int n = 0; n < kMaxRecordsPerCall; ++n) sink.on_record(record_.data(), record_.size());
+    return kMaxRecordsPerCall;
+  }
+
+ private:
+  std::string record_;
 };
 
 class FakeArchive final : public ArchiveSink {
@@ -309,4 +324,31 @@ TEST_CASE("pipeline: an event whose exec never came is written in the poll that 
   REQUIRE(archive.events.size() == 3);
   CHECK(archive.events[2]["process"]["binary"] == "/bin/sh");
   CHECK(archive.events[0]["process"] == json({{"exec_id", 42}}));
+}
+
+TEST_CASE("pipeline: one poll reads a bounded batch; the rest waits for the next poll") {
+  Loop l;
+  const int queued = 3 * RingSource::kMaxRecordsPerCall;
+  for (int i = 0; i < queued; ++i) l.rings.push(exit_record(7, 70, 0));
+  const int first = l.pipeline.poll(0);  // a poll and one more read, each bounded
+  CHECK(first == 2 * RingSource::kMaxRecordsPerCall);
+  CHECK(l.pipeline.poll(0) == queued - first);
+  CHECK(l.archive.of_type("process_exit").size() == static_cast<std::size_t>(queued));
+}
+
+TEST_CASE("pipeline: a job writing without end cannot hold the drain: what is left is counted as unread_at_end") {
+  std::vector<std::unique_ptr<Tracer>> tracers;
+  tracers.emplace_back(new FakeProcessTracer);
+  EndlessRing ring(exit_record(7, 70, 0));
+  FakeArchive archive;
+  Pipeline pipeline(tracers, ring, archive, OutputMode::compact, {});
+  const auto started = std::chrono::steady_clock::now();
+  pipeline.drain(started + std::chrono::milliseconds(50));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));  // 50 ms + 200 ms of counting
+  CHECK(!archive.of_type("process_exit").empty());  // read until the time ran out
+  const auto lost = archive.of_type("lost");
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0]["lost_type"] == "unread_at_end");
+  CHECK(lost[0]["count"].get<std::uint64_t>() >= static_cast<std::uint64_t>(RingSource::kMaxRecordsPerCall));
+  CHECK(archive.lost["unread_at_end"] == lost[0]["count"].get<std::uint64_t>());
 }

@@ -110,6 +110,9 @@ inline constexpr char dns_tcp_reassembly[] = "dns_tcp_reassembly";
 // An archive object the store would not take (the writer gave it up, docs/archive.md): the
 // `lost` event names the object, and `count` is the events of a segment (0 for the index).
 inline constexpr char upload_given_up[] = "upload_given_up";
+// Records the job was still writing into the ring buffer when the sidecar's time to read them at
+// the end ran out (sidecar/pipeline.hpp, drain): counted, not decoded.
+inline constexpr char unread_at_end[] = "unread_at_end";
 }  // namespace lost_type
 
 // The job identity: the GitHub variables a process_exec's `env` may carry (read in the kernel,
