@@ -14,23 +14,13 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ktest import Cgroups, Sidecar, archive_dir, check, join_cgroup, manifest_of, run_test, scratch  # noqa: E402
+from ktest import (Cgroups, Sidecar, archive_dir, check, check_peak_in_budget, join_cgroup, manifest_of,  # noqa: E402
+                   run_test, scratch, vm_hwm_kib)
 
 BUDGET_MIB = 160
 FLUSH_DEADLINE_S = 10
 STORM_SECONDS = 120  # outlasts the test: the sidecar is stopped while it runs
 TRACED_SECONDS = 10
-
-
-def vm_hwm_kib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def traced(sidecar_bin, work, name, cg, seconds, start_job=None):
@@ -84,16 +74,7 @@ def main():
     print(f"file_open in the archive {opens}, lost {lost}; SIGTERM to exit {took:.1f} s; "
           f"sidecar peak RSS (VmHWM) {peak // 1024} MiB, idle {idle // 1024} MiB, budget {BUDGET_MIB} MiB", flush=True)
     check(opens > 10000, f"the storm's opens are in the archive ({opens})")
-    with open(sidecar_bin, "rb") as f:
-        sanitized = b"__asan_init" in f.read()
-    if sanitized:
-        # ASan's shadow memory and allocator inflate the fixed part (see hostile.py): the growth
-        # under the storm is held to the budget
-        check(peak - idle < BUDGET_MIB * 1024,
-              f"ASan build: peak RSS grew by {(peak - idle) // 1024} MiB under the storm, less than the "
-              f"{BUDGET_MIB} MiB budget")
-    else:
-        check(peak < BUDGET_MIB * 1024, f"peak RSS {peak // 1024} MiB under the {BUDGET_MIB} MiB budget")
+    check_peak_in_budget(sidecar_bin, peak, idle, BUDGET_MIB, "the storm")
 
 
 if __name__ == "__main__":
