@@ -32,7 +32,7 @@ void LineReader::hash_rest() {
 // Decompresses more text; false when nothing more can come.
 bool LineReader::fill() {
   while (true) {
-    if (raw_pos_ == raw_len_) {
+    if (raw_pos_ == raw_len_ && !out_full_) {
       if (eof_) return false;
       in_.read(raw_.data(), static_cast<std::streamsize>(raw_.size()));
       raw_len_ = static_cast<std::size_t>(in_.gcount());
@@ -49,6 +49,7 @@ bool LineReader::fill() {
     ZSTD_outBuffer o{out_.data(), out_.size(), 0};
     std::size_t r = ZSTD_decompressStream(dctx_, &o, &in);
     raw_pos_ = in.pos;
+    out_full_ = o.pos == o.size;
     if (ZSTD_isError(r)) {
       if (ZSTD_getErrorCode(r) == ZSTD_error_frameParameter_windowTooLarge)
         error_ = "a zstd frame asks for a window over 2^" + std::to_string(max_window_log) + " bytes (the readers' bound)";

@@ -73,6 +73,9 @@ class LineReader {
   bool skipping_ = false;       // inside a line over the bound: dropping text up to its '\n'
   std::size_t frame_left_ = 0;  // last ZSTD_decompressStream hint: 0 = at a frame boundary
   bool eof_ = false;
+  // The last ZSTD_decompressStream filled the whole output buffer: it may hold more text from the
+  // input it has already taken, so it is called again before more input is read (or EOF is seen).
+  bool out_full_ = false;
   std::string error_;
   std::uint64_t raw_bytes_ = 0, text_bytes_ = 0, overlong_ = 0;
   Sha256 sha_;
