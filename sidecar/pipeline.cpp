@@ -29,7 +29,7 @@ Pipeline::Pipeline(std::vector<std::unique_ptr<Tracer>>& tracers, RingSource& ri
 
 void Pipeline::on_record(const void* data, std::size_t size) {
   if (counting_only_) {
-    ++unhandled_pending_[events::lost_type::unread_at_end];
+    ++unread_at_end_;
     return;
   }
   const auto to = router_.route(data, size);
@@ -87,8 +87,8 @@ void Pipeline::drain(std::chrono::steady_clock::time_point read_until) {
         break;
       }
     counting_only_ = false;
-    const auto it = unhandled_pending_.find(events::lost_type::unread_at_end);
-    const std::uint64_t unread = it == unhandled_pending_.end() ? 0 : it->second;
+    const std::uint64_t unread = unread_at_end_;
+    if (unread > 0) unhandled_pending_[events::lost_type::unread_at_end] += unread;
     if (unread > 0 || cut)
       spdlog::warn("stop: {}{} records still in the ring buffer when the time to read it ran out, counted as lost",
                    cut ? "at least " : "", unread);

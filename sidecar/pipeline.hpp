@@ -77,6 +77,7 @@ class Pipeline final : private RecordSink {
   // Records or events a stage could not handle, per lost_type, not yet written as `lost` events.
   std::map<std::string, std::uint64_t> unhandled_pending_;
   bool counting_only_ = false;  // the end of drain(): records are counted, not decoded
+  std::uint64_t unread_at_end_ = 0;  // what counting_only_ counted (a plain counter: no map lookup per record)
   JobIdentity identity_;
   std::uint64_t events_ = 0, bad_records_ = 0;
   std::string out_;  // stdout buffer, flushed per poll
