@@ -6,12 +6,13 @@
 #      Sanitizers also watch the real sidecar, webhook and CLI binaries the script tests run.
 #   2. every ctest label but fuzz: unit, kernel, storage, webhook, cli, fleet, browser, package.
 #   3. each libFuzzer target for a bounded time.
-#   4. the kernel matrix: a non-sanitized build of the sidecar and CLI booted under QEMU with
-#      each supported node kernel (tests/qemu/run_matrix.sh); JOBTRAIL_KERNEL_MATRIX=0 skips it.
-#   Beside all three, at the lowest CPU priority: package:image-steps' script, the Dockerfile's
+#   4. the kernel matrix: the image's own sidecar and CLI (below) booted under QEMU with each
+#      supported node kernel (tests/qemu/run_matrix.sh); JOBTRAIL_KERNEL_MATRIX=0 skips it.
+#   Beside steps 1-3, at the lowest CPU priority: package:image-steps' script, the Dockerfile's
 #   build step (a gcc Release build of the three binaries) in a clean folder. It only gets the
-#   CPU the build and the tests leave idle, so it cannot slow the timing-sensitive tests, and it
-#   costs CI what is left of it at the end instead of 8 minutes on its own.
+#   CPU the build and the tests leave idle, so it cannot slow the timing-sensitive tests; what is
+#   left of it runs after the fuzzers at full speed. Its binaries are the ones the kernel matrix
+#   boots, so CI builds the non-sanitized binaries once.
 # Extra arguments go to the first ctest (e.g. -L kernel, -R mutate) and skip the fuzzers and the
 # image steps. JOBTRAIL_IMAGE_STEPS=0 leaves the image steps out.
 set -euo pipefail
@@ -20,13 +21,17 @@ jobs=$(nproc)
 "$top/scripts/install-deps.sh"
 image_pid=
 image_log=$top/build-test/image-steps.log
+image_bin=$top/build-test/image-binaries
 if [[ $# -eq 0 && ${JOBTRAIL_IMAGE_STEPS:-1} == 1 ]]; then
   mkdir -p "$top/build-test"
   # timeout puts itself and the script in a process group of their own (kill -- -PID stops it
   # all), in this session: a new session (setsid) would be a scheduler autogroup of its own
   # (Debian's default), where nice does not yield to the processes of other groups.
-  nice -n 19 timeout 1500 env JOBTRAIL_SOURCE_DIR="$top" "$top/tests/package/run_image_steps.sh" \
-    > "$image_log" 2>&1 &
+  # The timeout only stops a hung build: starved at nice 19, the build may need most of the
+  # run to get its CPU.
+  rm -rf "$image_bin"
+  nice -n 19 timeout 3600 env JOBTRAIL_SOURCE_DIR="$top" JOBTRAIL_IMAGE_BINARIES="$image_bin" \
+    "$top/tests/package/run_image_steps.sh" > "$image_log" 2>&1 &
   image_pid=$!
   trap 'kill -- "-$image_pid" 2>/dev/null || true' EXIT
 fi
@@ -61,17 +66,6 @@ if [[ $# -eq 0 ]]; then
   no_skips "$top/build-test/ctest-fuzz.xml"
   echo "test.sh: fuzzing took $((SECONDS - start)) s"
 fi
-if [[ $# -eq 0 && ${JOBTRAIL_KERNEL_MATRIX:-1} == 1 ]]; then
-  # After the timing-sensitive tests: the sidecar under each supported node kernel (QEMU, TCG),
-  # from a non-sanitized -O1 build of the two binaries without debug info (the initramfs strips
-  # it anyway; RelWithDebInfo took 8 min from a cold cache, tests/qemu/README.md).
-  start=$SECONDS
-  cmake -S "$top" -B "$top/build-matrix" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O1 -DCMAKE_C_FLAGS=-O1 \
-    -DBUILD_TESTING=OFF -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache >/dev/null
-  cmake --build "$top/build-matrix" --target jobtrail-sidecar jobtrail -j"$jobs" >/dev/null
-  "$top/tests/qemu/run_matrix.sh" "$top/build-matrix/sidecar/jobtrail-sidecar" "$top/build-matrix/cli/jobtrail"
-  echo "test.sh: kernel matrix took $((SECONDS - start)) s"
-fi
 if [[ -n $image_pid ]]; then
   start=$SECONDS
   status=0
@@ -84,4 +78,20 @@ if [[ -n $image_pid ]]; then
   fi
   grep -E '^(ok|FAIL|image)' "$image_log"
   echo "test.sh: image steps passed; waited $((SECONDS - start)) s for them after the fuzzers"
+fi
+if [[ $# -eq 0 && ${JOBTRAIL_KERNEL_MATRIX:-1} == 1 ]]; then
+  # After the timing-sensitive tests: the sidecar under each supported node kernel (QEMU, TCG).
+  # The image steps' stripped Release binaries when they ran, else a non-sanitized -O1 build of
+  # the two binaries without debug info (the initramfs strips it anyway).
+  start=$SECONDS
+  if [[ -n $image_pid ]]; then
+    sidecar=$image_bin/jobtrail-sidecar cli=$image_bin/jobtrail
+  else
+    cmake -S "$top" -B "$top/build-matrix" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O1 -DCMAKE_C_FLAGS=-O1 \
+      -DBUILD_TESTING=OFF -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache >/dev/null
+    cmake --build "$top/build-matrix" --target jobtrail-sidecar jobtrail -j"$jobs" >/dev/null
+    sidecar=$top/build-matrix/sidecar/jobtrail-sidecar cli=$top/build-matrix/cli/jobtrail
+  fi
+  "$top/tests/qemu/run_matrix.sh" "$sidecar" "$cli"
+  echo "test.sh: kernel matrix took $((SECONDS - start)) s"
 fi

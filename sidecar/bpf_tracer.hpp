@@ -40,10 +40,10 @@ class BpfTracer : public Tracer {
    public:
     Skeleton() = default;
     template <class S>
-    Skeleton(S* skel, int (*load)(S*), void (*destroy)(S*))
+    Skeleton(S* skel, int (*load_skel)(S*), void (*destroy_skel)(S*))
         : obj_(skel ? skel->obj : nullptr),
-          load_([skel, load] { return load(skel); }),
-          destroy_([skel, destroy] { destroy(skel); }) {}
+          load_([skel, load_skel] { return load_skel(skel); }),
+          destroy_([skel, destroy_skel] { destroy_skel(skel); }) {}
     Skeleton(Skeleton&& o) noexcept { *this = std::move(o); }
     Skeleton& operator=(Skeleton&& o) noexcept;
     ~Skeleton();

@@ -5,6 +5,8 @@
 #   2. the Dockerfile's build step (scripts/image/build-binaries.sh) run there: CMake Release;
 #   3. the runtime package list: only shared-library packages, no compilers or -dev packages;
 #   4. each binary runs --help and --version.
+# JOBTRAIL_IMAGE_BINARIES=DIR keeps the three stripped binaries there (scripts/test.sh boots them
+# in the kernel matrix).
 # Also checks the Dockerfile itself: two stages from debian:bookworm-slim, the same build script,
 # OCI labels, a non-root default user.
 set -euo pipefail
@@ -72,4 +74,8 @@ for b in jobtrail-sidecar jobtrail-webhook jobtrail; do
     echo "ok   $b $flag: $(head -1 <<<"$out")"
   done
 done
+if [[ -n ${JOBTRAIL_IMAGE_BINARIES:-} ]]; then
+  install -D -m 0755 -t "$JOBTRAIL_IMAGE_BINARIES" "$work"/out/usr/local/bin/*
+  echo "ok   binaries kept in $JOBTRAIL_IMAGE_BINARIES"
+fi
 echo "image build steps passed"

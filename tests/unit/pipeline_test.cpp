@@ -99,7 +99,7 @@ class FakeArchive final : public ArchiveSink {
     events.push_back(event);
     return events.size() - 1;
   }
-  void set_job_identity(const json& identity) override { this->identity = identity; }
+  void set_job_identity(const json& adopted) override { identity = adopted; }
   void add_lost(const std::string& type, std::uint64_t n) override { lost[type] += n; }
   std::vector<json> of_type(const std::string& type) const {
     std::vector<json> out;
