@@ -2,6 +2,8 @@
 // on real damage: a flipped byte, a deleted segment, a reordered manifest entry.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -253,6 +255,28 @@ TEST_CASE("without a manifest the verifier says so and still checks the segments
   auto rep = verify_archive(*std::make_shared<jobtrail::storage::LocalStore>(out.path), "");
   CHECK(kinds(rep) == std::vector{ProblemKind::manifest_missing});
   CHECK(rep.events_checked == 5000);
+}
+
+TEST_CASE("a manifest too large for memory, or a FIFO in its place, is a clear error: no read into memory, no hang") {
+  TempDir spool("spool"), out("out");
+  REQUIRE(record(spool.path, out.path, 10).complete);
+  jobtrail::storage::LocalStore store(out.path);
+  const auto manifest = out.path / "_manifest.json";
+  fs::resize_file(manifest, jobtrail::storage::max_get_bytes + 1);  // sparse: no disk used
+  auto code_of = [&] {
+    try {
+      (void)read_manifest_body(store, "");
+    } catch (const jobtrail::storage::StoreError& e) {
+      return e.code();
+    }
+    return std::string("no error");
+  };
+  CHECK(code_of() == "TooLarge");
+  fs::resize_file(manifest, jobtrail::storage::max_get_bytes);  // at the bound: read
+  CHECK(read_manifest_body(store, "")->size() == jobtrail::storage::max_get_bytes);
+  fs::remove(manifest);
+  REQUIRE(::mkfifo(manifest.c_str(), 0600) == 0);  // nobody writes it: opening it would block
+  CHECK(code_of() == "IOError");
 }
 
 TEST_CASE("bytes that are not UTF-8 keep their exact value in the archive (schema version 2)") {

@@ -87,7 +87,8 @@ bool ExactBytes::note(std::string_view key, Element v) {
   if (key.size() <= kSuffix.size() || key.substr(key.size() - kSuffix.size()) != kSuffix) return false;
   const auto base = key.substr(0, key.size() - kSuffix.size());
   if (v.is_string()) {
-    if (auto bytes = decoded(v)) strings_.emplace_back(base, std::move(*bytes));
+    if (auto bytes = decoded(v)) strings_.insert_or_assign(base, std::move(*bytes));
+    else strings_.erase(base);  // the last sibling is no base64: the readable form stays
     return true;
   }
   simdjson::dom::array a;
@@ -95,13 +96,12 @@ bool ExactBytes::note(std::string_view key, Element v) {
   std::vector<std::optional<std::string>> list;
   list.reserve(a.size());
   for (Element e : a) list.push_back(decoded(e));
-  arrays_.emplace_back(base, std::move(list));
+  arrays_.insert_or_assign(base, std::move(list));
   return true;
 }
 
 void ExactBytes::apply(std::string_view key, std::string& s) const {
-  for (const auto& [k, bytes] : strings_)
-    if (k == key) s = bytes;
+  if (auto it = strings_.find(key); it != strings_.end()) s = it->second;
 }
 
 void ExactBytes::apply(std::string_view key, std::optional<std::string>& s) const {
@@ -109,11 +109,10 @@ void ExactBytes::apply(std::string_view key, std::optional<std::string>& s) cons
 }
 
 void ExactBytes::apply(std::string_view key, std::vector<std::string>& list) const {
-  for (const auto& [k, exact] : arrays_) {
-    if (k != key || exact.size() != list.size()) continue;  // a sibling of another length names no element
-    for (std::size_t i = 0; i < list.size(); ++i)
-      if (exact[i]) list[i] = *exact[i];
-  }
+  const auto it = arrays_.find(key);
+  if (it == arrays_.end() || it->second.size() != list.size()) return;  // a sibling of another length names no element
+  for (std::size_t i = 0; i < list.size(); ++i)
+    if (it->second[i]) list[i] = *it->second[i];
 }
 
 bool read_string_map(Element v, std::vector<std::pair<std::string, std::string>>& out) {

@@ -3,6 +3,7 @@
 // trail/event. Each read returns false when the value is not of the type and range the schema
 // gives; the reader then gives the whole line up, and the decoder counts it. Nothing throws.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,7 +55,9 @@ bool read(Element v, std::optional<T>& out) {
 // The `K_b64` siblings of one object (docs/schema.md, "Bytes that are not UTF-8"): note()
 // every key that ends in _b64 while walking the object, then apply() to each string member.
 // A sibling that is no canonical base64 is ignored (the readable form stays), as
-// text::exact_string does; one that is not a string or array is no sibling.
+// text::exact_string does; one that is not a string or array is no sibling. A sibling given
+// twice counts as its last, as a key given twice does. Lookups are by key, not a scan: a line of
+// a hundred thousand siblings and members costs a sort, not their product.
 class ExactBytes {
  public:
   // True when `key` is a sibling (then it is taken, and the reader skips it).
@@ -65,8 +68,9 @@ class ExactBytes {
   bool empty() const { return strings_.empty() && arrays_.empty(); }
 
  private:
-  std::vector<std::pair<std::string_view, std::string>> strings_;
-  std::vector<std::pair<std::string_view, std::vector<std::optional<std::string>>>> arrays_;
+  // Keys view the parsed document, which outlives the walk over its object.
+  std::map<std::string_view, std::string> strings_;
+  std::map<std::string_view, std::vector<std::optional<std::string>>> arrays_;
 };
 
 // An object whose members are all strings (env, job): name, exact bytes, in name order.

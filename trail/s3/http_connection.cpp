@@ -213,8 +213,8 @@ struct HttpConnection::Impl {
         ec = run([&](auto h) { http::async_read_some(stream, buffer, body, h); });
         if (ec == http::error::body_limit) {  // not a network fault: retrying would not help
           close();
-          throw std::runtime_error("reply body larger than " + std::to_string(memory_limit) +
-                                   " bytes: download it to a file instead");
+          throw storage::StoreError("TooLarge", "reply body larger than " + std::to_string(memory_limit) +
+                                                    " bytes: download it to a file instead");
         }
         if (ec) fail("read reply from", ec);
       }

@@ -16,6 +16,7 @@
 #include "trail/s3/endpoint.hpp"
 #include "trail/s3/errors.hpp"
 #include "trail/s3/sigv4.hpp"
+#include "trail/storage/store.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -82,7 +83,7 @@ class HttpConnection {
   // Sends one request. A 2xx reply body goes to `to_file` when given, else to memory (at most
   // memory_limit bytes). Throws TransportError; after it the connection is not reusable.
   HttpResponse send(const HttpRequest& request, const std::filesystem::path* to_file = nullptr,
-                    std::uint64_t memory_limit = 64ull << 20);
+                    std::uint64_t memory_limit = storage::max_get_bytes);
   bool reusable() const;
   const Endpoint& endpoint() const;
 

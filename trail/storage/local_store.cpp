@@ -125,9 +125,22 @@ void LocalStore::put_new_file(const std::string& key, const fs::path& file, std:
 
 std::string LocalStore::get(const std::string& key) {
   auto p = path_of(key);
+  std::error_code ec;
+  const auto status = fs::status(p, ec);
+  if (ec || !fs::exists(status)) throw_io("cannot read", p, ec ? ec.value() : ENOENT);
+  // A FIFO or device would block or never end: the folder may hold what an archive's writer put there.
+  if (!fs::is_regular_file(status)) throw StoreError("IOError", "cannot read " + p.string() + ": not a regular file");
   std::ifstream in(p, std::ios::binary);
   if (!in) throw_io("cannot read", p, errno ? errno : ENOENT);
-  std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string body;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {  // bounded even if the file grows meanwhile
+    body.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (body.size() > max_get_bytes)
+      throw StoreError("TooLarge", p.string() + ": larger than " + std::to_string(max_get_bytes >> 20) +
+                                       " MiB, more than any archive's small object holds");
+  }
+  if (in.bad()) throw_io("cannot read", p, errno ? errno : EIO);
   return body;
 }
 

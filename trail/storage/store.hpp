@@ -42,6 +42,11 @@ class StoreError : public std::runtime_error {
   bool retryable_;
 };
 
+// The most get() reads into memory. A manifest names one entry per segment (~300 bytes), so a
+// job would need ~200,000 segments to reach it; an object this large in a bucket or folder is
+// somebody else's, and reading it whole would let it take the reader's memory.
+inline constexpr std::uint64_t max_get_bytes = 64ull << 20;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -51,7 +56,9 @@ class Store {
   // Streams from disk; multipart if large. Never overwrites.
   virtual void put_new_file(const std::string& key, const std::filesystem::path& file,
                             std::string_view content_type) = 0;
-  virtual std::string get(const std::string& key) = 0;  // throws StoreError("NoSuchKey")
+  // The whole object in memory: throws StoreError("NoSuchKey"), and StoreError("TooLarge") for
+  // one over max_get_bytes (an archive's small objects only: read segments with open_read).
+  virtual std::string get(const std::string& key) = 0;
   virtual void get_to_file(const std::string& key, const std::filesystem::path& file) = 0;
   virtual std::vector<ObjectInfo> list(const std::string& prefix) = 0;  // recursive, all pages
 
