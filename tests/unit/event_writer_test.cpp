@@ -21,12 +21,14 @@ std::string control_bytes() {
   return s + "\"\\\x7f/\xc3\xa9";
 }
 
-// `e` without the values of process members it does not carry: the reader applies a `binary_b64`
-// or `cwd_b64` sibling even when `binary` or `cwd` is absent, and no line can say that again.
+// `e` without what it holds but no line can say again, as the reader leaves it: the value of a
+// `binary_b64` or `cwd_b64` sibling when `binary` or `cwd` is absent, and the text of a second
+// `type` key that names no type after one that does.
 event::Event carried(event::Event e) {
   using F = event::ProcessField;
   if (!e.process.has(F::binary)) e.process.binary.clear();
   if (!e.process.has(F::cwd)) e.process.cwd.clear();
+  if (e.type) e.type_name.clear();
   return e;
 }
 
@@ -230,6 +232,8 @@ TEST_CASE("property: a hostile line the decoder accepts writes back to a line of
       R"({"type":"dns_answer","dns":{"answers":[{"data":null},{}],"name":"a","name_b64":"/w==","truncated":false}})",
       R"({"type":"priv_syscall","priv":{"args":{"x":[1.5,-0.0,1e300,"\u007f\u0001"],"y":{}},"result":-5,"z":null}})",
       R"({"type":"priv_syscall","priv":{}})",
+      R"({"type":"priv_syscall","1typepriv":{"syscall":"setns"}})",  // found by the fuzzer: no priv object
+      R"({"type":"capability","capability":null})",
       R"({"type":"capability","capability":{"name":"\ud83d\ude00","cap":1,"granted":false,"count":0,"n":[true]}})",
       R"({"type":"lost","lost_type":"","count":0,"attempts":null,"object":"\u00ff"})",
       R"({"type":"finding","finding":{"exec_ids":[],"evidence":[],"title":"t","title_b64":"/w=="}})",
@@ -238,6 +242,8 @@ TEST_CASE("property: a hostile line the decoder accepts writes back to a line of
       R"({"type":"family_missing","process":{}})",
       R"({"type":"","invalid_utf8":true,"process":{"args_unreadable":true,"cwd_truncated":false}})",
       R"({})",
+      R"({"type":"job_identity","type":"A","job":{}})",  // found by the fuzzer: a second type
+      R"({"type":"A","type":"lost","count":1})",
   };
   for (const auto& line : lines) {
     INFO(line);

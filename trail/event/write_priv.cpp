@@ -13,8 +13,10 @@ void object_text(Top& top, std::string_view k, const std::string& json) {
 }
 }  // namespace
 
+// An event without the object (the reader found none) writes none.
 void priv(Top& top, const Priv& x) {
   if (!x.json.empty()) return object_text(top, "priv", x.json);
+  if (x == Priv{}) return;
   auto& root = top.before("priv");  // no text kept: the typed members
   root.key("priv");
   Object o(root.line());
@@ -25,6 +27,7 @@ void priv(Top& top, const Priv& x) {
 
 void capability(Top& top, const Capability& x) {
   if (!x.json.empty()) return object_text(top, "capability", x.json);
+  if (x == Capability{}) return;
   auto& root = top.before("capability");
   root.key("capability");
   Object o(root.line());

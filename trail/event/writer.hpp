@@ -15,6 +15,9 @@
 // What a decoded Event cannot tell, and so does not come back as the line had it:
 // - keys the schema does not name, duplicate keys (the last value stays), siblings that are not
 //   canonical base64 and siblings of keys the readers do not apply them to;
+// - what the reader keeps that the event does not carry: the bytes of a `binary_b64` or
+//   `cwd_b64` sibling whose `binary` or `cwd` is absent, the `type_name` of a second `type` key
+//   naming no type after one that does (the table's name is written);
 // - a `null` (or absent) member against an absent (or null) one: a process member that is null
 //   is not written, nor an absent `time` or `seq`; `code`, `signal` and `revealed_by` are null;
 // - a zero, false or empty member that the event's type does not write (`"bytes_sent":0` on a
