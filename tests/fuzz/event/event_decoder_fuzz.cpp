@@ -1,12 +1,14 @@
 // libFuzzer target over one archive line (the input, '\n' and all) through the typed event
 // reader and writer. Any input must be an Event or a counted refusal, never a crash, a leak or a
 // read out of bounds (ASan/UBSan); reading is a function of the line: the same line twice, the
-// same Event; and the writer's line of an accepted Event reads back as that Event and is written
-// back as it is (trail/event/writer.hpp).
+// same Event; and the writer's line of an accepted Event reads back as that Event, is written
+// back as it is, and is the line nlohmann writes of it (trail/event/writer.hpp).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "trail/event/decoder.hpp"
 #include "trail/event/writer.hpp"
@@ -46,6 +48,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string rewritten;
   jobtrail::event::write_line(back, rewritten);
   if (rewritten != written) std::abort();  // a written line is written back as it is
+  // The line nlohmann writes of the same object, as the archive writer does: keys in byte order,
+  // its escaping. Not for priv and capability: their object is written as the line had it.
+  if (!first.get<jobtrail::event::Priv>() && !first.get<jobtrail::event::Capability>()) {
+    const auto j = nlohmann::json::parse(written, nullptr, false);
+    if (j.is_discarded() || j.dump() != written) std::abort();
+  }
   // A sibling can give a string that is not UTF-8 to a line that did not say so: then it says so.
   if (first.invalid_utf8 && !back.invalid_utf8) std::abort();
   back.invalid_utf8 = first.invalid_utf8;
