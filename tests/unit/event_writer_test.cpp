@@ -205,6 +205,14 @@ TEST_CASE("a typed event, not read from a line: strings not UTF-8 are marked, en
         R"({"env":{"GITHUB_JOB":"j","RUNNER_NAME":"r)"
         "\xef\xbf\xbd"
         R"(","RUNNER_NAME_b64":"cv8="},"invalid_utf8":true,"process":{"pid":1},"type":"process_exec"})");
+  // Out of order and a name twice: sorted, the last value; a name that is another's sibling: the sibling
+  x.env = {{"B", "1"}, {"A_b64", "x"}, {"A", "2"}, {"A", "\xff"}};
+  CHECK(written(e) ==
+        R"({"env":{"A":")"
+        "\xef\xbf\xbd"
+        R"(","A_b64":"/w==","B":"1"},"invalid_utf8":true,"process":{"pid":1},"type":"process_exec"})");
+  x.env = {{"B", "1"}, {"A", "2"}, {"A", "3"}};
+  CHECK(written(e) == R"({"env":{"A":"3","B":"1"},"process":{"pid":1},"type":"process_exec"})");
   e.body = event::Net{};
   e.process.binary = "\xff";
   e.process.set(event::ProcessField::binary);

@@ -115,33 +115,70 @@ void Object::member(std::string_view k, const std::vector<std::uint64_t>& list) 
   line_.out += ']';
 }
 
-void Object::string_map(std::string_view k, const std::vector<std::pair<std::string, std::string>>& map) {
-  // Every key, and the sibling of each value that is not UTF-8, sorted as one set of keys: a
-  // sibling need not follow its key ("GITHUB_REF_NAME" < "GITHUB_REF_b64").
-  struct Entry {
-    std::string key;
-    const std::string* value;
-    bool sibling;
-  };
-  std::vector<Entry> entries;
-  entries.reserve(map.size());
-  for (const auto& [name, value] : map) {
-    entries.push_back({name, &value, false});
-    if (!text::is_valid_utf8(value)) entries.push_back({name + std::string(kSuffix), &value, true});
+namespace {
+// A map as the readers give it (and the sidecar builds it): names strictly in order, every value
+// UTF-8. Then it is written as it is, without the sort.
+bool in_order(const std::vector<std::pair<std::string, std::string>>& map) {
+  for (std::size_t i = 0; i < map.size(); ++i) {
+    if (i && !(map[i - 1].first < map[i].first)) return false;
+    if (!text::is_valid_utf8(map[i].second)) return false;
   }
-  // A sibling after a key of the same text: it wins, as the archive writer adds siblings last.
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const Entry& a, const Entry& b) { return a.key != b.key ? a.key < b.key : a.sibling < b.sibling; });
+  return true;
+}
+
+// One key of a map to write: a name, or the `_b64` sibling of its value.
+struct MapKey {
+  std::string_view name;
+  bool sibling;
+  const std::string* value;
+  std::string_view tail() const { return sibling ? kSuffix : std::string_view(); }
+};
+
+// name + tail against the other's, bytewise, without building the texts.
+int compare_text(const MapKey& a, const MapKey& b) {
+  const std::size_t na = a.name.size() + a.tail().size(), nb = b.name.size() + b.tail().size();
+  auto at = [](const MapKey& k, std::size_t i) {
+    return static_cast<unsigned char>(i < k.name.size() ? k.name[i] : k.tail()[i - k.name.size()]);
+  };
+  for (std::size_t i = 0; i < na && i < nb; ++i)
+    if (at(a, i) != at(b, i)) return at(a, i) < at(b, i) ? -1 : 1;
+  return na == nb ? 0 : na < nb ? -1 : 1;
+}
+
+// Of the same text, the sibling after: it wins, as the archive writer adds siblings last.
+bool key_less(const MapKey& a, const MapKey& b) {
+  const int c = compare_text(a, b);
+  return c != 0 ? c < 0 : a.sibling < b.sibling;
+}
+}  // namespace
+
+void Object::string_map(std::string_view k, const std::vector<std::pair<std::string, std::string>>& map) {
   key(k);
   Object o(line_);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const auto& e = entries[i];
+  if (in_order(map)) {
+    for (const auto& [name, value] : map) o.key(name), quoted(line_.out, value);
+    return o.close();
+  }
+  // Every key, and the sibling of each value that is not UTF-8, sorted as one set of keys: a
+  // sibling need not follow its key ("GITHUB_REF_NAME" < "GITHUB_REF_b64").
+  std::vector<MapKey> keys;
+  keys.reserve(map.size() * 2);
+  for (const auto& [name, value] : map) {
+    keys.push_back({name, false, &value});
+    if (!text::is_valid_utf8(value)) keys.push_back({name, true, &value});
+  }
+  std::stable_sort(keys.begin(), keys.end(), key_less);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto& e = keys[i];
     // One key once, the last value given, as a std::map assigned in order keeps it.
-    if (i + 1 < entries.size() && entries[i + 1].key == e.key) continue;
-    o.key(e.key);
+    if (i + 1 < keys.size() && compare_text(e, keys[i + 1]) == 0) continue;
     if (e.sibling) {
+      o.key(std::string(e.name) + std::string(kSuffix));
       base64(line_.out, *e.value);
-    } else if (text::is_valid_utf8(*e.value)) {
+      continue;
+    }
+    o.key(e.name);
+    if (text::is_valid_utf8(*e.value)) {
       quoted(line_.out, *e.value);
     } else {
       readable(line_.out, *e.value);
