@@ -27,12 +27,23 @@ void base64(std::string& out, std::string_view s) {
 }
 }  // namespace
 
-void quoted(std::string& out, std::string_view s) {
+namespace {
+// Appends `s` quoted and escaped; with `check`, stops at the first byte that does not start a
+// well-formed UTF-8 sequence, takes back what it appended and returns false. One pass for both.
+bool quote(std::string& out, std::string_view s, bool check) {
   static constexpr char hex[] = "0123456789abcdef";
+  const std::size_t start = out.size();
   out += '"';
   std::size_t plain = 0;  // start of the run of bytes copied as they are
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      if (!check) continue;
+      const std::size_t n = text::utf8_sequence_length(s, i);
+      if (n == 0) return out.resize(start), false;
+      i += n - 1;
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + plain, i - plain);
     plain = i + 1;
@@ -52,7 +63,13 @@ void quoted(std::string& out, std::string_view s) {
   }
   out.append(s.data() + plain, s.size() - plain);
   out += '"';
+  return true;
 }
+}  // namespace
+
+void quoted(std::string& out, std::string_view s) { quote(out, s, false); }
+
+bool quoted_if_utf8(std::string& out, std::string_view s) { return quote(out, s, true); }
 
 void number(std::string& out, std::uint64_t n) { integer(out, n); }
 void number(std::string& out, std::int64_t n) { integer(out, n); }
@@ -63,8 +80,14 @@ Object::Object(Line& line) : line_(line) { line_.out += '{'; }
 void Object::key(std::string_view k) {
   if (!first_) line_.out += ',';
   first_ = false;
-  if (text::is_valid_utf8(k)) quoted(line_.out, k);
-  else readable(line_.out, k);  // as nlohmann's replacing serializer does; our keys are ASCII
+  quoted(line_.out, k);
+  line_.out += ':';
+}
+
+void Object::chosen_key(std::string_view k) {
+  if (!first_) line_.out += ',';
+  first_ = false;
+  if (!quoted_if_utf8(line_.out, k)) readable(line_.out, k);  // as nlohmann's replacing serializer does
   line_.out += ':';
 }
 
@@ -72,7 +95,7 @@ void Object::close() { line_.out += '}'; }
 
 void Object::member(std::string_view k, std::string_view s) {
   key(k);
-  if (text::is_valid_utf8(s)) return quoted(line_.out, s);
+  if (quoted_if_utf8(line_.out, s)) return;
   readable(line_.out, s);
   line_.invalid_utf8 = true;
   key(std::string(k) + std::string(kSuffix));
@@ -85,9 +108,7 @@ void Object::member(std::string_view k, const std::vector<std::string>& list) {
   bool exact = true;
   for (std::size_t i = 0; i < list.size(); ++i) {
     if (i) line_.out += ',';
-    if (text::is_valid_utf8(list[i])) {
-      quoted(line_.out, list[i]);
-    } else {
+    if (!quoted_if_utf8(line_.out, list[i])) {
       readable(line_.out, list[i]);
       exact = false;
     }
@@ -156,7 +177,7 @@ void Object::string_map(std::string_view k, const std::vector<std::pair<std::str
   key(k);
   Object o(line_);
   if (in_order(map)) {
-    for (const auto& [name, value] : map) o.key(name), quoted(line_.out, value);
+    for (const auto& [name, value] : map) o.chosen_key(name), quoted(line_.out, value);
     return o.close();
   }
   // Every key, and the sibling of each value that is not UTF-8, sorted as one set of keys: a
@@ -173,14 +194,12 @@ void Object::string_map(std::string_view k, const std::vector<std::pair<std::str
     // One key once, the last value given, as a std::map assigned in order keeps it.
     if (i + 1 < keys.size() && compare_text(e, keys[i + 1]) == 0) continue;
     if (e.sibling) {
-      o.key(std::string(e.name) + std::string(kSuffix));
+      o.chosen_key(std::string(e.name) + std::string(kSuffix));
       base64(line_.out, *e.value);
       continue;
     }
-    o.key(e.name);
-    if (text::is_valid_utf8(*e.value)) {
-      quoted(line_.out, *e.value);
-    } else {
+    o.chosen_key(e.name);
+    if (!quoted_if_utf8(line_.out, *e.value)) {
       readable(line_.out, *e.value);
       line_.invalid_utf8 = true;
     }

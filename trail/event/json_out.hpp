@@ -23,6 +23,8 @@ struct Line {
 // `s` as a JSON string, quotes included: \" \\ \b \f \n \r \t, other bytes below 0x20 as
 // \u00xx (lowercase hex), everything else (0x7f and UTF-8) as it is. `s` must be UTF-8.
 void quoted(std::string& out, std::string_view s);
+// quoted() when `s` is UTF-8 (true); otherwise appends nothing and returns false.
+bool quoted_if_utf8(std::string& out, std::string_view s);
 void number(std::string& out, std::uint64_t n);
 void number(std::string& out, std::int64_t n);
 void boolean(std::string& out, bool b);
@@ -33,7 +35,10 @@ class Object {
  public:
   explicit Object(Line& line);
   // Writes `"key":` (with the comma before it when it is not the first); the value follows.
+  // `k` is one of the schema's keys (ASCII, ours).
   void key(std::string_view k);
+  // The same for a key the job may have chosen (map names): not UTF-8, its readable form.
+  void chosen_key(std::string_view k);
   void close();
   Line& line() { return line_; }
   bool empty() const { return first_; }
