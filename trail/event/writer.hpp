@@ -10,7 +10,9 @@
 // optionals only when set, and the members a type's decoder always writes (a net_close's byte
 // counts, a process_exit's `code` and `signal` as null when unset, a job_identity's
 // `revealed_by`), plus any other member that is not zero, so that no value is dropped. Priv and
-// Capability write their `json` text as it is (the typed members come from it).
+// Capability write their `json` text as it is (the typed members come from it): the object as
+// the line had it, in its key order (sorted in every line the archive writer made); one without
+// the text writes its typed members, one with nothing at all (no object in the line) none.
 //
 // What a decoded Event cannot tell, and so does not come back as the line had it:
 // - keys the schema does not name, duplicate keys (the last value stays), siblings that are not
@@ -22,9 +24,11 @@
 //   is not written, nor an absent `time` or `seq`; `code`, `signal` and `revealed_by` are null;
 // - a zero, false or empty member that the event's type does not write (`"bytes_sent":0` on a
 //   net_connect, `"args_unreadable":false`, `"env":{}`, `"stdio":{}` with no side);
-// - an older archive's string `container` together with an object one (the object is written);
+// - a Container with a `name` and a cgroup or id too (no reader makes one): the object is written;
 // - `invalid_utf8` is written when the event says so or a string written is not UTF-8.
-// decode(write(e)) == e holds for every Event a Decoder returns, but for the last point.
+// For every Event a Decoder returns, decode(write(e)) == e but for `invalid_utf8` (false may
+// become true) and the reader's leftovers above, and write(decode(write(e))) == write(e); the
+// fuzz target tests/fuzz/event checks both.
 #include <string>
 
 #include "trail/event/event.hpp"
