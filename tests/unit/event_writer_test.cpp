@@ -126,7 +126,8 @@ TEST_CASE("dns_query and dns_answer from the net decoder, and names not UTF-8") 
   auto pkt = std::make_unique<dns_packet_event>();
   header(*pkt, JT_EV_DNS_PACKET);
   pkt->flow = v4_flow("127.0.0.1", 40000, "127.0.0.77", 53, JT_PROTO_UDP);
-  // a query whose name has a byte 0xff and a control byte in its first label
+  // a query whose name has a byte 0xff and a control byte in its first label (the decoder writes
+  // them as "\\xff" text: the names not UTF-8 below are the archive writer's rule on a made line)
   const unsigned char query[] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'a', 0xff, 0x01, 4, 't', 'e', 's', 't',
                                  0, 0, 28, 0, 1};
   std::memcpy(pkt->data, query, sizeof(query));
