@@ -3,119 +3,19 @@
 // (counted), never thrown.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <memory>
 #include <string>
 
-#include "bpf/events/net.h"
-#include "bpf/events/priv.h"
-#include "bpf/events/process.h"
-#include "trail/dns/name_table.hpp"
-#include "trail/dns/tcp_stream.hpp"
-#include "trail/event/decoder.hpp"
-#include "trail/events/net_decode.hpp"
+#include "tests/unit/event_lines.hpp"
 #include "trail/events/priv_decode.hpp"
 #include "trail/events/process_decode.hpp"
 #include "trail/findings/finding.hpp"
-#include "trail/text/exact_bytes.hpp"
 
-using nlohmann::json;
-using namespace jobtrail;
-using namespace std::string_literals;
+using namespace event_lines;
 
-namespace {
-
-// The archive line of `ev`, by the archive writer's rule (trail/archive/writer.cpp,
-// serialize_event): seq and time added, strings that are not UTF-8 in their byte-preserving form.
-std::string archive_line(json ev, std::uint64_t seq = 5) {
-  ev.erase("ktime_ns");
-  ev["seq"] = seq;
-  if (!ev.contains("time")) ev["time"] = "2026-11-29T00:00:01.000000001Z";
-  try {
-    return ev.dump();
-  } catch (const json::type_error&) {
-    text::preserve_exact_bytes(ev);
-    return ev.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
-}
-
-event::Event decoded(const std::string& line) {
-  event::Decoder d;
-  event::Event e;
-  const bool ok = d.decode(line, e);
-  INFO(d.first_error());
-  REQUIRE(ok);
-  CHECK(d.errors() == 0);
-  return e;
-}
-
-std::string exec_record(const std::string& binary, const std::string& cwd, const std::string& env, const std::string& args,
-                        std::uint32_t flags) {
-  process_exec_event e{};
-  e.hdr.type = JT_EV_PROCESS_EXEC;
-  e.hdr.pid = 100;
-  e.hdr.tid = 100;
-  e.hdr.exec_id = 7;
-  e.hdr.cgroup_id = 99999;
-  e.parent_exec_id = 3;
-  e.ppid = 99;
-  e.old_tid = 101;  // exec from a non-main thread
-  e.uid = 1001;
-  e.gid = 1002;
-  e.euid = 0;
-  e.egid = 4294967295u;
-  e.ns_pid = 1;
-  e.ns_ppid = 0;
-  e.stdin_ino = 4242;
-  e.stdout_ino = 4343;
-  e.ns_inum[JT_NS_MNT] = 4026531840ull;
-  e.ns_inum[JT_NS_USER] = 4026531837ull;
-  e.flags = flags;
-  e.binary_len = static_cast<__u16>(binary.size());
-  e.cwd_len = static_cast<__u16>(cwd.size());
-  e.env_len = static_cast<__u16>(env.size());
-  e.args_len = static_cast<__u32>(args.size());
-  std::string out(reinterpret_cast<const char*>(&e), sizeof e);
-  out += binary + cwd + env + args;
-  reinterpret_cast<event_header*>(out.data())->size = static_cast<__u32>(out.size());
-  return out;
-}
-
-jt_flow v4_flow(const char* src, unsigned sport, const char* dst, unsigned dport, unsigned proto) {
-  jt_flow f{};
-  inet_pton(AF_INET, src, f.src);
-  inet_pton(AF_INET, dst, f.dst);
-  f.src_port = static_cast<__u16>(sport);
-  f.dst_port = static_cast<__u16>(dport);
-  f.family = JT_AF_INET;
-  f.protocol = static_cast<__u8>(proto);
-  return f;
-}
-
-template <typename T>
-void header(T& e, unsigned type) {
-  e.hdr.type = type;
-  e.hdr.size = sizeof(T);
-  e.hdr.pid = 42;
-  e.hdr.tid = 43;
-  e.hdr.exec_id = 7;
-  e.hdr.cgroup_id = 5;
-}
-
-json net_event(const void* record, std::size_t size) {
-  dns::NameTable names;
-  dns::TcpStreams tcp;
-  std::string why;
-  auto j = events::decode_net_record(record, size, names, tcp, &why);
-  REQUIRE(j);
-  return *j;
-}
-
-}  // namespace
 
 TEST_CASE("process_exec from the process decoder, argv and cwd not UTF-8: every field, the exact bytes") {
   const std::string args = "/bin/echo\0\xff\xfe\0plain\0"s;
@@ -128,7 +28,7 @@ TEST_CASE("process_exec from the process decoder, argv and cwd not UTF-8: every 
   const std::string line = archive_line(*j);
   REQUIRE(line.find("args_b64") != std::string::npos);  // the writer rule did apply
 
-  const auto e = decoded(line);
+  const auto e = rewritten(line);  // and the writer gives the line back
   REQUIRE(e.type == events::Type::process_exec);
   CHECK(e.name() == "process_exec");
   CHECK(e.seq == 5u);
@@ -178,7 +78,7 @@ TEST_CASE("process_exec whose stdin is a socket: the connection is read") {
   std::string why;
   auto j = events::decode_process_record(&e, sizeof e, &why);
   REQUIRE(j);
-  const auto ev = decoded(archive_line(*j));
+  const auto ev = rewritten(archive_line(*j));
   const auto* x = ev.get<event::Exec>();
   REQUIRE(x);
   REQUIRE(x->stdin_);
@@ -202,7 +102,7 @@ TEST_CASE("process_exit from the process decoder: code, signal, duration") {
     std::string why;
     auto j = events::decode_process_record(&e, sizeof e, &why);
     REQUIRE(j);
-    const auto ev = decoded(archive_line(*j));
+    const auto ev = rewritten(archive_line(*j));
     const auto* x = ev.get<event::Exit>();
     REQUIRE(x);
     CHECK(x->duration_ns == 123456789);
@@ -225,7 +125,7 @@ TEST_CASE("net events from the net decoder: connect, close, udp") {
   header(c, JT_EV_NET_CONNECT);
   c.flow = v4_flow("10.0.0.2", 50000, "140.82.112.3", 443, JT_PROTO_TCP);
   c.result = -111;
-  auto ev = decoded(archive_line(net_event(&c, sizeof c)));
+  auto ev = rewritten(archive_line(net_event(&c, sizeof c)));
   CHECK(ev.type == events::Type::net_connect);
   const auto* n = ev.get<event::Net>();
   REQUIRE(n);
@@ -241,7 +141,7 @@ TEST_CASE("net events from the net decoder: connect, close, udp") {
   cl.bytes_received = 1ull << 40;
   cl.duration_ns = 77;
   cl.flags = JT_CLOSE_INCOMING;
-  ev = decoded(archive_line(net_event(&cl, sizeof cl)));
+  ev = rewritten(archive_line(net_event(&cl, sizeof cl)));
   n = ev.get<event::Net>();
   REQUIRE(n);
   CHECK(n->bytes_sent == 500);
@@ -253,7 +153,7 @@ TEST_CASE("net events from the net decoder: connect, close, udp") {
   u.flow = v4_flow("10.0.0.2", 40000, "10.0.0.53", 53, JT_PROTO_UDP);
   u.datagrams = 3;
   u.bytes = 90;
-  ev = decoded(archive_line(net_event(&u, sizeof u)));
+  ev = rewritten(archive_line(net_event(&u, sizeof u)));
   n = ev.get<event::Net>();
   REQUIRE(n);
   CHECK(ev.type == events::Type::net_udp);
@@ -271,7 +171,7 @@ TEST_CASE("dns_answer from the net decoder") {
                                 0, 0, 1, 0, 1, 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 1, 2, 3};
   std::memcpy(pkt->data, resp, sizeof(resp));
   pkt->captured_len = pkt->packet_len = sizeof(resp);
-  const auto ev = decoded(archive_line(net_event(pkt.get(), sizeof(*pkt))));
+  const auto ev = rewritten(archive_line(net_event(pkt.get(), sizeof(*pkt))));
   CHECK(ev.type == events::Type::dns_answer);
   const auto* d = ev.get<event::Dns>();
   REQUIRE(d);
@@ -299,7 +199,7 @@ TEST_CASE("priv_syscall and capability from the priv decoder: typed fields and t
   std::string why;
   auto j = events::decode_priv_record(&p, sizeof p, &why);
   REQUIRE(j);
-  auto ev = decoded(archive_line(*j));
+  auto ev = rewritten(archive_line(*j));
   const auto* x = ev.get<event::Priv>();
   REQUIRE(x);
   CHECK(x->syscall == "setns");
@@ -312,7 +212,7 @@ TEST_CASE("priv_syscall and capability from the priv decoder: typed fields and t
   c.ret = 0;
   j = events::decode_priv_record(&c, sizeof c, &why);
   REQUIRE(j);
-  ev = decoded(archive_line(*j));
+  ev = rewritten(archive_line(*j));
   const auto* cap = ev.get<event::Capability>();
   REQUIRE(cap);
   CHECK(cap->name == "CAP_SYS_ADMIN");
@@ -339,6 +239,10 @@ TEST_CASE("file events as the folder writes them, a path not UTF-8") {
                    {"first_time", "2026-11-29T00:00:01Z"},
                    {"last_time", "2026-11-29T00:00:02Z"}}}};
   auto ev = decoded(archive_line(folded));
+  // The join's null is no value of the event: the writer leaves the member out.
+  json carried = folded;
+  carried["process"].erase("args");
+  CHECK(written(ev) == archive_line(carried));
   const auto* f = ev.get<event::File>();
   REQUIRE(f);
   CHECK(f->path == "/etc/\xc0");
@@ -355,7 +259,7 @@ TEST_CASE("file events as the folder writes them, a path not UTF-8") {
   json change = {{"type", "file_change"},
                  {"process", {{"pid", 42}, {"exec_id", 7}}},
                  {"file", {{"op", "chown"}, {"path", "/x"}, {"owner", {{"uid", -1}, {"gid", 0}}}, {"result", "EPERM"}}}};
-  ev = decoded(archive_line(change));
+  ev = rewritten(archive_line(change));
   f = ev.get<event::File>();
   REQUIRE(f);
   CHECK(f->op == "chown");
@@ -368,7 +272,7 @@ TEST_CASE("finding, lost, job_identity and family_missing as the sidecar writes 
   findings::Finding fd{"pipe-to-shell", "high", "curl | sh", {7, 8}, {3, 4, 5}};
   json cause = {{"type", "process_exec"}, {"time", "2026-11-29T00:00:03Z"},
                 {"process", {{"pid", 42}, {"exec_id", 8}, {"binary", "/bin/sh"}, {"args", {"sh"}}, {"uid", 0}}}};
-  auto ev = decoded(archive_line(findings::to_event(fd, cause)));
+  auto ev = rewritten(archive_line(findings::to_event(fd, cause)));
   const auto* f = ev.get<event::Finding>();
   REQUIRE(f);
   CHECK(f->id == "pipe-to-shell");
@@ -379,7 +283,7 @@ TEST_CASE("finding, lost, job_identity and family_missing as the sidecar writes 
   CHECK(ev.time == "2026-11-29T00:00:03Z");
   CHECK(ev.process.exec_id == 8);
 
-  ev = decoded(archive_line({{"type", "lost"}, {"lost_type", "upload_given_up"}, {"count", 12}, {"object", "events-000001.jsonl.zst"},
+  ev = rewritten(archive_line({{"type", "lost"}, {"lost_type", "upload_given_up"}, {"count", 12}, {"object", "events-000001.jsonl.zst"},
                              {"error", "AccessDenied"}, {"attempts", 9}}));
   const auto* l = ev.get<event::Lost>();
   REQUIRE(l);
@@ -389,7 +293,7 @@ TEST_CASE("finding, lost, job_identity and family_missing as the sidecar writes 
   CHECK(l->attempts == 9u);
   CHECK_FALSE(ev.has_process);
 
-  ev = decoded(archive_line({{"type", "job_identity"}, {"job", {{"GITHUB_RUN_ID", "7"}, {"GITHUB_REF", "refs/\xff"}}},
+  ev = rewritten(archive_line({{"type", "job_identity"}, {"job", {{"GITHUB_RUN_ID", "7"}, {"GITHUB_REF", "refs/\xff"}}},
                              {"mismatch", true}, {"reason", "values_differ"}, {"revealed_by", nullptr},
                              {"process", {{"pid", 1}, {"exec_id", 3}}}}));
   const auto* id = ev.get<event::Identity>();
@@ -400,7 +304,7 @@ TEST_CASE("finding, lost, job_identity and family_missing as the sidecar writes 
   REQUIRE(id->job);
   CHECK(*id->job == std::vector<std::pair<std::string, std::string>>{{"GITHUB_REF", "refs/\xff"}, {"GITHUB_RUN_ID", "7"}});
 
-  ev = decoded(archive_line({{"type", "family_missing"}, {"family", "file"}, {"reason", "no tracepoint"}}));
+  ev = rewritten(archive_line({{"type", "family_missing"}, {"family", "file"}, {"reason", "no tracepoint"}}));
   const auto* m = ev.get<event::FamilyMissing>();
   REQUIRE(m);
   CHECK(m->family == "file");
@@ -428,6 +332,15 @@ TEST_CASE("exact-bytes siblings: the last of a key counts, and many of them cost
                     R"("process":{"cwd":"/a","cwd_b64":"L2I=","cwd_b64":"no base64"}})");
   CHECK(ev.get<event::Exec>()->env == std::vector<std::pair<std::string, std::string>>{{"A", "z"}});
   CHECK(ev.process.cwd == "/a");  // its last sibling is no base64: the readable form stays
+  ev = decoded(R"({"type":"process_exec","process":{"pid":1,"cwd_b64":"L2I=","binary_b64":"L2I="}})");
+  CHECK(ev.process.cwd.empty());  // a sibling without its key: the event has no cwd or binary
+  CHECK(ev.process.binary.empty());
+  ev = decoded(R"({"type":"process_exec","type":"gpu_launch"})");  // a key given twice: the last
+  CHECK_FALSE(ev.type);
+  CHECK(ev.name() == "gpu_launch");
+  ev = decoded(R"({"type":"gpu_launch","type":"process_exec"})");
+  CHECK(ev.type == events::Type::process_exec);
+  CHECK(ev.type_name.empty());
   // 30,000 env members, each with a sibling: a scan of the siblings per member (9e8 compares)
   // took minutes under the sanitizers; lookups by key take milliseconds.
   std::string line = R"({"type":"process_exec","env":{)";

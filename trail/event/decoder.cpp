@@ -69,6 +69,9 @@ bool Decoder::decode(std::string_view line, Event& out) {
     bool ok = true;
     if (key == "type") {
       std::string_view name;
+      // A key given twice: the last value, as for every other key.
+      out.type.reset();
+      out.type_name.clear();
       if (value.get_string().get(name)) ok = false;
       else if (auto t = events::type_named(name)) out.type = *t;
       else out.type_name.assign(name);

@@ -85,10 +85,10 @@ bool process(Element v, Process& p, Failure& f) {
     }
     if (!ok) return json_in::fail(f, "process", key);
   }
-  if (!exact.empty()) {
-    exact.apply("binary", p.binary);
-    exact.apply("cwd", p.cwd);
-    exact.apply("args", p.args);
+  if (!exact.empty()) {  // a sibling without its key names nothing the event carries
+    if (p.has(ProcessField::binary)) exact.apply("binary", p.binary);
+    if (p.has(ProcessField::cwd)) exact.apply("cwd", p.cwd);
+    if (p.has(ProcessField::args)) exact.apply("args", p.args);
   }
   return true;
 }
