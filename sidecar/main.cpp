@@ -21,7 +21,7 @@
 #include "sidecar/options.hpp"
 #include "sidecar/orphan_sweeper.hpp"
 #include "sidecar/otlp_exporter.hpp"
-#include "sidecar/ring_buffer_size.hpp"
+#include "trail/sidecar_limits/ring_buffer_size.hpp"
 #include "sidecar/session.hpp"
 #include "sidecar/signing_key.hpp"
 #include "trail/archive/layout.hpp"

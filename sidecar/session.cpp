@@ -16,7 +16,7 @@
 #include "sidecar/findings_observer.hpp"
 #include "sidecar/kernel_probe.hpp"
 #include "sidecar/libbpf_ring.hpp"
-#include "sidecar/memory_budget.hpp"
+#include "trail/sidecar_limits/memory_budget.hpp"
 #include "sidecar/metrics.hpp"
 #include "sidecar/otlp_exporter.hpp"
 #include "sidecar/pipeline.hpp"

@@ -11,7 +11,7 @@ namespace jobtrail::sidecar {
 class SharedRing {
  public:
   // A BPF_MAP_TYPE_RINGBUF of `bytes` (a power-of-two multiple of the page size: the caller
-  // checked it, sidecar/ring_buffer_size.hpp); throws std::runtime_error with one line.
+  // checked it, trail/sidecar_limits/ring_buffer_size.hpp); throws std::runtime_error with one line.
   explicit SharedRing(std::uint64_t bytes);
   ~SharedRing();
   SharedRing(const SharedRing&) = delete;

@@ -82,7 +82,7 @@ Config parse_config(const json& doc) {
   reject_unknown(sidecar, "sidecar",
                  {"image", "imagePullPolicy", "mode", "privileged", "capabilities", "resources",
                   "spoolSizeLimit", "spoolHostPath", "spoolMaxBytes", "hostCgroupRoot", "flushDeadlineSeconds", "files",
-                  "segmentMaxBytes", "segmentMaxAgeSeconds", "logLevel", "httpPort", "memoryBudgetMib",
+                  "segmentMaxBytes", "segmentMaxAgeSeconds", "logLevel", "httpPort", "memoryBudgetMib", "ringBufferKib",
                   "signingSecretName", "stream", "otlpEndpoint"});
   auto& s = c.sidecar;
   take(sidecar, "image", s.image, "sidecar");
@@ -102,6 +102,7 @@ Config parse_config(const json& doc) {
   take(sidecar, "logLevel", s.log_level, "sidecar");
   take(sidecar, "httpPort", s.http_port, "sidecar");
   take(sidecar, "memoryBudgetMib", s.memory_budget_mib, "sidecar");
+  take(sidecar, "ringBufferKib", s.ring_buffer_kib, "sidecar");
   take(sidecar, "signingSecretName", s.signing_secret_name, "sidecar");
   take(sidecar, "stream", s.stream, "sidecar");
   take(sidecar, "otlpEndpoint", s.otlp_endpoint, "sidecar");
@@ -120,6 +121,15 @@ Config parse_config(const json& doc) {
   if (s.flush_deadline_seconds < 1 || s.flush_deadline_seconds > 3600)
     throw ConfigError("sidecar.flushDeadlineSeconds out of range (1..3600)");
   if (s.memory_budget_mib < 100) throw ConfigError("sidecar.memoryBudgetMib must be >= 100");
+  // The sidecar's own rules, so that a value it would refuse at start (exit 1, and the runner pod
+  // deleted) is refused here, when the configuration loads. 4 KiB pages, as on x86-64 nodes.
+  // Smaller rings are for tests: an exec record with 64 KiB of argv (~80 KiB) would never fit.
+  if (s.ring_buffer_kib < 128) throw ConfigError("sidecar.ringBufferKib must be at least 128 (an exec record takes up to ~80 KiB)");
+  if (auto why = sidecar::ring_buffer_kib_error(static_cast<std::uint64_t>(s.ring_buffer_kib), 4096); !why.empty())
+    throw ConfigError("sidecar.ringBufferKib: " + why);
+  if (std::string why; !sidecar::split_memory_budget(static_cast<std::uint64_t>(s.memory_budget_mib) << 20,
+                                                      static_cast<std::uint64_t>(s.ring_buffer_kib) << 10, &why))
+    throw ConfigError("sidecar.memoryBudgetMib and ringBufferKib: " + why);
   if (s.segment_max_age_seconds < 1) throw ConfigError("sidecar.segmentMaxAgeSeconds must be >= 1");
   if (s.host_cgroup_root.empty() || s.host_cgroup_root[0] != '/')
     throw ConfigError("sidecar.hostCgroupRoot must be an absolute path");

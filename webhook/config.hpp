@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "trail/sidecar_limits/memory_budget.hpp"
+#include "trail/sidecar_limits/ring_buffer_size.hpp"
+
 namespace jobtrail::webhook {
 
 class ConfigError : public std::runtime_error {
@@ -26,7 +29,10 @@ struct SidecarConfig {
   std::uint64_t spool_max_bytes = 1ull << 30;         // --spool-max-bytes: per pod
   std::string host_cgroup_root = "/sys/fs/cgroup";
   int flush_deadline_seconds = 25;
-  int memory_budget_mib = 160;  // --memory-budget-mib: fits the 256 Mi limit with margin
+  // --memory-budget-mib: fits the 256 Mi limit with margin
+  int memory_budget_mib = static_cast<int>(sidecar::kDefaultMemoryBudgetMib);
+  // --ring-buffer-kib: the one BPF ring of all families, inside the budget
+  int ring_buffer_kib = static_cast<int>(sidecar::kDefaultRingBufferKib);
   std::string files = "folded";
   std::uint64_t segment_max_bytes = 8u << 20;
   int segment_max_age_seconds = 10;

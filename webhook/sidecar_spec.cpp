@@ -66,6 +66,7 @@ json sidecar_container(const Config& config, const PodFacts& facts) {
                "--files", s.files,
                "--http-listen", "0.0.0.0:" + std::to_string(s.http_port),
                "--memory-budget-mib", std::to_string(s.memory_budget_mib),
+               "--ring-buffer-kib", std::to_string(s.ring_buffer_kib),
                "--log-level", s.log_level,
                "--stream", s.stream};
   if (!st.endpoint.empty()) args.insert(args.end(), {"--s3-endpoint", st.endpoint});

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "sidecar/proc_cgroup.hpp"
-#include "sidecar/ring_buffer_size.hpp"
+#include "trail/sidecar_limits/ring_buffer_size.hpp"
 
 using namespace jobtrail::sidecar;
 

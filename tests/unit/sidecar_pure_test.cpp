@@ -5,7 +5,7 @@
 #include "bpf/events/net.h"
 #include "sidecar/container_names.hpp"
 #include "sidecar/loss_names.hpp"
-#include "sidecar/memory_budget.hpp"
+#include "trail/sidecar_limits/memory_budget.hpp"
 #include "sidecar/metrics.hpp"
 
 using namespace jobtrail::sidecar;

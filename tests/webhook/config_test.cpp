@@ -31,6 +31,18 @@ TEST_CASE("config: bad files are rejected with a reason") {
   CHECK_THROWS_WITH_AS(parse_config_text(R"({"sidecar":{"image":"i","memoryBudgetMib":50},"storage":{"url":"x"}})"),
                        "sidecar.memoryBudgetMib must be >= 100", ConfigError);
   CHECK(parse_config_text(R"({"sidecar":{"image":"i","memoryBudgetMib":200},"storage":{"url":"x"}})").sidecar.memory_budget_mib == 200);
+  // the ring: the sidecar's own start-up rules, checked when the configuration loads
+  auto ring = [](const std::string& kib, const std::string& mib = "160") {
+    return R"({"sidecar":{"image":"i","ringBufferKib":)" + kib + R"(,"memoryBudgetMib":)" + mib + R"(},"storage":{"url":"x"}})";
+  };
+  CHECK(parse_config_text(ring("8192")).sidecar.ring_buffer_kib == 8192);
+  CHECK(parse_config_text(R"({"sidecar":{"image":"i"},"storage":{"url":"x"}})").sidecar.ring_buffer_kib == 4096);
+  CHECK_THROWS_WITH_AS(parse_config_text(ring("64")), doctest::Contains("at least 128"), ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config_text(ring("3000")), doctest::Contains("power of two"), ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config_text(ring("-4096")), doctest::Contains("at least 128"), ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config_text(ring("2097152")), doctest::Contains("at most"), ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config_text(ring("131072", "160")), doctest::Contains("too small for the ring buffer"), ConfigError);
+  CHECK(parse_config_text(ring("131072", "200")).sidecar.ring_buffer_kib == 131072);
 }
 
 TEST_CASE("config: the chart's values render to a file we accept") {

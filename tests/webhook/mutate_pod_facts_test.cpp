@@ -46,6 +46,9 @@ TEST_CASE("mutate: container mode and capability list") {
   auto budget = std::find(args.begin(), args.end(), "--memory-budget-mib");
   REQUIRE(budget != args.end());
   CHECK(*(budget + 1) == std::to_string(config.sidecar.memory_budget_mib));
+  auto ring = std::find(args.begin(), args.end(), "--ring-buffer-kib");
+  REQUIRE(ring != args.end());
+  CHECK(*(ring + 1) == std::to_string(config.sidecar.ring_buffer_kib));
   CHECK(without_ours(patched, pod) == pod);
 }
 

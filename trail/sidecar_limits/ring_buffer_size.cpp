@@ -1,4 +1,4 @@
-#include "sidecar/ring_buffer_size.hpp"
+#include "trail/sidecar_limits/ring_buffer_size.hpp"
 
 #include <bit>
 

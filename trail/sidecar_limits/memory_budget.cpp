@@ -1,4 +1,4 @@
-#include "sidecar/memory_budget.hpp"
+#include "trail/sidecar_limits/memory_budget.hpp"
 
 namespace jobtrail::sidecar {
 
