@@ -36,7 +36,11 @@ grep -q '/events-000000.jsonl.zst ' "$tmp/objects" || fail "no segment written: 
 now=$(date -u +%s)
 n=0
 while read -r key version; do
-  r=$(awsr s3api get-object-retention --bucket "$bucket" --key "$key" --version-id "$version" --output json) ||
+  # RGW has listed an object's only version without its id (once, on a loaded machine): then its
+  # current version is checked, and deleting it by id cannot be tried.
+  which=(--version-id "$version")
+  [[ -n $version ]] || which=()
+  r=$(awsr s3api get-object-retention --bucket "$bucket" --key "$key" "${which[@]}" --output json) ||
     fail "$key has no retention"
   python3 - "$r" "$now" "$key" <<'PY' || exit 1
 import datetime, json, sys
@@ -45,7 +49,7 @@ until = datetime.datetime.fromisoformat(r["RetainUntilDate"].replace("Z", "+00:0
 if r["Mode"] != "COMPLIANCE" or not (now + 86400 - 600 <= until <= now + 86400 + 600):
     sys.exit(f"FAIL: {key}: retention {r}, want COMPLIANCE until about one day from now")
 PY
-  if awsr s3api delete-object --bucket "$bucket" --key "$key" --version-id "$version" >/dev/null 2>"$tmp/del.err"; then
+  if [[ -n $version ]] && awsr s3api delete-object --bucket "$bucket" --key "$key" --version-id "$version" >/dev/null 2>"$tmp/del.err"; then
     fail "the locked version of $key was deleted"
   fi
   n=$((n + 1))

@@ -74,8 +74,13 @@ start_sidecar runner-b "$uidb" "$cgb" "$portb"
 pid_b=${pids[-1]}
 for _ in $(seq 120); do [[ -d $spool/$uida ]] || break; sleep 0.5; done
 [[ ! -d $spool/$uida ]] || { cat "$tmp/runner-b.log" >&2; echo "B did not finish A's folder" >&2; exit 1; }
-curl -sf "http://127.0.0.1:$portb/metrics" | grep -q '^jobtrail_sidecar_orphan_spools_finished_total 1$' \
-  || { echo "B's /metrics does not count the finished folder" >&2; exit 1; }
+# The sweep removes the folder before it adds to the count: give the count a moment under load.
+counted=0
+for _ in $(seq 20); do
+  curl -sf "http://127.0.0.1:$portb/metrics" | grep -q '^jobtrail_sidecar_orphan_spools_finished_total 1$' && { counted=1; break; }
+  sleep 0.5
+done
+[[ $counted -eq 1 ]] || { echo "B's /metrics does not count the finished folder" >&2; exit 1; }
 kill -TERM "$pid_b"; wait "$pid_b" || true
 
 awsr s3 cp --recursive --only-show-errors "s3://$bucket/trails/" "$tmp/down"
