@@ -122,8 +122,9 @@ Config parse_config(const json& doc) {
     throw ConfigError("sidecar.flushDeadlineSeconds out of range (1..3600)");
   if (s.memory_budget_mib < 100) throw ConfigError("sidecar.memoryBudgetMib must be >= 100");
   // The sidecar's own rules, so that a value it would refuse at start (exit 1, and the runner pod
-  // deleted) is refused here, when the configuration loads. 4 KiB pages, as on x86-64 nodes.
-  // Smaller rings are for tests: an exec record with 64 KiB of argv (~80 KiB) would never fit.
+  // deleted) is refused here, when the configuration loads. Smaller rings are for tests: an exec
+  // record with 64 KiB of argv (~80 KiB) would never fit. A power of two from 128 KiB is a whole
+  // number of pages on 4 KiB and 64 KiB page kernels alike.
   if (s.ring_buffer_kib < 128) throw ConfigError("sidecar.ringBufferKib must be at least 128 (an exec record takes up to ~80 KiB)");
   if (auto why = sidecar::ring_buffer_kib_error(static_cast<std::uint64_t>(s.ring_buffer_kib), 4096); !why.empty())
     throw ConfigError("sidecar.ringBufferKib: " + why);

@@ -24,7 +24,7 @@
 // - a Container with a `name` and a cgroup or id too (no reader makes one): the object is written;
 // - `invalid_utf8` is written when the event says so or a string written is not UTF-8.
 // For every Event a Decoder returns, decode(write(e)) == e but for `invalid_utf8` (false may
-// become true) and the reader's leftovers above, and write(decode(write(e))) == write(e); the
+// become true), and write(decode(write(e))) == write(e); the
 // fuzz target tests/fuzz/event checks both.
 #include <string>
 
