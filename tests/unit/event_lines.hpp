@@ -18,6 +18,7 @@
 #include "trail/event/writer.hpp"
 #include "trail/events/net_decode.hpp"
 #include "trail/text/exact_bytes.hpp"
+#include "tests/unit/exec_record_bytes.hpp"
 
 namespace event_lines {
 
@@ -71,14 +72,7 @@ inline std::string exec_record(const std::string& binary, const std::string& cwd
   e.ns_inum[JT_NS_MNT] = 4026531840ull;
   e.ns_inum[JT_NS_USER] = 4026531837ull;
   e.flags = flags;
-  e.binary_len = static_cast<__u16>(binary.size());
-  e.cwd_len = static_cast<__u16>(cwd.size());
-  e.env_len = static_cast<__u16>(env.size());
-  e.args_len = static_cast<__u32>(args.size());
-  std::string out(reinterpret_cast<const char*>(&e), sizeof e);
-  out += binary + cwd + env + args;
-  reinterpret_cast<event_header*>(out.data())->size = static_cast<__u32>(out.size());
-  return out;
+  return exec_record_bytes(e, binary, cwd, env, args);
 }
 
 inline jt_flow v4_flow(const char* src, unsigned sport, const char* dst, unsigned dport, unsigned proto) {

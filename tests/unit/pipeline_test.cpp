@@ -17,6 +17,7 @@
 #include "sidecar/findings_observer.hpp"
 #include "sidecar/pipeline.hpp"
 #include "trail/events/process_decode.hpp"
+#include "tests/unit/exec_record_bytes.hpp"
 
 using namespace jobtrail::sidecar;
 using namespace std::string_literals;
@@ -121,14 +122,7 @@ std::string exec_record(std::uint64_t exec_id, std::uint64_t parent, std::uint32
   e.hdr.ktime_ns = 1000;
   e.parent_exec_id = parent;
   e.old_tid = pid;
-  e.binary_len = static_cast<__u16>(binary.size() + 1);
-  e.cwd_len = 2;
-  e.env_len = static_cast<__u16>(env.size());
-  e.args_len = static_cast<__u32>(args.size());
-  std::string out(reinterpret_cast<const char*>(&e), sizeof e);
-  out += binary + '\0' + "/\0"s + env + args;
-  reinterpret_cast<event_header*>(out.data())->size = static_cast<__u32>(out.size());
-  return out;
+  return exec_record_bytes(e, binary + '\0', "/\0"s, env, args);
 }
 
 std::string exit_record(std::uint64_t exec_id, std::uint32_t pid, std::uint32_t status) {

@@ -7,6 +7,7 @@
 
 #include "bpf/events/process.h"
 #include "trail/events/process_decode.hpp"
+#include "tests/unit/exec_record_bytes.hpp"
 
 using jobtrail::events::decode_process_record;
 using jobtrail::events::exit_status_json;
@@ -38,15 +39,7 @@ std::string exec_record(const std::string& binary, const std::string& cwd, const
   e.ppid = 99;
   e.old_tid = 100;
   e.flags = flags;
-  e.binary_len = static_cast<__u16>(binary.size());
-  e.cwd_len = static_cast<__u16>(cwd.size());
-  e.env_len = static_cast<__u16>(env.size());
-  e.args_len = static_cast<__u32>(args.size());
-  std::string out(reinterpret_cast<const char*>(&e), sizeof e);
-  out += binary + cwd + env + args;
-  auto* h = reinterpret_cast<event_header*>(out.data());
-  h->size = static_cast<__u32>(out.size());
-  return out;
+  return exec_record_bytes(e, binary, cwd, env, args);
 }
 using namespace std::string_literals;
 }  // namespace
