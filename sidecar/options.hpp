@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "trail/sidecar_limits/memory_budget.hpp"
 #include "trail/sidecar_limits/ring_buffer_size.hpp"
 #include "sidecar/tracer.hpp"
 #include "trail/events/stream_scope.hpp"
@@ -32,7 +33,7 @@ struct Options {
   bool http_listen_given = false;             // record: only when asked
   bool exit_when_idle = false;
   std::uint64_t ring_buffer_kib = kDefaultRingBufferKib;  // the one ring buffer of all families
-  std::uint64_t memory_budget_mib = 160;       // everything, rings included (trail/sidecar_limits/memory_budget.hpp)
+  std::uint64_t memory_budget_mib = kDefaultMemoryBudgetMib;  // everything, rings included
   std::string log_level = "info";
   std::vector<std::string> disabled_findings;  // finding rule ids switched off (docs/findings.md)
   std::vector<std::string> allowed_domains;    // domain-not-allowed allow-list; empty = rule idle
