@@ -25,9 +25,7 @@ void base64(std::string& out, std::string_view s) {
   out += text::base64_encode(s);  // base64 needs no escaping
   out += '"';
 }
-}  // namespace
 
-namespace {
 // Appends `s` quoted and escaped; with `check`, stops at the first byte that does not start a
 // well-formed UTF-8 sequence, takes back what it appended and returns false. One pass for both.
 bool quote(std::string& out, std::string_view s, bool check) {
